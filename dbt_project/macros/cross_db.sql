@@ -1,0 +1,45 @@
+{#- Cross-database helpers. Each dispatches, so a Spark/Trino adapter can bring its own version. -#}
+
+{#- ISO 8601 text -> UTC timestamp without zone; null when unparseable. No offset means UTC. -#}
+{% macro parse_timestamp_utc(expression) -%}
+    {{ return(adapter.dispatch('parse_timestamp_utc', 'customer_pulse')(expression)) }}
+{%- endmacro %}
+
+{% macro default__parse_timestamp_utc(expression) -%}
+    to_utc_timestamp({{ try_cast(expression, api.Column.translate_type('timestamp')) }}, 'UTC')
+{%- endmacro %}
+
+{% macro duckdb__parse_timestamp_utc(expression) -%}
+    timezone('UTC', try_cast({{ expression }} as timestamptz))
+{%- endmacro %}
+
+{#- Cast that yields null instead of failing (dbt-duckdb's safe_cast is a plain cast). -#}
+{% macro try_cast(expression, data_type) -%}
+    {{ return(adapter.dispatch('try_cast', 'customer_pulse')(expression, data_type)) }}
+{%- endmacro %}
+
+{% macro default__try_cast(expression, data_type) -%}
+    {{ dbt.safe_cast(expression, data_type) }}
+{%- endmacro %}
+
+{% macro duckdb__try_cast(expression, data_type) -%}
+    try_cast({{ expression }} as {{ data_type }})
+{%- endmacro %}
+
+{#- Text -> money (2 decimals); null when not a number. -#}
+{% macro parse_money(expression) -%}
+    {{ try_cast(expression, 'decimal(18, 2)') }}
+{%- endmacro %}
+
+{#- Text -> boolean for opt-in flags: true/false, 1/0, yes/no, y/n; anything else is null. -#}
+{% macro parse_flag(expression) -%}
+    case
+        when lower(trim({{ expression }})) in ('true', 't', '1', 'yes', 'y') then true
+        when lower(trim({{ expression }})) in ('false', 'f', '0', 'no', 'n') then false
+    end
+{%- endmacro %}
+
+{#- Empty or blank text -> null, so '' and '  ' never count as a value. -#}
+{% macro blank_to_null(expression) -%}
+    nullif(trim({{ expression }}), '')
+{%- endmacro %}

@@ -1,0 +1,75 @@
+-- Every raw order row placed in exactly one outcome: clean, quarantined, after_as_of or duplicate.
+-- fct_orders, quarantined_orders and order_reconciliation all read this one definition.
+with
+
+validated as (
+
+    select * from {{ ref('int_orders_validated') }}
+
+),
+
+run_context as (
+
+    select as_of from {{ ref('int_run_context') }}
+
+),
+
+placed as (
+
+    select
+        validated.*,
+        validated.rejection_reason is null and validated.ordered_at > run_context.as_of as is_after_as_of
+
+    from validated
+    cross join run_context
+
+),
+
+eligible as (
+
+    select order_id, source_file, source_row
+    from placed
+    where rejection_reason is null and not is_after_as_of
+
+),
+
+-- the last row sent for an order (latest file, then latest row) is its latest version
+versions as (
+
+    select
+        source_file,
+        source_row,
+        row_number() over (
+            partition by order_id order by source_file desc, source_row desc
+        ) as version_rank
+
+    from eligible
+
+),
+
+classified as (
+
+    select
+        placed.*,
+        versions.version_rank,
+        case
+            when placed.rejection_reason is not null then 'quarantined'
+            when placed.is_after_as_of then 'after_as_of'
+            when versions.version_rank > 1 then 'duplicate'
+            when placed.status = 'cancelled' then 'quarantined'
+            else 'clean'
+        end as outcome,
+        case
+            when placed.rejection_reason is not null then placed.rejection_reason
+            when placed.is_after_as_of or versions.version_rank > 1 then null
+            when placed.status = 'cancelled' then 'cancelled'
+        end as reason
+
+    from placed
+    left join versions
+        on placed.source_file = versions.source_file
+        and placed.source_row = versions.source_row
+
+)
+
+select * from classified

@@ -1,0 +1,77 @@
+-- Per order channel over the whole history up to as_of: customers who bought through it, their orders,
+-- revenue and repeat rate (share of those customers with 2+ purchases in any channel).
+with
+
+orders as (
+
+    select customer_id, channel, amount, is_refund from {{ ref('fct_orders') }}
+
+),
+
+purchase_counts as (
+
+    select
+        customer_id,
+        count(*) as customer_orders
+
+    from {{ ref('int_orders_sequenced') }}
+    group by 1
+
+),
+
+history as (
+
+    select * from {{ ref('int_order_history_span') }}
+
+),
+
+by_channel as (
+
+    select
+        orders.channel,
+        count(distinct case when not orders.is_refund then orders.customer_id end) as customers,
+        count(distinct case when not orders.is_refund and purchase_counts.customer_orders >= 2
+            then orders.customer_id end) as repeat_customers,
+        sum(case when not orders.is_refund then 1 else 0 end) as orders,
+        sum(orders.amount) as revenue,
+        sum(case when not orders.is_refund then orders.amount else 0 end) as order_amount
+
+    from orders
+    left join purchase_counts on orders.customer_id = purchase_counts.customer_id
+    group by 1
+
+),
+
+totals as (
+
+    select
+        sum(orders) as all_orders,
+        sum(revenue) as all_revenue
+
+    from by_channel
+
+),
+
+final as (
+
+    select
+        cast(by_channel.channel as varchar) as channel,
+        history.history_start as period_start,
+        history.history_end as period_end,
+        cast('all' as varchar) as grain,
+        cast(by_channel.customers as bigint) as customers,
+        cast(by_channel.orders as bigint) as orders,
+        {{ dashboards_money('by_channel.revenue') }} as revenue,
+        {{ dashboards_money('by_channel.order_amount / nullif(by_channel.orders, 0)') }} as avg_order_value,
+        cast(by_channel.repeat_customers as bigint) as repeat_customers,
+        {{ dashboards_share('by_channel.repeat_customers', 'by_channel.customers') }} as repeat_rate,
+        {{ dashboards_share('by_channel.orders', 'totals.all_orders') }} as order_share,
+        {{ dashboards_share('by_channel.revenue', 'totals.all_revenue') }} as revenue_share
+
+    from by_channel
+    cross join totals
+    cross join history
+
+)
+
+select * from final

@@ -1,0 +1,150 @@
+-- Products ranked by units and by orders, per category and per basket-value band (quartile of the
+-- order's gross value among orders with items), plus 'all' categories and 'all' bands. Empty when the
+-- shop sends no order_items.
+with
+
+items as (
+
+    select order_id, product_id, product_name, category, quantity, line_amount
+    from {{ ref('fct_order_items') }}
+
+),
+
+orders as (
+
+    select order_id, gross_amount from {{ ref('fct_orders') }}
+    where not is_refund
+
+),
+
+history as (
+
+    select * from {{ ref('int_order_history_span') }}
+
+),
+
+baskets as (
+
+    select
+        orders.order_id,
+        orders.gross_amount as basket_value
+
+    from orders
+    where orders.order_id in (select items.order_id from items)
+
+),
+
+cuts as (
+
+    select
+        {{ dashboards_percentile('basket_value', 0.25) }} as p25,
+        {{ dashboards_percentile('basket_value', 0.5) }} as p50,
+        {{ dashboards_percentile('basket_value', 0.75) }} as p75
+
+    from baskets
+
+),
+
+-- equal values share a band: band n holds values above the (n-1)th quartile, up to the nth
+banded_baskets as (
+
+    select
+        baskets.order_id,
+        baskets.basket_value,
+        case
+            when baskets.basket_value <= cuts.p25 then '1'
+            when baskets.basket_value <= cuts.p50 then '2'
+            when baskets.basket_value <= cuts.p75 then '3'
+            else '4'
+        end as basket_value_band
+
+    from baskets
+    cross join cuts
+
+),
+
+band_bounds as (
+
+    select
+        basket_value_band,
+        min(basket_value) as basket_value_min,
+        max(basket_value) as basket_value_max
+
+    from banded_baskets
+    group by 1
+
+    union all
+
+    select
+        'all' as basket_value_band,
+        min(basket_value) as basket_value_min,
+        max(basket_value) as basket_value_max
+
+    from banded_baskets
+    having count(*) > 0
+
+),
+
+banded_items as (
+
+    select
+        items.*,
+        banded_baskets.basket_value_band
+
+    from items
+    inner join banded_baskets on items.order_id = banded_baskets.order_id
+
+),
+
+product_totals as (
+
+    select
+        coalesce(category, 'all') as category,
+        coalesce(basket_value_band, 'all') as basket_value_band,
+        product_id,
+        max(product_name) as product_name,
+        sum(quantity) as units,
+        count(distinct order_id) as orders,
+        sum(line_amount) as revenue
+
+    from banded_items
+    group by grouping sets (
+        (category, basket_value_band, product_id),
+        (category, product_id),
+        (basket_value_band, product_id),
+        (product_id)
+    )
+
+),
+
+final as (
+
+    select
+        cast(product_totals.category as varchar) as category,
+        cast(product_totals.basket_value_band as varchar) as basket_value_band,
+        {{ dashboards_money('band_bounds.basket_value_min') }} as basket_value_min,
+        {{ dashboards_money('band_bounds.basket_value_max') }} as basket_value_max,
+        cast(product_totals.product_id as varchar) as product_id,
+        cast(product_totals.product_name as varchar) as product_name,
+        history.history_start as period_start,
+        history.history_end as period_end,
+        cast('all' as varchar) as grain,
+        cast(product_totals.units as bigint) as units,
+        cast(product_totals.orders as bigint) as orders,
+        {{ dashboards_money('product_totals.revenue') }} as revenue,
+        cast(row_number() over (
+            partition by product_totals.category, product_totals.basket_value_band
+            order by product_totals.units desc, product_totals.orders desc, product_totals.product_id
+        ) as bigint) as rank_by_units,
+        cast(row_number() over (
+            partition by product_totals.category, product_totals.basket_value_band
+            order by product_totals.orders desc, product_totals.units desc, product_totals.product_id
+        ) as bigint) as rank_by_orders
+
+    from product_totals
+    inner join band_bounds on product_totals.basket_value_band = band_bounds.basket_value_band
+    cross join history
+
+)
+
+select * from final

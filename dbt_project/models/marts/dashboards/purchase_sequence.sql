@@ -1,0 +1,74 @@
+-- By purchase number (1st, 2nd, ... 9th, then 10th and later together): how many customers reach it,
+-- what those orders are worth and how long customers wait for it. Purchases only (refund transactions
+-- excluded); an order's value is its net amount.
+with
+
+purchases as (
+
+    select
+        customer_id,
+        least(order_number, 10) as purchase_number_sort,
+        amount,
+        days_since_previous_order
+
+    from {{ ref('int_orders_sequenced') }}
+
+),
+
+history as (
+
+    select * from {{ ref('int_order_history_span') }}
+
+),
+
+base as (
+
+    select count(distinct customer_id) as customers from purchases
+
+),
+
+by_number as (
+
+    select
+        purchase_number_sort,
+        count(*) as orders,
+        count(distinct customer_id) as customers_reaching,
+        sum(amount) as order_amount,
+        {{ dashboards_median('days_since_previous_order') }} as median_days_since_previous_order
+
+    from purchases
+    group by 1
+
+),
+
+final as (
+
+    select
+        cast(
+            case
+                when by_number.purchase_number_sort = 10 then '10+'
+                else cast(by_number.purchase_number_sort as {{ dbt.type_string() }})
+            end as varchar
+        ) as purchase_number_label,
+        cast(by_number.purchase_number_sort as integer) as purchase_number_sort,
+        history.history_start as period_start,
+        history.history_end as period_end,
+        cast('all' as varchar) as grain,
+        cast(by_number.customers_reaching as bigint) as customers_reaching,
+        {{ dashboards_share('by_number.customers_reaching', 'base.customers') }} as share_of_customers,
+        {{ dashboards_share(
+            'by_number.customers_reaching',
+            'lag(by_number.customers_reaching) over (order by by_number.purchase_number_sort)'
+        ) }} as share_of_previous_number,
+        cast(by_number.orders as bigint) as orders,
+        {{ dashboards_money('by_number.order_amount') }} as order_amount,
+        {{ dashboards_money('by_number.order_amount / by_number.orders') }} as avg_order_value,
+        cast(by_number.median_days_since_previous_order as double) as median_days_since_previous_order
+
+    from by_number
+    cross join base
+    cross join history
+
+)
+
+select * from final

@@ -1,0 +1,38 @@
+-- Per month: customers moving from their state at the previous month end to their state at this one.
+with
+
+snapshots as (
+
+    select * from {{ ref('int_customer_month_end_snapshots') }}
+
+),
+
+per_month as (
+
+    select
+        month_start,
+        month_end,
+        previous_lifecycle_state as from_state,
+        lifecycle_state as to_state,
+        count(*) as customers
+
+    from snapshots
+    group by month_start, month_end, previous_lifecycle_state, lifecycle_state
+
+),
+
+final as (
+
+    select
+        cast(month_start as date) as period_start,
+        cast('month' as {{ dbt.type_string() }}) as grain,
+        cast(month_end as date) as month_end,
+        cast(from_state as {{ dbt.type_string() }}) as from_state,
+        cast(to_state as {{ dbt.type_string() }}) as to_state,
+        cast(customers as bigint) as customers
+
+    from per_month
+
+)
+
+select * from final

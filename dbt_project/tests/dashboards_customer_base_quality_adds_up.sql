@@ -1,0 +1,31 @@
+-- customer_base_quality: the five bands of a month add up to its base, and the latest snapshot's base
+-- is every customer with a purchase. Returns the offending months.
+with
+
+bands as (
+
+    select
+        period_start,
+        max(base_customers) as base_customers,
+        sum(customers) as banded_customers
+
+    from {{ ref('customer_base_quality') }}
+    group by 1
+
+),
+
+customers_with_purchases as (
+
+    select count(distinct customer_id) as customers from {{ ref('int_orders_sequenced') }}
+
+)
+
+select bands.*
+from bands
+cross join customers_with_purchases
+where
+    bands.banded_customers != bands.base_customers
+    or (
+        bands.period_start = (select max(period_start) from bands)
+        and bands.base_customers != customers_with_purchases.customers
+    )

@@ -1,0 +1,1 @@
+"""Customer Pulse: Dagster orchestration (defs/) and the small libraries it calls."""

@@ -1,0 +1,13 @@
+"""`customer_pulse_job`: every asset, raw files to published tables, one run at a time."""
+
+import dagster as dg
+
+# runs carrying this tag are limited to one at a time (dagster_home/dagster.yaml)
+PIPELINE_RUN_TAG = {"customer_pulse/pipeline": "full"}
+
+customer_pulse_job = dg.define_asset_job(
+    name="customer_pulse_job",
+    selection=dg.AssetSelection.all(),
+    description="Raw files -> cleaned orders -> marts -> checks -> published tables.",
+    tags=PIPELINE_RUN_TAG,
+)

@@ -1,0 +1,1 @@
+"""dbt models as Dagster assets, dbt tests as asset checks."""

@@ -1,0 +1,41 @@
+"""Every dbt model is an asset; `dbt build` runs models and tests (tests surface as asset checks)."""
+
+import os
+
+import dagster as dg
+from dagster_dbt import DbtCliResource, dbt_assets
+
+from pipeline.defs.dbt.cli_args import dbt_build_args
+from pipeline.defs.dbt.project import dbt_project
+from pipeline.defs.dbt.row_counts import table_relations, with_row_counts
+from pipeline.defs.dbt.translator import PulseDbtTranslator
+from pipeline.resources import PulseSettingsResource
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=PulseDbtTranslator())
+def pulse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, pulse: PulseSettingsResource):
+    settings = pulse.load()
+    # dagster-dbt hands its own environment to dbt; this is how profiles.yml gets the resolved path
+    os.environ["PULSE_DUCKDB_PATH"] = str(settings.duckdb_path)
+    invocation = dbt.cli(dbt_build_args(settings), context=context, raise_on_error=False)
+    relations = table_relations(dbt_project.manifest_path)
+    yield from with_row_counts(invocation.stream(), settings.duckdb_path, relations)
+    if not invocation.is_successful():
+        failed = failed_nodes(invocation.get_artifact("run_results.json"))
+        raise dg.Failure(
+            description=f"dbt build failed ({', '.join(failed) or 'see the dbt log'}): nothing downstream "
+            "is published until it passes.",
+            metadata={"failed_nodes": failed},
+        )
+
+
+def failed_nodes(run_results: dict) -> list[str]:
+    """dbt nodes (models, tests, unit tests) whose status is error or fail."""
+    return [
+        result["unique_id"]
+        for result in run_results.get("results", [])
+        if result.get("status") in {"error", "fail", "runtime error"}
+    ]
+
+
+defs = dg.Definitions(assets=[pulse_dbt_models])

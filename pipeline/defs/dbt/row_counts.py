@@ -1,0 +1,32 @@
+"""Row counts for materialised dbt tables, attached to their materialization events."""
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import dagster as dg
+
+from pipeline.warehouse import row_counts
+
+
+def table_relations(manifest_path: Path) -> dict[str, str]:
+    """dbt model name -> `schema.alias` for every model materialised as a table."""
+    manifest = json.loads(Path(manifest_path).read_text())
+    return {
+        node["name"]: f"{node['schema']}.{node.get('alias') or node['name']}"
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["config"].get("materialized") != "view"
+    }
+
+
+def with_row_counts(events: Iterable, duckdb_path: Path, relations: dict[str, str]) -> Iterator:
+    """Counted after dbt has exited, because DuckDB lets only one process open the file to write."""
+    events = list(events)
+    counts = row_counts(duckdb_path, relations.values())
+    for event in events:
+        if isinstance(event, dg.Output | dg.AssetMaterialization):
+            name = event.output_name if isinstance(event, dg.Output) else event.asset_key.path[-1]
+            relation = relations.get(name)
+            if relation in counts:
+                event = event.with_metadata({**event.metadata, "dagster/row_count": counts[relation]})
+        yield event

@@ -1,0 +1,1 @@
+"""Raw files -> the warehouse's raw schema (the dbt sources)."""

@@ -1,0 +1,40 @@
+"""`raw/<entity>` assets: the shop's files loaded as text, checked against the data contract."""
+
+import dagster as dg
+
+from pipeline.raw.contract import ENTITIES
+from pipeline.raw.load import load_raw_folder
+from pipeline.raw.source_folder import local_raw_folder
+from pipeline.resources import PulseSettingsResource
+
+RAW_SPECS = [
+    dg.AssetSpec(
+        key=dg.AssetKey(["raw", entity.name]),
+        group_name="raw",
+        description=f"raw.{entity.name}: the shop's {entity.name} file(s) as text, with file and row lineage"
+        + ("" if entity.required else " (optional: empty when the file is absent)"),
+        kinds={"duckdb"},
+    )
+    for entity in ENTITIES
+]
+
+
+@dg.multi_asset(specs=RAW_SPECS, name="raw_files")
+def raw_files(context: dg.AssetExecutionContext, pulse: PulseSettingsResource):
+    settings = pulse.load()
+    folder = local_raw_folder(settings)
+    context.log.info(f"Loading raw files from {settings.raw_path} into {settings.duckdb_path}")
+    summary = load_raw_folder(folder, settings.duckdb_path)
+    for entity in ENTITIES:
+        loaded = summary[entity.name]
+        yield dg.MaterializeResult(
+            asset_key=dg.AssetKey(["raw", entity.name]),
+            metadata={
+                "dagster/row_count": loaded["rows"],
+                "files": ", ".join(loaded["files"]) or "(absent)",
+                "raw_path": settings.raw_path,
+            },
+        )
+
+
+defs = dg.Definitions(assets=[raw_files])

@@ -1,0 +1,73 @@
+"""One `published/<table>` asset per published dbt model, then the manifest that lists them all."""
+
+from datetime import UTC, datetime
+
+import dagster as dg
+
+from pipeline.defs.dbt.project import dbt_project
+from pipeline.defs.publish.published_models import PublishedModel, published_models
+from pipeline.resources import PulseSettingsResource
+from pipeline.storage import MANIFEST_NAME, open_store
+from pipeline.warehouse import read_only, table_reader
+
+
+def published_key(model: PublishedModel) -> dg.AssetKey:
+    return dg.AssetKey(["published", model.name])
+
+
+def build_publish_asset(model: PublishedModel) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=published_key(model),
+        deps=[dg.AssetKey(model.name)],
+        group_name="publish",
+        kinds={"parquet"},
+        description=f"{model.name} published as Parquet to PULSE_PUBLISH_URI/{model.name}/",
+    )
+    def _publish(pulse: PulseSettingsResource) -> dg.MaterializeResult:
+        settings = pulse.load()
+        store = open_store(settings.publish_uri, settings.s3_endpoint_url)
+        with read_only(settings.duckdb_path) as con:
+            rows = store.write_table(model.name, table_reader(con, model.relation))
+        return dg.MaterializeResult(
+            metadata={"dagster/row_count": rows, "uri": dg.MetadataValue.path(store.table_uri(model.name))}
+        )
+
+    return _publish
+
+
+def build_manifest_asset(models: list[PublishedModel]) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=dg.AssetKey(["published", "manifest"]),
+        # reads the run's as_of, and must come after every table it lists
+        deps=[dg.AssetKey("int_run_context"), *(published_key(model) for model in models)],
+        group_name="publish",
+        kinds={"json"},
+        description="_manifest.json: the tables of the latest publish, their rows and the run's as_of.",
+    )
+    def publish_manifest(context: dg.AssetExecutionContext, pulse: PulseSettingsResource) -> dg.MaterializeResult:
+        settings = pulse.load()
+        store = open_store(settings.publish_uri, settings.s3_endpoint_url)
+        with read_only(settings.duckdb_path) as con:
+            as_of = con.sql("select as_of from intermediate.int_run_context").fetchall()[0][0]
+            tables = {
+                model.name: {
+                    "uri": store.table_uri(model.name),
+                    "rows": con.sql(f"select count(*) from {model.relation}").fetchall()[0][0],
+                }
+                for model in models
+            }
+        document = {
+            "as_of": as_of,
+            "published_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "run_id": context.run.run_id,
+            "tables": tables,
+        }
+        uri = store.write_json(MANIFEST_NAME, document)
+        return dg.MaterializeResult(metadata={"uri": dg.MetadataValue.path(uri), "tables": len(tables)})
+
+    return publish_manifest
+
+
+_models = published_models(dbt_project.manifest_path)
+
+defs = dg.Definitions(assets=[*(build_publish_asset(m) for m in _models), build_manifest_asset(_models)])

@@ -1,0 +1,1 @@
+"""Deterministic demo shop data that follows the raw data contract (docs/data-contract.md)."""

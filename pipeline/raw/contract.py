@@ -1,0 +1,39 @@
+"""The raw data contract (docs/data-contract.md) as data: which files, which columns, which are required."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RawEntity:
+    name: str
+    required: bool
+    required_columns: tuple[str, ...]
+    optional_columns: tuple[str, ...] = ()
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.required_columns + self.optional_columns
+
+
+ENTITIES: tuple[RawEntity, ...] = (
+    RawEntity(
+        "orders",
+        required=True,
+        required_columns=("order_id", "customer_id", "ordered_at", "amount"),
+        optional_columns=("status", "currency", "channel", "campaign_id"),
+    ),
+    RawEntity("order_items", False, ("order_id", "product_id", "quantity", "unit_price")),
+    RawEntity("products", False, ("product_id",), ("name", "category", "price")),
+    RawEntity(
+        "customers",
+        False,
+        ("customer_id",),
+        ("email", "phone", "created_at", "country", "email_opt_in", "sms_opt_in"),
+    ),
+    RawEntity("web_events", False, ("customer_id", "event_at", "event_type"), ("product_id",)),
+    RawEntity("communications", False, ("customer_id", "channel", "sent_at"), ("campaign_id",)),
+)
+
+# Lineage columns added to every raw table so a rejected row can be found in its file.
+SOURCE_FILE_COLUMN = "_source_file"
+SOURCE_ROW_COLUMN = "_source_row"

@@ -1,0 +1,68 @@
+"""Load every contract entity into the warehouse's `raw` schema (empty tables for absent optional files)."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from pipeline.raw.contract import ENTITIES
+from pipeline.raw.errors import RawDataError
+from pipeline.raw.files import column_mapping, entity_batches, find_entity_files, text_schema
+
+RAW_SCHEMA = "raw"
+
+
+class _Recording:
+    """Iterates batches and keeps the RawDataError that stopped them, if any."""
+
+    def __init__(self, batches: Iterator[pa.RecordBatch]) -> None:
+        self._batches = batches
+        self.error: RawDataError | None = None
+
+    def __iter__(self) -> Iterator[pa.RecordBatch]:
+        try:
+            yield from self._batches
+        except RawDataError as error:
+            self.error = error
+            raise
+
+
+def load_raw_folder(folder: Path, duckdb_path: Path) -> dict[str, dict]:
+    """Replace `raw.<entity>` tables from the files in `folder`. Returns per entity: rows and files."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise RawDataError(f"{folder}: raw data folder does not exist (set PULSE_RAW_PATH)")
+    plan = {entity: find_entity_files(folder, entity) for entity in ENTITIES}
+    for entity, files in plan.items():
+        if entity.required and not files:
+            raise RawDataError(
+                f"{folder}: required file '{entity.name}' is missing "
+                f"(looked for {entity.name}.csv, {entity.name}.csv.gz, {entity.name}.parquet or {entity.name}/)"
+            )
+    # check every header before touching the warehouse, so a bad file never leaves half a load
+    for entity, files in plan.items():
+        for path in files:
+            column_mapping(path, entity)
+    duckdb_path = Path(duckdb_path)
+    duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+    summary: dict[str, dict] = {}
+    # one short-lived read-write connection: dbt opens the file only after this returns
+    with duckdb.connect(str(duckdb_path)) as con:
+        con.execute(f"create schema if not exists {RAW_SCHEMA}").fetchall()
+        for entity, files in plan.items():
+            batches = _Recording(entity_batches(folder, files, entity))
+            reader = pa.RecordBatchReader.from_batches(text_schema(entity), batches)
+            con.register("incoming", reader)
+            try:
+                con.execute(f"create or replace table {RAW_SCHEMA}.{entity.name} as select * from incoming").fetchall()
+            except duckdb.Error:
+                # DuckDB wraps errors raised while it reads the stream; re-raise ours, which names the file
+                if batches.error is not None:
+                    raise batches.error from None
+                raise
+            finally:
+                con.unregister("incoming")
+            rows = con.execute(f"select count(*) from {RAW_SCHEMA}.{entity.name}").fetchall()[0][0]
+            summary[entity.name] = {"rows": rows, "files": [str(f.relative_to(folder)) for f in files]}
+    return summary

@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Set-up and everyday commands, with nothing but Python 3.11+ on the machine.
+
+    python3 tasks.py run     install into .venv, then run the whole pipeline on the configured data
+    python3 tasks.py test    install into .venv (with test tools), then lint and run every test
+    python3 tasks.py ui      open the Dagster UI (dagster dev with workspace.yaml)
+
+Each command installs first (quickly skipped when nothing changed), so it works on a fresh clone.
+"""
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / "python"
+STAMP = VENV / ".customer-pulse-installed"
+
+
+def _install_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for name in ("pyproject.toml", "constraints.txt"):
+        digest.update((ROOT / name).read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_venv() -> None:
+    if sys.version_info < (3, 11):
+        sys.exit(f"Customer Pulse needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
+    if not PYTHON.exists():
+        print(f"Creating a virtual environment in {VENV} ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    fingerprint = _install_fingerprint()
+    if STAMP.exists() and STAMP.read_text() == fingerprint:
+        return
+    print("Installing Customer Pulse and its pinned dependencies (a few minutes the first time) ...", flush=True)
+    pip = [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "--quiet"]
+    subprocess.run([*pip, "--upgrade", "pip"], check=True)
+    # constraints.txt is the lock: every install resolves exactly the same versions
+    subprocess.run([*pip, "-c", str(ROOT / "constraints.txt"), "-e", f"{ROOT}[dev]"], check=True)
+    STAMP.write_text(fingerprint)
+
+
+def pulse_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"  # dagster-dbt runs `dbt` from PATH
+    env.setdefault("DAGSTER_HOME", str(ROOT / "dagster_home"))
+    env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "False"
+    env["DO_NOT_TRACK"] = "1"
+    return env
+
+
+def run(command: list[str]) -> int:
+    return subprocess.run(command, cwd=ROOT, env=pulse_env()).returncode
+
+
+def cmd_run() -> int:
+    code = run([str(BIN / "dagster"), "job", "execute", "-m", "pipeline.definitions", "-j", "customer_pulse_job"])
+    if code != 0:
+        print("\nThe pipeline failed; the log above names the failing step. Open the UI for details:")
+        print("    python3 tasks.py ui")
+        return code
+    summary = subprocess.run(
+        [str(PYTHON), "-m", "pipeline.published_summary"], cwd=ROOT, env=pulse_env(), capture_output=True, text=True
+    )
+    print(summary.stdout or summary.stderr)
+    print("Open the Dagster UI to see every asset, check and run:  python3 tasks.py ui  (http://127.0.0.1:3000)")
+    return 0
+
+
+def cmd_test() -> int:
+    for command in (
+        [str(BIN / "ruff"), "check", "."],
+        [str(PYTHON), "-m", "pytest", *sys.argv[2:]],
+    ):
+        print("$", " ".join(Path(command[0]).name if i == 0 else c for i, c in enumerate(command)), flush=True)
+        code = run(command)
+        if code != 0:
+            return code
+    return 0
+
+
+def cmd_ui() -> int:
+    return run([str(BIN / "dagster"), "dev", "-w", str(ROOT / "workspace.yaml"), "-h", "127.0.0.1", "-p", "3000"])
+
+
+COMMANDS = {"run": cmd_run, "test": cmd_test, "ui": cmd_ui}
+
+
+def main() -> int:
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        print(__doc__)
+        return 2
+    ensure_venv()
+    return COMMANDS[sys.argv[1]]()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""Running the real pipeline from tests: the Dagster job in process, or the `dagster` CLI as a user would."""
+
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from tests.conftest import REPO_ROOT
+
+
+@contextmanager
+def pulse_settings(values: Mapping[str, str]):
+    """Set exactly these PULSE_* variables for the block (module-scoped fixtures cannot use monkeypatch)."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in [n for n in os.environ if n.startswith("PULSE_")]:
+            patch.delenv(name)
+        for name, value in values.items():
+            patch.setenv(name, value)
+        yield
+
+
+def run_job_in_process(job_name: str = "customer_pulse_job", asset_selection=None) -> dg.ExecuteInProcessResult:
+    from pipeline.definitions import defs
+
+    job = defs.resolve_job_def(job_name) if asset_selection is None else defs.resolve_implicit_global_asset_job_def()
+    with dg.instance_for_test() as instance:
+        return job.execute_in_process(instance=instance, asset_selection=asset_selection, raise_on_error=False)
+
+
+def run_cli_materialize(env_values: Mapping[str, str], tmp_path: Path) -> subprocess.CompletedProcess:
+    """`dagster asset materialize -m pipeline.definitions --select '*'`, the documented own-data command."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PULSE_")}
+    env.update(env_values)
+    env["DAGSTER_HOME"] = str(tmp_path / "dagster_home")
+    Path(env["DAGSTER_HOME"]).mkdir(exist_ok=True)
+    dagster = Path(sys.executable).parent / "dagster"
+    return subprocess.run(
+        [str(dagster), "asset", "materialize", "-m", "pipeline.definitions", "--select", "*"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )

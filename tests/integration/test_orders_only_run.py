@@ -1,0 +1,122 @@
+"""A shop with only an orders.csv, run through the CLI command the README gives for your own data.
+
+One hand-made row per cleaning rule, so every quarantine reason, the duplicate collapse, the refund
+netting and the as_of cut-off are checked against known answers, and the counts must reconcile.
+"""
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from tests.conftest import ORDER_COLUMNS, write_csv
+from tests.integration.pipeline_runs import run_cli_materialize
+
+pytestmark = pytest.mark.integration
+
+AS_OF = "2025-06-01"  # a bare date: the whole day counts
+
+ROWS = [
+    # clean
+    ["o1", "c1", "2025-01-05 10:00:00", "100.00", "completed", "EUR", "email", "C1"],
+    ["o2", "c1", "2025-02-05T10:00:00+02:00", "50", "", "", "Organic", ""],
+    ["o3", "c2", "2025-01-10", "80", "refunded", "EUR", "ads", ""],
+    ["r1", "c2", "2025-01-12", "-20", "completed", "EUR", "ads", ""],
+    ["o4", "c3", "2025-03-01", "30", "completed", "EUR", "direct", ""],  # collapsed: o4 comes again
+    ["o4", "c3", "2025-03-01", "35", "completed", "EUR", "direct", ""],
+    ["o15", "c5", "2025-06-01 23:00:00", "5", "completed", "EUR", "direct", ""],  # on the as_of date
+    # excluded
+    ["o5", "c3", "2025-03-02", "40", "cancelled", "EUR", "direct", ""],
+    # invalid, one per reason
+    ["", "c4", "2025-01-01", "10", "completed", "EUR", "", ""],
+    ["o6", "", "2025-01-01", "10", "completed", "EUR", "", ""],
+    ["o7", "c4", "", "10", "completed", "EUR", "", ""],
+    ["o8", "c4", "not-a-date", "10", "completed", "EUR", "", ""],
+    ["o9", "c4", "2099-01-01", "10", "completed", "EUR", "", ""],
+    ["o10", "c4", "2025-01-01", " ", "completed", "EUR", "", ""],
+    ["o11", "c4", "2025-01-01", "12,5O", "completed", "EUR", "", ""],
+    ["o12", "c4", "2025-01-01", "10", "completed", "XXX", "", ""],
+    ["o13", "c4", "2025-01-01", "10", "lost_in_space", "EUR", "", ""],
+    # after as_of: left out, counted apart
+    ["o14", "c5", "2025-06-15", "70", "completed", "EUR", "direct", ""],
+]
+
+EXPECTED_REASONS = {
+    9: "missing_order_id",
+    10: "missing_customer_id",
+    11: "missing_timestamp",
+    12: "unparseable_timestamp",
+    13: "future_timestamp",
+    14: "missing_amount",
+    15: "non_numeric_amount",
+    16: "unknown_currency",
+    17: "unknown_status",
+    8: "cancelled",
+}
+
+
+@pytest.fixture(scope="module")
+def orders_only_run(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("orders_only")
+    write_csv(tmp / "raw/orders.csv", ORDER_COLUMNS, ROWS)
+    env = {
+        "PULSE_RAW_PATH": str(tmp / "raw"),
+        "PULSE_AS_OF": AS_OF,
+        "PULSE_PUBLISH_URI": str(tmp / "published"),
+        "PULSE_DUCKDB_PATH": str(tmp / "warehouse.duckdb"),
+    }
+    result = run_cli_materialize(env, tmp)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    return tmp
+
+
+def _query(run_dir, sql):
+    with duckdb.connect(str(run_dir / "warehouse.duckdb"), read_only=True) as con:
+        return con.sql(sql).fetchall()
+
+
+def test_every_quarantine_reason_points_at_its_row(orders_only_run):
+    rows = _query(orders_only_run, "select source_row, reason, reason_kind from marts.quarantined_orders")
+    assert {row: reason for row, reason, _ in rows} == EXPECTED_REASONS
+    assert {kind for row, _, kind in rows if row != 8} == {"invalid"}
+    assert [kind for row, _, kind in rows if row == 8] == ["excluded"]
+
+
+def test_counts_reconcile(orders_only_run):
+    [(raw, clean, quarantined, duplicates, after)] = _query(
+        orders_only_run,
+        "select raw_rows, clean_rows, quarantined_rows, duplicates_collapsed, after_as_of_rows"
+        " from marts.order_reconciliation",
+    )
+    assert (raw, clean, quarantined, duplicates, after) == (18, 6, 10, 1, 1)
+    assert raw == clean + quarantined + duplicates + after
+
+
+def test_as_of_cuts_off_later_orders_and_keeps_the_whole_as_of_day(orders_only_run):
+    order_ids = {r[0] for r in _query(orders_only_run, "select order_id from marts.fct_orders")}
+    assert order_ids == {"o1", "o2", "o3", "r1", "o4", "o15"}
+    [(as_of,)] = _query(orders_only_run, "select cast(as_of as date) from marts.order_reconciliation")
+    assert str(as_of) == AS_OF
+
+
+def test_cleaning_normalises_and_nets(orders_only_run):
+    rows = dict(
+        (r[0], r[1:])
+        for r in _query(
+            orders_only_run,
+            "select order_id, cast(ordered_at as varchar), amount, refunded_amount, is_refund, currency, channel"
+            " from marts.fct_orders",
+        )
+    )
+    assert rows["o2"][0] == "2025-02-05 08:00:00"  # +02:00 normalised to UTC
+    assert rows["o2"][4:] == ("EUR", "organic")  # default currency, lower-case channel
+    assert float(rows["o3"][1]) == 0 and float(rows["o3"][2]) == 80  # refunded order nets to zero
+    assert float(rows["r1"][1]) == -20 and rows["r1"][3] is True  # refund transaction
+    assert float(rows["o4"][1]) == 35  # the latest version won
+
+
+def test_published_tables_are_readable_parquet(orders_only_run):
+    published = orders_only_run / "published"
+    assert pq.read_table(published / "fct_orders").num_rows == 6
+    quarantined = pq.read_table(published / "quarantined_orders").to_pylist()
+    assert sorted(r["reason"] for r in quarantined) == sorted(EXPECTED_REASONS.values())
+    assert (published / "_manifest.json").exists()
