@@ -8,6 +8,7 @@ from pipeline.defs.dbt import assets as dbt_assets
 from pipeline.defs.dbt.project import DBT_PROJECT_DIR
 from pipeline.defs.ingest import assets as ingest_assets
 from pipeline.defs.publish import assets as publish_assets
+from pipeline.defs.quality import checks as quality_checks
 from pipeline.resources import build_resources
 from pipeline.settings import PulseSettings
 
@@ -19,6 +20,7 @@ def build_definitions() -> dg.Definitions:
         ingest_assets.defs,
         dbt_assets.defs,
         publish_assets.defs,
+        quality_checks.defs,
         dg.Definitions(
             jobs=[customer_pulse_job],
             schedules=[every_6_hours_customer_pulse_schedule(timezone)],

@@ -28,7 +28,7 @@ mart_totals as (
         end as has_unbalanced_sides
 
     from {{ ref('assisted_sales') }}
-    group by 1
+    group by grain
 
 )
 

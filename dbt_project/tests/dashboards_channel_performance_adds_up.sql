@@ -21,7 +21,7 @@ mart_totals as (
         0 as has_unbalanced_sides
 
     from {{ ref('channel_performance') }}
-    group by 1
+    group by grain
 
 )
 

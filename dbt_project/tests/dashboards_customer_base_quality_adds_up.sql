@@ -10,7 +10,7 @@ bands as (
         sum(customers) as banded_customers
 
     from {{ ref('customer_base_quality') }}
-    group by 1
+    group by period_start
 
 ),
 
@@ -26,6 +26,6 @@ cross join customers_with_purchases
 where
     bands.banded_customers != bands.base_customers
     or (
-        bands.period_start = (select max(period_start) from bands)
+        bands.period_start = (select max(latest.period_start) from bands as latest)
         and bands.base_customers != customers_with_purchases.customers
     )

@@ -28,7 +28,7 @@ mart_totals as (
         end as has_unbalanced_sides
 
     from {{ ref('new_vs_returning') }}
-    group by 1
+    group by grain
 
 )
 

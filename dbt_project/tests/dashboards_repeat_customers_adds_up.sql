@@ -27,7 +27,7 @@ mart_totals as (
         end as has_unbalanced_sides
 
     from {{ ref('repeat_customers') }}
-    group by 1
+    group by grain
 
 )
 

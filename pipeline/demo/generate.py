@@ -507,7 +507,7 @@ def _basket_items(rng, c, cust, t, cal) -> dict[str, np.ndarray]:
 
     # The same product twice in one basket becomes one line with the quantities added up.
     key = order.astype(np.int64) * len(CATALOG) + product
-    idx = np.argsort(key, kind="stable")
+    idx = _stable_order(key)
     key, qty, price = key[idx], qty[idx], price[idx]
     head = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
     return {
@@ -563,6 +563,21 @@ def _web_events(rng, c, cust, t, items, cal) -> dict[str, np.ndarray]:
     }
 
 
+def _stable_order(keys: np.ndarray) -> np.ndarray:
+    """np.argsort(keys, kind="stable"), several times faster for non-negative integer keys.
+
+    The row number goes into the low bits, so all packed keys differ and a plain (SIMD) sort
+    gives one well-defined result on every machine.
+    """
+    keys = np.asarray(keys, dtype=np.int64)
+    shift = max(1, (keys.size - 1).bit_length())
+    if keys.size == 0 or keys.min() < 0 or int(keys.max()) >= 1 << (62 - shift):
+        return np.argsort(keys, kind="stable")
+    packed = (keys << shift) | np.arange(keys.size, dtype=np.int64)
+    packed.sort()
+    return packed & ((1 << shift) - 1)
+
+
 def _concat(parts: list[dict[str, np.ndarray]], offsets=None) -> dict[str, np.ndarray]:
     """Join chunk arrays; `offsets` shifts one column by the running row count of another table."""
     out = {}
@@ -580,7 +595,7 @@ def _concat(parts: list[dict[str, np.ndarray]], offsets=None) -> dict[str, np.nd
 
 def _write_orders(out, fmt, o, items, cal, campaigns, id_width, dirty_share, rng) -> dict[str, int]:
     n = o["cust"].size
-    # Refund transactions: part of the first line of a completed order comes back days later.
+    # Refund transactions: the first line of a completed order is sent back days later.
     completed = np.flatnonzero(np.isin(o["status"], (0, 3)))
     picked = rng.permutation(completed)
     n_refund = min(round(REFUND_SHARE * n), picked.size)
@@ -600,7 +615,7 @@ def _write_orders(out, fmt, o, items, cal, campaigns, id_width, dirty_share, rng
     is_refund = np.arange(n + refund_of.size) >= n
     origin = np.concatenate([np.arange(n), refund_of])  # refunds are numbered after their order
 
-    order_sort = np.argsort(base["secs"], kind="stable")
+    order_sort = _stable_order(base["secs"])
     number = np.empty(n + refund_of.size, dtype=np.int64)
     number[order_sort] = np.cumsum(~is_refund[order_sort])
     number = number[origin]
@@ -617,7 +632,7 @@ def _write_orders(out, fmt, o, items, cal, campaigns, id_width, dirty_share, rng
             sink.write(_orders_table(base, rows[sl], kind[sl], variant[sl], cal, camp_ids, id_width))
         counts["orders"] = sink.rows
 
-    item_sort = np.argsort(number[items["order"]], kind="stable")
+    item_sort = _stable_order(number[items["order"]])
     with _Sink(out / f"order_items.{fmt}", _schema("order_items"), fmt) as sink:
         for lo in range(0, item_sort.size, SLICE_ROWS):
             idx = item_sort[lo : lo + SLICE_ROWS]
@@ -664,7 +679,7 @@ def _dirty_rows(rng, base, order_sort, dirty_src, dirty_share, epoch_s):
     rows = np.concatenate([order_sort, invalid_src])
     kind = np.concatenate([np.zeros(total, np.int8), invalid_kind])
     var = np.concatenate([np.zeros(total, np.int8), invalid_var])
-    s = np.argsort(pos, kind="stable")
+    s = _stable_order(pos)
     rows, kind, var = rows[s], kind[s], var[s]
 
     shuffle = rng.permutation(int(dup.sum()))
@@ -697,26 +712,33 @@ def _orders_table(base, rows, kind, variant, cal, camp_ids, id_width) -> pa.Tabl
         "campaign_id": camp_ids.take(pa.array(np.where(camp < 0, len(camp_ids) - 1, camp))),
     }
 
-    def code(name):
-        return kind == DIRTY_KINDS.index(name) + 1
+    fixes = {}  # column -> [(rows, new values)], applied with one take per column
 
-    def put(col, mask, values):
-        if mask.any():
-            pick = np.asarray(values, dtype=object)[variant[mask] % len(values)]
-            cols[col] = pc.replace_with_mask(cols[col], pa.array(mask), pa.array(pick, pa.string()))
+    def put(col, name, values):
+        rows = np.flatnonzero(kind == DIRTY_KINDS.index(name) + 1)
+        if rows.size:
+            if callable(values):
+                new = values(cols[col].take(pa.array(rows)))
+            else:
+                new = _text(values).take(pa.array(variant[rows] % len(values)))
+            fixes.setdefault(col, []).append((rows, new))
 
-    put("order_id", code("missing_order_id"), [None])
-    put("customer_id", code("missing_customer_id"), [None])
-    put("ordered_at", code("missing_timestamp"), [None])
-    put("ordered_at", code("unparseable_timestamp"), DIRTY_VALUES["unparseable_timestamp"])
-    future = code("future_timestamp")
-    if future.any():
-        shifted = pc.binary_join_element_wise("2099", pc.utf8_slice_codeunits(cols["ordered_at"], 4), "")
-        cols["ordered_at"] = pc.if_else(pa.array(future), shifted, cols["ordered_at"])
-    put("amount", code("missing_amount"), [None])
-    put("amount", code("non_numeric_amount"), DIRTY_VALUES["non_numeric_amount"])
-    put("currency", code("unknown_currency"), DIRTY_VALUES["unknown_currency"])
-    put("status", code("unknown_status"), DIRTY_VALUES["unknown_status"])
+    def future(old):
+        return pc.binary_join_element_wise("2099", pc.utf8_slice_codeunits(old, 4), "")
+
+    put("order_id", "missing_order_id", [""])
+    put("customer_id", "missing_customer_id", [""])
+    put("ordered_at", "missing_timestamp", [""])
+    put("ordered_at", "unparseable_timestamp", DIRTY_VALUES["unparseable_timestamp"])
+    put("ordered_at", "future_timestamp", future)
+    put("amount", "missing_amount", [""])
+    put("amount", "non_numeric_amount", DIRTY_VALUES["non_numeric_amount"])
+    put("currency", "unknown_currency", DIRTY_VALUES["unknown_currency"])
+    put("status", "unknown_status", DIRTY_VALUES["unknown_status"])
+    for col, changes in fixes.items():
+        rows = np.concatenate([r for r, _ in changes])
+        new = pa.concat_arrays([v.cast(pa.string()) for _, v in changes])
+        cols[col] = _replace_rows(cols[col], rows, new)
     return pa.table(cols, schema=_schema("orders"))
 
 
@@ -740,7 +762,7 @@ def _write_products(out, fmt) -> int:
 
 
 def _write_events(out, fmt, ev, cal, id_width) -> int:
-    order = np.argsort(ev["secs"], kind="stable")
+    order = _stable_order(ev["secs"])
     types = pa.array(EVENT_TYPES)
     with _Sink(out / f"web_events.{fmt}", _schema("web_events"), fmt) as sink:
         for lo in range(0, order.size, SLICE_ROWS):
@@ -760,7 +782,7 @@ def _write_events(out, fmt, ev, cal, id_width) -> int:
 
 
 def _write_comms(out, fmt, cm, cal, campaigns, id_width) -> int:
-    order = np.argsort(cm["secs"], kind="stable")
+    order = _stable_order(cm["secs"])
     camp_ids = pa.array([x.campaign_id for x in campaigns], pa.string())
     camp_channel = pa.array([x.channel for x in campaigns], pa.string())
     with _Sink(out / f"communications.{fmt}", _schema("communications"), fmt) as sink:
@@ -847,9 +869,17 @@ def _customer_ids(gid: np.ndarray, width: int) -> pa.Array:
 
 def _order_ids(number: np.ndarray, refund: np.ndarray, width: int) -> pa.Array:
     ids = _fixed_width([b"O", _digits(number, width)])
-    if refund.any():
-        ids = pc.if_else(pa.array(refund), pc.binary_join_element_wise("R-", ids, ""), ids)
+    rows = np.flatnonzero(refund)
+    if rows.size:
+        ids = _replace_rows(ids, rows, pc.binary_join_element_wise("R-", ids.take(pa.array(rows)), ""))
     return ids
+
+
+def _replace_rows(arr: pa.Array, rows: np.ndarray, new: pa.Array) -> pa.Array:
+    """arr with arr[rows] = new; one take instead of a full pass per kind of change."""
+    idx = np.arange(len(arr))
+    idx[rows] = len(arr) + np.arange(rows.size)
+    return pa.concat_arrays([arr, new.cast(arr.type)]).take(pa.array(idx))
 
 
 def _product_ids(product: np.ndarray) -> pa.Array:
@@ -858,10 +888,18 @@ def _product_ids(product: np.ndarray) -> pa.Array:
 
 def _money(cents: np.ndarray) -> pa.Array:
     """Cents as text with two decimals: 1999 -> '19.99', -500 -> '-5.00'."""
-    whole = pc.cast(pa.array(np.abs(cents) // 100), pa.string())
-    frac = pc.utf8_lpad(pc.cast(pa.array(np.abs(cents) % 100), pa.string()), 2, "0")
-    sign = pa.array(["", "-"]).take(pa.array((cents < 0).astype(np.int8)))
-    return pc.binary_join_element_wise(sign, whole, ".", frac, "")  # "" separator, "." is a part
+    cents = np.asarray(cents, dtype=np.int64)
+    whole, frac = np.abs(cents) // 100, np.abs(cents) % 100
+    width = np.ones(cents.size, dtype=np.int64)  # digits of the whole part
+    for power in range(1, 12):
+        width += whole >= 10**power
+    buf = _fixed_bytes([b"-", _digits(whole, 12), b".", _digits(frac, 2)])
+    keep = np.ones(buf.shape, dtype=bool)
+    keep[:, 0] = cents < 0
+    keep[:, 1:13] = np.arange(12, 0, -1) <= width[:, None]
+    length = keep.sum(axis=1)
+    offsets = np.concatenate([[0], np.cumsum(length)]).astype(np.int32)
+    return pa.StringArray.from_buffers(cents.size, pa.py_buffer(offsets), pa.py_buffer(buf[keep]))
 
 
 def _decimal(cents: np.ndarray) -> pa.Array:
@@ -873,43 +911,55 @@ def _decimal(cents: np.ndarray) -> pa.Array:
 
 
 def _timestamps(cal: _Calendar, secs: np.ndarray, form) -> pa.Array:
-    """ISO text assembled from lookup tables (pyarrow strftime is ~20x slower).
+    """ISO text from lookup tables (pyarrow strftime is ~20x slower).
 
     form 0: '2024-03-01', 1: '2024-03-01 14:02:00' (UTC), 2: '2024-03-01T16:02:00+02:00'
-    (Central European local time with its offset).
+    (Central European local time with its offset); one form for all rows or one per row.
     """
-    if secs.size == 0:
-        return pa.array([], pa.string())
-    epoch = cal.epoch_s + secs.astype(np.int64)
-    fixed = np.ndim(form) == 0
-    form = np.broadcast_to(np.asarray(form, dtype=np.int8), epoch.shape)
-    local_form = form == 2
-    offset = np.where(local_form, cal.europe_offset_s(epoch), 0) if local_form.any() else np.zeros_like(epoch)
+    epoch = cal.epoch_s + np.asarray(secs, dtype=np.int64)
+    if np.ndim(form) == 0:
+        return _fixed_width([_timestamp_bytes(cal, epoch, int(form))])
+    # One fixed-width array per form, then put the rows back in their places.
+    parts, where = [], []
+    for f in range(3):
+        rows = np.flatnonzero(form == f)
+        parts.append(_fixed_width([_timestamp_bytes(cal, epoch[rows], f)]))
+        where.append(rows)
+    position = np.empty(epoch.size, dtype=np.int64)
+    position[np.concatenate(where)] = np.arange(epoch.size)
+    return pa.concat_arrays(parts).take(pa.array(position))
+
+
+# The 25 bytes of '2024-03-01T16:02:00+02:00'; shorter forms keep a prefix.
+_STAMP = np.dtype(
+    {
+        "names": ["date", "sep", "clock", "zone"],
+        "formats": ["S10", "u1", "S8", "S6"],
+        "offsets": [0, 10, 11, 19],
+    }
+)
+
+
+def _timestamp_bytes(cal: _Calendar, epoch: np.ndarray, form: int) -> np.ndarray:
+    out = np.empty(epoch.size, dtype=_STAMP)
+    offset = cal.europe_offset_s(epoch) if form == 2 else 0
     local = epoch + offset
     day = local // DAY_S
-    first = day.min()
-    dates = np.arange(first, day.max() + 1).astype("datetime64[D]").astype("S10")  # '2024-03-01'
-    dates = dates.view(np.uint8).reshape(-1, 10)
-    buf = np.empty((epoch.size, 25), dtype=np.uint8)
-    buf[:, :10] = dates[day - first]
-    buf[:, 10] = np.where(local_form, ord("T"), ord(" "))
-    buf[:, 11:19] = _clock_table()[local - day * DAY_S]
-    buf[:, 19:] = np.frombuffer(b"+00:00", np.uint8)
-    buf[:, 21] += (offset // 3600).astype(np.uint8)
-    length = np.array([10, 19, 25], dtype=np.int64)[form]
-    if fixed:
-        return _fixed_width([buf[:, : length[0]]])
-    data = buf[np.arange(25) < length[:, None]]
-    offsets = np.concatenate([[0], np.cumsum(length)]).astype(np.int32)
-    return pa.StringArray.from_buffers(epoch.size, pa.py_buffer(offsets), pa.py_buffer(data))
+    if epoch.size:
+        first = day.min()
+        out["date"] = np.arange(first, day.max() + 1).astype("datetime64[D]").astype("S10")[day - first]
+    out["sep"] = ord("T") if form == 2 else ord(" ")
+    out["clock"] = _clock_table()[local - day * DAY_S]
+    out["zone"] = np.where(offset == 7200, b"+02:00", b"+01:00")
+    return out.view(np.uint8).reshape(-1, 25)[:, : (10, 19, 25)[form]]
 
 
 @cache
 def _clock_table() -> np.ndarray:
-    """'HH:MM:SS' as 8 bytes for every second of the day."""
+    """'HH:MM:SS' for every second of the day."""
     sod = np.arange(DAY_S)
     hh, mm, ss = _digits(sod // 3600, 2), _digits(sod // 60 % 60, 2), _digits(sod % 60, 2)
-    return _fixed_bytes([hh, b":", mm, b":", ss])
+    return np.ascontiguousarray(_fixed_bytes([hh, b":", mm, b":", ss])).view("S8").ravel()
 
 
 # "00".."99" as two bytes each, read as one uint16 so a lookup moves two digits at once.

@@ -24,12 +24,19 @@ def pulse_settings(values: Mapping[str, str]):
         yield
 
 
-def run_job_in_process(job_name: str = "customer_pulse_job", asset_selection=None) -> dg.ExecuteInProcessResult:
+def run_job_in_process(
+    job_name: str = "customer_pulse_job", asset_selection: dg.AssetSelection | None = None
+) -> dg.ExecuteInProcessResult:
+    """The whole job, or only the selected assets, on an ephemeral instance."""
     from pipeline.definitions import defs
 
-    job = defs.resolve_job_def(job_name) if asset_selection is None else defs.resolve_implicit_global_asset_job_def()
+    if asset_selection is None:
+        job, keys = defs.resolve_job_def(job_name), None
+    else:
+        job = defs.resolve_implicit_global_asset_job_def()
+        keys = list(asset_selection.resolve(defs.resolve_asset_graph()))
     with dg.instance_for_test() as instance:
-        return job.execute_in_process(instance=instance, asset_selection=asset_selection, raise_on_error=False)
+        return job.execute_in_process(instance=instance, asset_selection=keys, raise_on_error=False)
 
 
 def run_cli_materialize(env_values: Mapping[str, str], tmp_path: Path) -> subprocess.CompletedProcess:

@@ -79,15 +79,22 @@ def test_new_vs_returning_revenue_matches_pandas(tmp_path):
     }
     completed = subprocess.run(
         [
-            "dbt", "build",
-            "--profiles-dir", str(DBT_PROJECT),
-            "--project-dir", str(DBT_PROJECT),
-            "--target-path", str(dbt_tmp / "target"),
-            "--log-path", str(dbt_tmp / "logs"),
-            "--select", "+new_vs_returning",
+            "dbt",
+            "build",
+            "--profiles-dir",
+            str(DBT_PROJECT),
+            "--project-dir",
+            str(DBT_PROJECT),
+            "--target-path",
+            str(dbt_tmp / "target"),
+            "--log-path",
+            str(dbt_tmp / "logs"),
+            "--select",
+            "+new_vs_returning",
             # only tests whose every parent is built here (the default, eager, also picks tests
             # joining fct_orders to marts outside this selection, which do not exist yet)
-            "--indirect-selection", "cautious",
+            "--indirect-selection",
+            "cautious",
         ],
         env=env,
         capture_output=True,

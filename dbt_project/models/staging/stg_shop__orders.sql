@@ -19,6 +19,7 @@ renamed as (
         coalesce(lower({{ blank_to_null('status') }}), 'completed') as status,
         {{ blank_to_null('currency') }} as currency_raw,
         coalesce(upper({{ blank_to_null('currency') }}), '{{ var("default_currency") }}') as currency,
+        {{ blank_to_null('channel') }} as channel_raw,
         coalesce(lower({{ blank_to_null('channel') }}), 'unknown') as channel,
         {{ blank_to_null('campaign_id') }} as campaign_id,
         _source_file as source_file,

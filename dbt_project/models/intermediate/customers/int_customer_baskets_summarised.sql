@@ -28,7 +28,7 @@ by_category as (
         sum(line_amount) as amount,
         -- favourite: most units; ties by amount, then category name
         row_number() over (
-            partition by customer_id order by sum(quantity) desc, sum(line_amount) desc, category
+            partition by customer_id order by sum(quantity) desc, sum(line_amount) desc, category asc
         ) as category_rank
 
     from items

@@ -26,11 +26,11 @@ ranked as (
         *,
         -- main: most orders; ties by revenue, then channel name
         row_number() over (
-            partition by customer_id order by orders desc, revenue desc, channel
+            partition by customer_id order by orders desc, revenue desc, channel asc
         ) as main_rank,
         -- best (converts them most): most net revenue; ties by orders, then channel name
         row_number() over (
-            partition by customer_id order by revenue desc, orders desc, channel
+            partition by customer_id order by revenue desc, orders desc, channel asc
         ) as best_rank
 
     from by_channel

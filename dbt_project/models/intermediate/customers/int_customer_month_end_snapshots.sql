@@ -6,7 +6,13 @@ with
 
 orders as (
 
-    select customer_id, ordered_date, amount, is_refund from {{ ref('fct_orders') }}
+    select
+        customer_id,
+        ordered_date,
+        amount,
+        is_refund
+
+    from {{ ref('fct_orders') }}
 
 ),
 
@@ -32,7 +38,7 @@ bounds as (
 months as (
 
     select
-        {{ month_series('first_month', 'last_month') }} as month_start,
+        {{ customers_month_series('first_month', 'last_month') }} as month_start,
         as_of_date
 
     from bounds
@@ -63,7 +69,10 @@ customer_starts as (
 
 purchase_days as (
 
-    select distinct customer_id, ordered_date
+    select distinct
+        customer_id,
+        ordered_date
+
     from orders
     where not is_refund
 
@@ -108,7 +117,7 @@ default_gaps as (
         {{ lifecycle_default_gap_days('first_gaps.first_gap_days') }} as default_gap_days
 
     from month_ends
-    left join first_gaps on first_gaps.second_order_date <= month_ends.month_end
+    left join first_gaps on month_ends.month_end >= first_gaps.second_order_date
     group by month_ends.month_end
 
 ),
@@ -136,7 +145,7 @@ grid as (
         month_ends.month_end
 
     from customer_starts
-    inner join month_ends on month_ends.month_start >= customer_starts.first_month
+    inner join month_ends on customer_starts.first_month <= month_ends.month_start
 
 ),
 
@@ -148,13 +157,16 @@ cumulative as (
         grid.month_end,
         grid.first_order_date,
         sum(coalesce(monthly.purchases, 0)) over (
-            partition by grid.customer_id order by grid.month_start rows between unbounded preceding and current row
+            partition by grid.customer_id order by grid.month_start
+            rows between unbounded preceding and current row
         ) as order_count,
         sum(coalesce(monthly.purchase_days, 0)) over (
-            partition by grid.customer_id order by grid.month_start rows between unbounded preceding and current row
+            partition by grid.customer_id order by grid.month_start
+            rows between unbounded preceding and current row
         ) as order_days,
         max(monthly.last_purchase_date) over (
-            partition by grid.customer_id order by grid.month_start rows between unbounded preceding and current row
+            partition by grid.customer_id order by grid.month_start
+            rows between unbounded preceding and current row
         ) as last_order_date
 
     from grid

@@ -26,9 +26,9 @@ revenue as (
     select
         orders.customer_id,
         sum(orders.amount) as revenue,
-        sum(
-            case when {{ rfm_in_window('orders.ordered_date', 'run_context.as_of_date') }} then orders.amount else 0 end
-        ) as rfm_monetary
+        sum(case
+            when {{ rfm_in_window('orders.ordered_date', 'run_context.as_of_date') }} then orders.amount else 0
+        end) as rfm_monetary
 
     from orders
     cross join run_context
@@ -50,9 +50,10 @@ purchase_stats as (
         min(case when purchases.days_since_previous_order > 0 then purchases.ordered_date end)
             as second_order_date,
         avg(purchases.days_since_previous_order) as avg_days_between_orders,
-        {{ median('purchases.days_since_previous_order') }} as median_days_between_orders,
-        sum(case when {{ rfm_in_window('purchases.ordered_date', 'run_context.as_of_date') }} then 1 else 0 end)
-            as rfm_frequency
+        {{ customers_median('purchases.days_since_previous_order') }} as median_days_between_orders,
+        sum(case
+            when {{ rfm_in_window('purchases.ordered_date', 'run_context.as_of_date') }} then 1 else 0
+        end) as rfm_frequency
 
     from purchases
     cross join run_context

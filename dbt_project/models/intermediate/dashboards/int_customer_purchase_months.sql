@@ -4,7 +4,12 @@ with
 
 purchases as (
 
-    select customer_id, ordered_date from {{ ref('int_orders_sequenced') }}
+    select
+        customer_id,
+        ordered_date,
+        {{ dashboards_period_start('month', 'ordered_date') }} as purchase_month
+
+    from {{ ref('int_orders_sequenced') }}
 
 ),
 
@@ -12,11 +17,11 @@ purchase_months as (
 
     select
         customer_id,
-        {{ dashboards_period_start('month', 'ordered_date') }} as purchase_month,
+        purchase_month,
         max(ordered_date) as last_purchase_date
 
     from purchases
-    group by 1, 2
+    group by customer_id, purchase_month
 
 ),
 

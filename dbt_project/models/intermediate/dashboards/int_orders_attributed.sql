@@ -19,26 +19,9 @@ orders as (
 
 ),
 
-run_context as (
-
-    select as_of from {{ ref('int_run_context') }}
-
-),
-
 communications as (
 
-    select
-        communications.customer_id,
-        communications.campaign_id,
-        communications.sent_at,
-        {{ dbt.dateadd('day', var('attribution_window_days'), 'communications.sent_at') }} as window_ends_at
-
-    from {{ ref('stg_shop__communications') }} as communications
-    cross join run_context
-    where
-        communications.customer_id is not null
-        and communications.sent_at is not null
-        and communications.sent_at <= run_context.as_of
+    select customer_id, campaign_id, sent_at, window_ends_at from {{ ref('int_communications_sent') }}
 
 ),
 
@@ -50,8 +33,8 @@ window_matches as (
     from orders
     inner join communications
         on orders.customer_id = communications.customer_id
-        and communications.sent_at <= orders.ordered_at
-        and orders.ordered_at < communications.window_ends_at
+            and orders.ordered_at >= communications.sent_at
+            and orders.ordered_at < communications.window_ends_at
     where not orders.is_refund
 
 ),
@@ -63,7 +46,7 @@ campaign_matches as (
     from orders
     inner join communications
         on orders.customer_id = communications.customer_id
-        and orders.campaign_id = communications.campaign_id
+            and orders.campaign_id = communications.campaign_id
 
 ),
 

@@ -22,7 +22,7 @@ final as (
         amount_raw,
         status_raw,
         currency_raw,
-        channel,
+        channel_raw,
         campaign_id
 
     from quarantined

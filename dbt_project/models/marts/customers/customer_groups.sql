@@ -9,16 +9,24 @@ customers as (
 
 items as (
 
-    select customer_id, quantity, order_id from {{ ref('fct_order_items') }}
+    select
+        customer_id,
+        order_id,
+        quantity
+
+    from {{ ref('fct_order_items') }}
 
 ),
 
 groups as (
 
-    select 'one_time' as frequency_group, 1 as group_order
-    union all select 'loyal', 2
-    union all select 'frequent', 3
-    union all select 'vip', 4
+    select
+        frequency_group,
+        group_order
+
+    from (
+        values ('one_time', 1), ('loyal', 2), ('frequent', 3), ('vip', 4)
+    ) as frequency_groups (frequency_group, group_order)
 
 ),
 

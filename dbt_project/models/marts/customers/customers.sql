@@ -22,7 +22,10 @@ baskets as (
 -- the customer file may list a customer twice: its last row wins; contact details are never selected
 profiles as (
 
-    select customer_id, country
+    select
+        customer_id,
+        country
+
     from (
         select
             customer_id,

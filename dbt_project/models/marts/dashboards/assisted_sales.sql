@@ -5,14 +5,18 @@ with
 
 attributed as (
 
-    select * from {{ ref('int_orders_attributed') }}
+    select
+        *,
+        {{ dashboards_period_start('month', 'ordered_date') }} as period_start
+
+    from {{ ref('int_orders_attributed') }}
 
 ),
 
 monthly as (
 
     select
-        {{ dashboards_period_start('month', 'ordered_date') }} as period_start,
+        period_start,
         sum(case when not is_refund then 1 else 0 end) as orders,
         sum(case when not is_refund and is_assisted then 1 else 0 end) as assisted_orders,
         sum(case when not is_refund and is_in_message_window then 1 else 0 end) as window_orders,
@@ -21,7 +25,7 @@ monthly as (
         sum(case when is_assisted then amount else 0 end) as assisted_revenue
 
     from attributed
-    group by 1
+    group by period_start
 
 ),
 

@@ -15,7 +15,7 @@ purchase_counts as (
         count(*) as customer_orders
 
     from {{ ref('int_orders_sequenced') }}
-    group by 1
+    group by customer_id
 
 ),
 
@@ -30,15 +30,16 @@ by_channel as (
     select
         orders.channel,
         count(distinct case when not orders.is_refund then orders.customer_id end) as customers,
-        count(distinct case when not orders.is_refund and purchase_counts.customer_orders >= 2
-            then orders.customer_id end) as repeat_customers,
+        count(distinct case
+            when not orders.is_refund and purchase_counts.customer_orders >= 2 then orders.customer_id
+        end) as repeat_customers,
         sum(case when not orders.is_refund then 1 else 0 end) as orders,
         sum(orders.amount) as revenue,
         sum(case when not orders.is_refund then orders.amount else 0 end) as order_amount
 
     from orders
     left join purchase_counts on orders.customer_id = purchase_counts.customer_id
-    group by 1
+    group by orders.channel
 
 ),
 

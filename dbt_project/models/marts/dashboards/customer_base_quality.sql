@@ -57,11 +57,11 @@ customer_snapshots as (
 
     from snapshots
     inner join purchase_months
-        on purchase_months.purchase_month <= snapshots.period_start
-        and (
-            purchase_months.next_purchase_month is null
-            or snapshots.period_start < purchase_months.next_purchase_month
-        )
+        on snapshots.period_start >= purchase_months.purchase_month
+            and (
+                purchase_months.next_purchase_month is null
+                or snapshots.period_start < purchase_months.next_purchase_month
+            )
 
 ),
 
@@ -90,7 +90,7 @@ band_counts as (
         count(*) as customers
 
     from banded
-    group by 1, 2
+    group by period_start, band_sort_order
 
 ),
 
@@ -102,7 +102,7 @@ months_with_base as (
         count(*) as base_customers
 
     from customer_snapshots
-    group by 1, 2
+    group by period_start, snapshot_date
 
 ),
 
@@ -110,13 +110,13 @@ bands as (
 
     select 1 as band_sort_order, '0-1' as band_label, 0 as band_min_months, 1 as band_max_months
     union all
-    select 2, '1-3', 1, 3
+    select 2 as band_sort_order, '1-3' as band_label, 1 as band_min_months, 3 as band_max_months
     union all
-    select 3, '3-6', 3, 6
+    select 3 as band_sort_order, '3-6' as band_label, 3 as band_min_months, 6 as band_max_months
     union all
-    select 4, '6-12', 6, 12
+    select 4 as band_sort_order, '6-12' as band_label, 6 as band_min_months, 12 as band_max_months
     union all
-    select 5, '12+', 12, null
+    select 5 as band_sort_order, '12+' as band_label, 12 as band_min_months, null as band_max_months
 
 ),
 
@@ -139,7 +139,7 @@ final as (
     cross join bands
     left join band_counts
         on months_with_base.period_start = band_counts.period_start
-        and bands.band_sort_order = band_counts.band_sort_order
+            and bands.band_sort_order = band_counts.band_sort_order
 
 )
 

@@ -19,7 +19,7 @@ first_purchases as (
 
     from orders
     where not is_refund
-    group by 1
+    group by customer_id
 
 ),
 
@@ -48,7 +48,7 @@ by_{{ grain }} as (
         is_refund,
         coalesce(
             {{ dashboards_period_start(grain, 'first_purchase_date') }}
-                = {{ dashboards_period_start(grain, 'ordered_date') }},
+            = {{ dashboards_period_start(grain, 'ordered_date') }},
             false
         ) as is_new
 
@@ -81,7 +81,7 @@ aggregated as (
         sum(case when not is_new and not is_refund then amount else 0 end) as returning_order_amount
 
     from periods
-    group by 1, 2
+    group by grain, period_start
 
 ),
 

@@ -71,7 +71,7 @@ band_bounds as (
         max(basket_value) as basket_value_max
 
     from banded_baskets
-    group by 1
+    group by basket_value_band
 
     union all
 
@@ -85,35 +85,53 @@ band_bounds as (
 
 ),
 
-banded_items as (
+-- one row per order and product (an order may list a product on several lines), so that counting
+-- rows counts orders in every grouping below
+order_products as (
 
     select
-        items.*,
-        banded_baskets.basket_value_band
+        items.order_id,
+        items.product_id,
+        max(items.product_name) as product_name,
+        max(items.category) as category,
+        max(banded_baskets.basket_value_band) as basket_value_band,
+        sum(items.quantity) as units,
+        sum(items.line_amount) as revenue
 
     from items
     inner join banded_baskets on items.order_id = banded_baskets.order_id
+    group by items.order_id, items.product_id
 
 ),
 
+{%- set groupings = [
+    ['category', 'basket_value_band'],
+    ['category'],
+    ['basket_value_band'],
+    [],
+] %}
+
+-- each product per (category, band), per category across bands, per band across categories, overall
 product_totals as (
 
+    {% for grouping in groupings %}
     select
-        coalesce(category, 'all') as category,
-        coalesce(basket_value_band, 'all') as basket_value_band,
+        {{ 'category' if 'category' in grouping else "'all'" }} as category,
+        {{ 'basket_value_band' if 'basket_value_band' in grouping else "'all'" }} as basket_value_band,
         product_id,
         max(product_name) as product_name,
-        sum(quantity) as units,
-        count(distinct order_id) as orders,
-        sum(line_amount) as revenue
+        sum(units) as units,
+        count(*) as orders,
+        sum(revenue) as revenue
 
-    from banded_items
-    group by grouping sets (
-        (category, basket_value_band, product_id),
-        (category, product_id),
-        (basket_value_band, product_id),
-        (product_id)
-    )
+    from order_products
+    group by {% for column in grouping %}{{ column }}, {% endfor %}product_id
+    {% if not loop.last %}
+
+    union all
+
+    {% endif -%}
+    {% endfor %}
 
 ),
 
@@ -134,11 +152,11 @@ final as (
         {{ dashboards_money('product_totals.revenue') }} as revenue,
         cast(row_number() over (
             partition by product_totals.category, product_totals.basket_value_band
-            order by product_totals.units desc, product_totals.orders desc, product_totals.product_id
+            order by product_totals.units desc, product_totals.orders desc, product_totals.product_id asc
         ) as bigint) as rank_by_units,
         cast(row_number() over (
             partition by product_totals.category, product_totals.basket_value_band
-            order by product_totals.orders desc, product_totals.units desc, product_totals.product_id
+            order by product_totals.orders desc, product_totals.units desc, product_totals.product_id asc
         ) as bigint) as rank_by_orders
 
     from product_totals

@@ -37,7 +37,7 @@ by_number as (
         {{ dashboards_median('days_since_previous_order') }} as median_days_since_previous_order
 
     from purchases
-    group by 1
+    group by purchase_number_sort
 
 ),
 

@@ -58,7 +58,7 @@ monthly as (
         sum(case when is_repeat_at_month_end then amount else 0 end) as repeat_revenue
 
     from classified
-    group by 1
+    group by period_start
 
 ),
 
@@ -69,14 +69,15 @@ overall as (
         history.history_end as period_end,
         'all' as grain,
         count(distinct case when not classified.is_refund then classified.customer_id end) as customers,
-        count(distinct case when not classified.is_refund and classified.is_repeat_at_as_of
-            then classified.customer_id end) as repeat_customers,
+        count(distinct case
+            when not classified.is_refund and classified.is_repeat_at_as_of then classified.customer_id
+        end) as repeat_customers,
         sum(classified.amount) as revenue,
         sum(case when classified.is_repeat_at_as_of then classified.amount else 0 end) as repeat_revenue
 
     from classified
     cross join history
-    group by 1, 2
+    group by history.history_start, history.history_end
 
 ),
 

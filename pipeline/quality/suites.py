@@ -1,0 +1,92 @@
+"""The expectation suites, as data: one function per published table, returning its GX expectations.
+
+These restate, in a second tool, the promises each published table makes to its readers (the .yml beside
+each dbt model documents them). Some overlap with dbt tests on purpose; the ones dbt does not test (the
+currency code's shape, amounts that may never be negative) are why the suites exist.
+
+Great Expectations is imported on first use, not with this module: it costs seconds of CPU, and the Dagster
+definitions (which only need the table names in SUITES) load without it.
+"""
+
+from collections.abc import Callable
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from great_expectations.expectations import Expectation
+
+QUARANTINE_REASONS = [
+    "missing_order_id",
+    "missing_customer_id",
+    "missing_timestamp",
+    "unparseable_timestamp",
+    "future_timestamp",
+    "missing_amount",
+    "non_numeric_amount",
+    "unknown_currency",
+    "unknown_status",
+    "cancelled",
+]
+
+
+def _gxe() -> ModuleType:
+    import great_expectations.expectations as gxe
+
+    return gxe
+
+
+def fct_orders() -> list["Expectation"]:
+    gxe = _gxe()
+    return [
+        gxe.ExpectColumnValuesToNotBeNull(column="order_id"),
+        gxe.ExpectColumnValuesToBeUnique(column="order_id"),
+        gxe.ExpectColumnValuesToNotBeNull(column="customer_id"),
+        gxe.ExpectColumnValuesToNotBeNull(column="ordered_at"),
+        gxe.ExpectColumnValuesToNotBeNull(column="amount"),
+        # an ISO 4217 code; dbt only checks it against the var accepted_currencies, which an analyst edits
+        gxe.ExpectColumnValuesToMatchRegex(column="currency", regex=r"^[A-Z]{3}$"),
+        gxe.ExpectColumnValuesToNotBeNull(column="is_refund"),
+        gxe.ExpectColumnValuesToBeInSet(column="is_refund", value_set=[True, False]),
+        gxe.ExpectColumnValuesToBeInSet(column="status", value_set=["completed", "refunded"]),
+        gxe.ExpectColumnValuesToBeBetween(column="gross_amount", min_value=0),
+        gxe.ExpectColumnValuesToBeBetween(column="refunded_amount", min_value=0),
+    ]
+
+
+def quarantined_orders() -> list["Expectation"]:
+    gxe = _gxe()
+    return [
+        gxe.ExpectColumnValuesToNotBeNull(column="reason"),
+        gxe.ExpectColumnValuesToBeInSet(column="reason", value_set=QUARANTINE_REASONS),
+        gxe.ExpectColumnValuesToNotBeNull(column="reason_kind"),
+        gxe.ExpectColumnValuesToBeInSet(column="reason_kind", value_set=["invalid", "excluded"]),
+        gxe.ExpectColumnValuesToNotBeNull(column="source_file"),
+        gxe.ExpectColumnValuesToNotBeNull(column="source_row"),
+    ]
+
+
+def customers() -> list["Expectation"]:
+    gxe = _gxe()
+    return [
+        gxe.ExpectColumnValuesToNotBeNull(column="customer_id"),
+        gxe.ExpectColumnValuesToBeUnique(column="customer_id"),
+        *(
+            gxe.ExpectColumnValuesToBeBetween(column=score, min_value=1, max_value=5)
+            for score in ("r_score", "f_score", "m_score")
+        ),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="lifecycle_state", value_set=["new", "active", "slipping", "lost"]
+        ),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="frequency_group", value_set=["one_time", "loyal", "frequent", "vip"]
+        ),
+        gxe.ExpectColumnValuesToNotBeNull(column="revenue"),
+    ]
+
+
+# published table -> its suite; a table listed here gets a blocking check when dbt has the model
+SUITES: dict[str, Callable[[], list["Expectation"]]] = {
+    "fct_orders": fct_orders,
+    "quarantined_orders": quarantined_orders,
+    "customers": customers,
+}

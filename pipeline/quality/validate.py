@@ -1,0 +1,170 @@
+"""Run a table's expectation suite on a DataFrame and say, in plain words, what failed.
+
+A pure library: a DataFrame in, a ValidationReport out. Each call uses a throwaway (ephemeral) GX
+context, so nothing is written to disk and two validations never share state.
+"""
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from pipeline.quality.suites import SUITES
+
+if TYPE_CHECKING:
+    from great_expectations.core import ExpectationValidationResult
+    from great_expectations.expectations import Expectation
+
+EXAMPLES = 5  # unexpected values shown per failed expectation
+NOT_NULL = "expect_column_values_to_not_be_null"
+
+
+@dataclass(frozen=True)
+class FailedExpectation:
+    expectation: str  # the GX type, e.g. expect_column_values_to_match_regex
+    column: str | None
+    unexpected_count: int | None
+    unexpected_values: list[Any]  # up to EXAMPLES distinct values
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "expectation": self.expectation,
+            "column": self.column,
+            "unexpected_count": self.unexpected_count,
+            "unexpected_values": [_plain(value) for value in self.unexpected_values],
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    table: str
+    success: bool
+    evaluated: int  # expectations run
+    rows: int
+    failures: list[FailedExpectation] = field(default_factory=list)
+
+    def summary(self) -> str:
+        if self.success:
+            return f"{self.table}: all {self.evaluated} expectations passed on {self.rows} rows"
+        lines = [
+            f"{self.table}: {len(self.failures)} of {self.evaluated} expectations failed on {self.rows} rows"
+        ]
+        lines += [f"  - {failure.message}" for failure in self.failures]
+        return "\n".join(lines)
+
+
+def suite_for(name: str) -> list["Expectation"]:
+    try:
+        return SUITES[name]()
+    except KeyError:
+        raise KeyError(
+            f"no expectation suite for table {name!r} (suites: {', '.join(sorted(SUITES))})"
+        ) from None
+
+
+def suite_columns(name: str) -> list[str]:
+    """The columns a table's suite reads, in suite order: all a caller needs to load."""
+    columns = [getattr(expectation, "column", None) for expectation in suite_for(name)]
+    return list(dict.fromkeys(column for column in columns if column))
+
+
+def validate_table(name: str, df: pd.DataFrame) -> ValidationReport:
+    """Validate `df` against the suite of the published table `name`."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    batch = (
+        context.data_sources.add_pandas(name=f"{name}_source")
+        .add_dataframe_asset(name=name)
+        .add_batch_definition_whole_dataframe(f"{name}_whole_table")
+    )
+    suite = context.suites.add(gx.ExpectationSuite(name=f"{name}_suite", expectations=suite_for(name)))
+    validation = context.validation_definitions.add(
+        gx.ValidationDefinition(name=f"{name}_validation", data=batch, suite=suite)
+    )
+    result = validation.run(
+        batch_parameters={"dataframe": df},
+        result_format={"result_format": "SUMMARY", "partial_unexpected_count": 20},
+    )
+    failures = [_failure(name, outcome) for outcome in result.results if not outcome.success]
+    return ValidationReport(
+        table=name,
+        success=bool(result.success),
+        evaluated=len(result.results),
+        rows=len(df),
+        failures=failures,
+    )
+
+
+def _failure(table: str, outcome: "ExpectationValidationResult") -> FailedExpectation:
+    config = outcome.expectation_config
+    kwargs = config.kwargs
+    column = kwargs.get("column")
+    where = f"{table}.{column}" if column else table
+    if error := _exception_message(outcome.exception_info):
+        return FailedExpectation(
+            config.type, column, None, [], f"{where}: {config.type} could not run ({error})"
+        )
+
+    details = outcome.result or {}
+    count = details.get("unexpected_count")
+    values = (
+        [] if config.type == NOT_NULL else _distinct(details.get("partial_unexpected_list") or [])[:EXAMPLES]
+    )
+    message = f"{where}: {count} of {details.get('element_count')} values {_rule(config.type, kwargs)}"
+    if values:
+        message += f", e.g. {', '.join(repr(_plain(value)) for value in values)}"
+    return FailedExpectation(config.type, column, count, values, message)
+
+
+def _exception_message(info: dict[str, Any] | None) -> str | None:
+    """The error that stopped an expectation: GX puts it at the top, or under each failed metric."""
+    if not info:
+        return None
+    if info.get("raised_exception"):
+        return str(info.get("exception_message"))
+    for nested in info.values():
+        if isinstance(nested, dict) and nested.get("raised_exception"):
+            return str(nested.get("exception_message"))
+    return None
+
+
+def _rule(expectation: str, kwargs: dict[str, Any]) -> str:
+    """What a failing value breaks, as a phrase: `are null`, `do not match ^[A-Z]{3}$`, ..."""
+    if expectation == NOT_NULL:
+        return "are null"
+    if expectation == "expect_column_values_to_be_unique":
+        return "are duplicated"
+    if expectation == "expect_column_values_to_match_regex":
+        return f"do not match {kwargs['regex']}"
+    if expectation == "expect_column_values_to_be_in_set":
+        return f"are not in {sorted(kwargs['value_set'], key=str)}"
+    if expectation == "expect_column_values_to_be_between":
+        low, high = kwargs.get("min_value"), kwargs.get("max_value")
+        if high is None:
+            return f"are below {low}"
+        if low is None:
+            return f"are above {high}"
+        return f"are outside {low}..{high}"
+    return f"break {expectation}"
+
+
+def _distinct(values: list[Any]) -> list[Any]:
+    seen: list[Any] = []
+    for value in values:
+        if value not in seen:
+            seen.append(value)
+    return seen
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-friendly version of a value from a DataFrame (numpy scalars, timestamps)."""
+    if hasattr(value, "item"):
+        return value.item()
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    return value

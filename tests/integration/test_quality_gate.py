@@ -1,0 +1,85 @@
+"""A table that passes every dbt test but breaks its expectation suite is not published.
+
+The fault is one dbt cannot see: an analyst adds a misspelt code to the dbt var accepted_currencies, so
+an order in "Euro" is accepted as EURO. dbt only checks currency against that list; the suite checks it
+is an ISO 4217 code. One in-process run of the whole job on a hand-made orders.csv.
+"""
+
+import json
+
+import dagster as dg
+import pytest
+import yaml
+
+from tests.conftest import DBT_PROJECT_DIR, ORDER_COLUMNS, write_csv
+from tests.integration.pipeline_runs import pulse_settings, run_job_in_process
+
+pytestmark = pytest.mark.integration
+
+ROWS = [
+    ["o1", "c1", "2025-01-05 10:00:00", "100.00", "completed", "EUR", "email", ""],
+    ["o2", "c1", "2025-02-05 10:00:00", "50", "completed", "", "direct", ""],
+    ["o3", "c2", "2025-03-10", "80", "completed", "Euro", "ads", ""],  # EURO: accepted by the var, not ISO
+    ["o4", "c3", "2025-03-12", "30", "cancelled", "EUR", "direct", ""],
+]
+
+
+def accepted_currencies_with_a_typo() -> list[str]:
+    # the project's list plus the typo (dbt unit tests rely on the listed codes)
+    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())
+    return [*project["vars"]["accepted_currencies"], "EURO"]
+
+
+@pytest.fixture(scope="module")
+def gated_run(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("quality_gate")
+    write_csv(tmp / "raw/orders.csv", ORDER_COLUMNS, ROWS)
+    settings = {
+        "PULSE_RAW_PATH": str(tmp / "raw"),
+        "PULSE_DUCKDB_PATH": str(tmp / "warehouse.duckdb"),
+        "PULSE_PUBLISH_URI": str(tmp / "published"),
+        "PULSE_DBT_VARS": json.dumps({"accepted_currencies": accepted_currencies_with_a_typo()}),
+    }
+    with pulse_settings(settings):
+        result = run_job_in_process()
+    return result, tmp / "published"
+
+
+def _evaluations(result: dg.ExecuteInProcessResult) -> dict[str, dg.AssetCheckEvaluation]:
+    return {evaluation.check_name: evaluation for evaluation in result.get_asset_check_evaluations()}
+
+
+def _materialized(result: dg.ExecuteInProcessResult) -> set[str]:
+    return {event.asset_key.to_user_string() for event in result.get_asset_materialization_events()}
+
+
+def test_dbt_passes_so_only_the_suite_can_catch_the_fault(gated_run):
+    result, _ = gated_run
+    assert result.is_node_success("pulse_dbt_models")
+    dbt_checks = [e for name, e in _evaluations(result).items() if not name.endswith("_passes_expectations")]
+    assert dbt_checks and all(evaluation.passed for evaluation in dbt_checks)
+
+
+def test_the_suite_fails_naming_the_column_and_value(gated_run):
+    result, _ = gated_run
+    evaluation = _evaluations(result)["fct_orders_passes_expectations"]
+    assert not evaluation.passed
+    assert evaluation.severity == dg.AssetCheckSeverity.ERROR
+    [failure] = evaluation.metadata["failures"].value
+    assert failure["column"] == "currency"
+    assert failure["unexpected_values"] == ["EURO"]
+    assert evaluation.metadata["expectations_evaluated"].value > 1
+
+
+def test_the_failed_table_is_not_published_and_the_others_are(gated_run):
+    result, published = gated_run
+    materialized = _materialized(result)
+    assert "published/fct_orders" not in materialized
+    assert not (published / "fct_orders").exists()
+    # the manifest lists every table, so it waits for all of them
+    assert "published/manifest" not in materialized
+    assert not (published / "_manifest.json").exists()
+    # the gate is per table: tables whose suites pass are published in the same run
+    assert _evaluations(result)["quarantined_orders_passes_expectations"].passed
+    assert "published/quarantined_orders" in materialized
+    assert not result.success

@@ -1,0 +1,130 @@
+"""The expectation suites on hand-made DataFrames: good data passes, each fault is named by its column."""
+
+import pandas as pd
+import pytest
+
+from pipeline.defs.dbt.project import dbt_project
+from pipeline.defs.publish.published_models import published_models
+from pipeline.quality.suites import QUARANTINE_REASONS, SUITES
+from pipeline.quality.validate import suite_columns, validate_table
+
+
+def good_orders() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "order_id": ["o1", "o2", "r1"],
+            "customer_id": ["c1", "c1", "c2"],
+            "ordered_at": pd.to_datetime(["2025-01-05 10:00", "2025-02-05 08:00", "2025-01-12 09:00"]),
+            "amount": [100.0, 0.0, -20.0],
+            "gross_amount": [100.0, 40.0, 0.0],
+            "refunded_amount": [0.0, 40.0, 20.0],
+            "is_refund": [False, False, True],
+            "status": ["completed", "refunded", "completed"],
+            "currency": ["EUR", "USD", "EUR"],
+        }
+    )
+
+
+def good_quarantine() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "reason": ["cancelled", "unknown_currency"],
+            "reason_kind": ["excluded", "invalid"],
+            "source_file": ["orders.csv", "orders.csv"],
+            "source_row": [8, 16],
+        }
+    )
+
+
+def good_customers() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "customer_id": ["c1", "c2"],
+            "r_score": [5, 1],
+            "f_score": [3, 1],
+            "m_score": [4, 1],
+            "lifecycle_state": ["active", "lost"],
+            "frequency_group": ["loyal", "one_time"],
+            "revenue": [150.0, -20.0],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("table", "frame"),
+    [
+        ("fct_orders", good_orders()),
+        ("quarantined_orders", good_quarantine()),
+        ("customers", good_customers()),
+    ],
+)
+def test_good_data_passes(table, frame):
+    report = validate_table(table, frame)
+    assert report.success, report.summary()
+    assert report.evaluated == len(SUITES[table]())
+    assert report.failures == []
+
+
+def test_duplicate_order_id_fails_naming_the_column_and_the_value():
+    frame = good_orders()
+    frame.loc[2, "order_id"] = "o1"
+    report = validate_table("fct_orders", frame)
+    assert not report.success
+    [failure] = report.failures
+    assert failure.column == "order_id"
+    assert failure.unexpected_values == ["o1"]
+    assert "fct_orders.order_id" in failure.message and "duplicated" in failure.message
+
+
+def test_currency_that_is_not_an_iso_code_fails():
+    frame = good_orders()
+    frame.loc[1, "currency"] = "Euro"
+    [failure] = validate_table("fct_orders", frame).failures
+    assert failure.column == "currency"
+    assert failure.message == "fct_orders.currency: 1 of 3 values do not match ^[A-Z]{3}$, e.g. 'Euro'"
+
+
+def test_negative_gross_amount_fails():
+    frame = good_orders()
+    frame.loc[0, "gross_amount"] = -1.0
+    [failure] = validate_table("fct_orders", frame).failures
+    assert failure.column == "gross_amount"
+    assert failure.unexpected_count == 1
+
+
+def test_unknown_quarantine_reason_fails():
+    frame = good_quarantine()
+    frame.loc[0, "reason"] = "lost_in_space"
+    [failure] = validate_table("quarantined_orders", frame).failures
+    assert failure.column == "reason"
+    assert "'lost_in_space'" in failure.message
+
+
+def test_null_and_missing_columns_are_failures_not_crashes():
+    frame = good_quarantine().drop(columns=["source_row"])
+    frame.loc[0, "reason_kind"] = None
+    report = validate_table("quarantined_orders", frame)
+    assert {failure.column for failure in report.failures} == {"reason_kind", "source_row"}
+    assert any(
+        "source_row" in failure.message and "does not exist" in failure.message for failure in report.failures
+    )
+
+
+def test_report_metadata_is_json_friendly():
+    frame = good_customers()
+    frame.loc[0, "r_score"] = 6
+    [failure] = validate_table("customers", frame).failures
+    assert failure.as_dict()["unexpected_values"] == [6]
+    assert type(failure.as_dict()["unexpected_values"][0]) is int
+
+
+def test_suites_only_read_columns_and_reasons_the_models_document():
+    manifest_models = {model.name for model in published_models(dbt_project.manifest_path)}
+    assert set(SUITES) <= manifest_models, "a suite names a table dbt does not publish"
+    assert suite_columns("quarantined_orders") == ["reason", "reason_kind", "source_file", "source_row"]
+    assert len(QUARANTINE_REASONS) == 10
+
+
+def test_a_table_without_a_suite_is_a_clear_error():
+    with pytest.raises(KeyError, match="no expectation suite for table 'nope'"):
+        validate_table("nope", pd.DataFrame())
