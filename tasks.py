@@ -9,7 +9,6 @@ Each command installs first (quickly skipped when nothing changed), so it works 
 """
 
 import hashlib
-import json
 import os
 import subprocess
 import sys
@@ -31,15 +30,15 @@ def _install_fingerprint() -> str:
 
 
 def ensure_venv() -> None:
-    if sys.version_info < (3, 11):
-        sys.exit(f"Customer Pulse needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     if not PYTHON.exists():
         print(f"Creating a virtual environment in {VENV} ...", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
     fingerprint = _install_fingerprint()
     if STAMP.exists() and STAMP.read_text() == fingerprint:
         return
-    print("Installing Customer Pulse and its pinned dependencies (a few minutes the first time) ...", flush=True)
+    print(
+        "Installing Customer Pulse and its pinned dependencies (a few minutes the first time) ...", flush=True
+    )
     pip = [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "--quiet"]
     subprocess.run([*pip, "--upgrade", "pip"], check=True)
     # constraints.txt is the lock: every install resolves exactly the same versions
@@ -61,16 +60,24 @@ def run(command: list[str]) -> int:
 
 
 def cmd_run() -> int:
-    code = run([str(BIN / "dagster"), "job", "execute", "-m", "pipeline.definitions", "-j", "customer_pulse_job"])
+    code = run(
+        [str(BIN / "dagster"), "job", "execute", "-m", "pipeline.definitions", "-j", "customer_pulse_job"]
+    )
     if code != 0:
         print("\nThe pipeline failed; the log above names the failing step. Open the UI for details:")
         print("    python3 tasks.py ui")
         return code
     summary = subprocess.run(
-        [str(PYTHON), "-m", "pipeline.published_summary"], cwd=ROOT, env=pulse_env(), capture_output=True, text=True
+        [str(PYTHON), "-m", "pipeline.published_summary"],
+        cwd=ROOT,
+        env=pulse_env(),
+        capture_output=True,
+        text=True,
     )
     print(summary.stdout or summary.stderr)
-    print("Open the Dagster UI to see every asset, check and run:  python3 tasks.py ui  (http://127.0.0.1:3000)")
+    print(
+        "Open the Dagster UI to see every asset, check and run:  python3 tasks.py ui  (http://127.0.0.1:3000)"
+    )
     return 0
 
 
@@ -79,7 +86,9 @@ def cmd_test() -> int:
         [str(BIN / "ruff"), "check", "."],
         [str(PYTHON), "-m", "pytest", *sys.argv[2:]],
     ):
-        print("$", " ".join(Path(command[0]).name if i == 0 else c for i, c in enumerate(command)), flush=True)
+        print(
+            "$", " ".join(Path(command[0]).name if i == 0 else c for i, c in enumerate(command)), flush=True
+        )
         code = run(command)
         if code != 0:
             return code
@@ -87,7 +96,9 @@ def cmd_test() -> int:
 
 
 def cmd_ui() -> int:
-    return run([str(BIN / "dagster"), "dev", "-w", str(ROOT / "workspace.yaml"), "-h", "127.0.0.1", "-p", "3000"])
+    return run(
+        [str(BIN / "dagster"), "dev", "-w", str(ROOT / "workspace.yaml"), "-h", "127.0.0.1", "-p", "3000"]
+    )
 
 
 COMMANDS = {"run": cmd_run, "test": cmd_test, "ui": cmd_ui}

@@ -8,6 +8,7 @@ Prints seconds per phase, row counts and the peak memory of this process and its
 """
 
 import argparse
+import contextlib
 import os
 import resource
 import subprocess
@@ -30,7 +31,9 @@ def _peak_mb() -> tuple[float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/pulse-bench"))
@@ -54,8 +57,18 @@ def main() -> None:
     env = dict(os.environ, PULSE_DUCKDB_PATH=str(warehouse), DBT_SEND_ANONYMOUS_USAGE_STATS="False")
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     project = REPO_ROOT / "dbt_project"
-    command = ["dbt", "build", "--profiles-dir", str(project), "--project-dir", str(project),
-               "--target-path", str(args.workdir / "target"), "--log-path", str(args.workdir / "logs")]
+    command = [
+        "dbt",
+        "build",
+        "--profiles-dir",
+        str(project),
+        "--project-dir",
+        str(project),
+        "--target-path",
+        str(args.workdir / "target"),
+        "--log-path",
+        str(args.workdir / "logs"),
+    ]
     if args.select:
         command += ["--select", args.select]
     started = time.perf_counter()
@@ -68,10 +81,8 @@ def main() -> None:
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
         for relation in ("marts.fct_orders", "marts.quarantined_orders", "marts.customers"):
-            try:
+            with contextlib.suppress(duckdb.Error):
                 print(f"  {relation:<28} {con.sql(f'select count(*) from {relation}').fetchall()[0][0]:>12,}")
-            except duckdb.Error:
-                pass
     own, children = _peak_mb()
     print(f"peak RSS: this process {own:,.0f} MB, largest child (dbt) {children:,.0f} MB")
 

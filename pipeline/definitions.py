@@ -19,8 +19,9 @@ def build_definitions() -> dg.Definitions:
     return dg.Definitions.merge(
         ingest_assets.defs,
         dbt_assets.defs,
-        publish_assets.defs,
         quality_checks.defs,
+        # publishing is gated on every check the dbt tests and expectation suites define
+        publish_assets.build_publish_defs([dbt_assets.pulse_dbt_models, *quality_checks.defs.asset_checks]),
         dg.Definitions(
             jobs=[customer_pulse_job],
             schedules=[every_6_hours_customer_pulse_schedule(timezone)],

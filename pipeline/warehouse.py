@@ -17,7 +17,9 @@ def read_only(duckdb_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-def table_reader(con: duckdb.DuckDBPyConnection, relation: str, batch_size: int = 131_072) -> pa.RecordBatchReader:
+def table_reader(
+    con: duckdb.DuckDBPyConnection, relation: str, batch_size: int = 131_072
+) -> pa.RecordBatchReader:
     """Stream a table as Arrow batches, so publishing 10 M rows never holds them all in memory."""
     return con.sql(f"select * from {relation}").to_arrow_reader(batch_size)
 

@@ -16,7 +16,16 @@ os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get(
 os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "False"
 os.environ["DO_NOT_TRACK"] = "1"
 
-ORDER_COLUMNS = ["order_id", "customer_id", "ordered_at", "amount", "status", "currency", "channel", "campaign_id"]
+ORDER_COLUMNS = [
+    "order_id",
+    "customer_id",
+    "ordered_at",
+    "amount",
+    "status",
+    "currency",
+    "channel",
+    "campaign_id",
+]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -61,8 +70,12 @@ def s3_endpoint() -> str:
     port = _free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
-    previous = {k: os.environ.get(k) for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION")}
-    os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1")
+    previous = {
+        k: os.environ.get(k) for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION")
+    }
+    os.environ.update(
+        AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1"
+    )
     yield f"http://127.0.0.1:{port}"
     server.stop()
     for name, value in previous.items():

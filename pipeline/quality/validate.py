@@ -72,6 +72,7 @@ def suite_columns(name: str) -> list[str]:
 
 def validate_table(name: str, df: pd.DataFrame) -> ValidationReport:
     """Validate `df` against the suite of the published table `name`."""
+    # imported here, not at the top: see suites.py (GX costs seconds; definition loading should not pay)
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 

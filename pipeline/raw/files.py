@@ -68,7 +68,9 @@ def _file_batches(path: Path, header: list[str]) -> Iterator[pa.RecordBatch]:
         return
     # every column as text: typing is the cleaning step's job, so one bad value never fails the load
     convert = pacsv.ConvertOptions(column_types={name: pa.string() for name in header})
-    reader = pacsv.open_csv(path, read_options=pacsv.ReadOptions(block_size=_BATCH_BYTES), convert_options=convert)
+    reader = pacsv.open_csv(
+        path, read_options=pacsv.ReadOptions(block_size=_BATCH_BYTES), convert_options=convert
+    )
     yield from reader
 
 

@@ -37,8 +37,8 @@ def load_raw_folder(folder: Path, duckdb_path: Path) -> dict[str, dict]:
     for entity, files in plan.items():
         if entity.required and not files:
             raise RawDataError(
-                f"{folder}: required file '{entity.name}' is missing "
-                f"(looked for {entity.name}.csv, {entity.name}.csv.gz, {entity.name}.parquet or {entity.name}/)"
+                f"{folder}: required file '{entity.name}' is missing (looked for {entity.name}.csv, "
+                f"{entity.name}.csv.gz, {entity.name}.parquet or {entity.name}/)"
             )
     # check every header before touching the warehouse, so a bad file never leaves half a load
     for entity, files in plan.items():
@@ -55,7 +55,9 @@ def load_raw_folder(folder: Path, duckdb_path: Path) -> dict[str, dict]:
             reader = pa.RecordBatchReader.from_batches(text_schema(entity), batches)
             con.register("incoming", reader)
             try:
-                con.execute(f"create or replace table {RAW_SCHEMA}.{entity.name} as select * from incoming").fetchall()
+                con.execute(
+                    f"create or replace table {RAW_SCHEMA}.{entity.name} as select * from incoming"
+                ).fetchall()
             except duckdb.Error:
                 # DuckDB wraps errors raised while it reads the stream; re-raise ours, which names the file
                 if batches.error is not None:

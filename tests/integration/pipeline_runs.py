@@ -25,9 +25,11 @@ def pulse_settings(values: Mapping[str, str]):
 
 
 def run_job_in_process(
-    job_name: str = "customer_pulse_job", asset_selection: dg.AssetSelection | None = None
+    job_name: str = "customer_pulse_job",
+    asset_selection: dg.AssetSelection | None = None,
+    instance: dg.DagsterInstance | None = None,
 ) -> dg.ExecuteInProcessResult:
-    """The whole job, or only the selected assets, on an ephemeral instance."""
+    """The whole job, or only the selected assets, on `instance` (default: a fresh ephemeral one)."""
     from pipeline.definitions import defs
 
     if asset_selection is None:
@@ -35,8 +37,10 @@ def run_job_in_process(
     else:
         job = defs.resolve_implicit_global_asset_job_def()
         keys = list(asset_selection.resolve(defs.resolve_asset_graph()))
-    with dg.instance_for_test() as instance:
+    if instance is not None:
         return job.execute_in_process(instance=instance, asset_selection=keys, raise_on_error=False)
+    with dg.instance_for_test() as fresh:
+        return job.execute_in_process(instance=fresh, asset_selection=keys, raise_on_error=False)
 
 
 def run_cli_materialize(env_values: Mapping[str, str], tmp_path: Path) -> subprocess.CompletedProcess:

@@ -18,10 +18,16 @@ def _failure_messages(result: dg.ExecuteInProcessResult) -> str:
 @pytest.mark.parametrize(
     ("files", "expected"),
     [
-        ({"orders.csv": ["order_id", "customer_id", "ordered_at"]}, "orders.csv: required column 'amount' is missing"),
+        (
+            {"orders.csv": ["order_id", "customer_id", "ordered_at"]},
+            "orders.csv: required column 'amount' is missing",
+        ),
         ({"customers.csv": ["customer_id"]}, "required file 'orders' is missing"),
         (
-            {"orders.csv": ["order_id", "customer_id", "ordered_at", "amount"], "order_items.csv": ["order_id"]},
+            {
+                "orders.csv": ["order_id", "customer_id", "ordered_at", "amount"],
+                "order_items.csv": ["order_id"],
+            },
             "order_items.csv: required column 'product_id' is missing",
         ),
     ],

@@ -27,13 +27,14 @@ def demo_run(tmp_path_factory):
         "PULSE_PUBLISH_URI": str(tmp / "published"),
         "PULSE_DUCKDB_PATH": str(tmp / "warehouse.duckdb"),
     }
-    with pulse_settings(settings):
-        result = run_job_in_process()
-    return tmp, settings, result
+    # one instance for the module: the S3 re-publish below relies on the checks recorded by this run
+    with dg.instance_for_test() as instance, pulse_settings(settings):
+        result = run_job_in_process(instance=instance)
+        yield tmp, settings, result, instance
 
 
 def test_every_asset_materialises_and_every_check_passes(demo_run):
-    _, _, result = demo_run
+    _, _, result, _ = demo_run
     assert result.success, [e.message for e in result.all_events if e.is_failure]
     from pipeline.definitions import defs
 
@@ -46,7 +47,7 @@ def test_every_asset_materialises_and_every_check_passes(demo_run):
 
 
 def test_published_tables_match_the_warehouse(demo_run):
-    tmp, _, _ = demo_run
+    tmp, _, _, _ = demo_run
     models = published_models(dbt_project.manifest_path)
     assert {"fct_orders", "quarantined_orders"} <= {m.name for m in models}
     manifest = json.loads((tmp / "published/_manifest.json").read_text())
@@ -62,17 +63,34 @@ def test_published_tables_match_the_warehouse(demo_run):
         assert not columns & {"email", "phone"}, model.name
 
 
+def test_publishing_alone_is_refused_without_passed_checks(demo_run, tmp_path):
+    _, settings, _, _ = demo_run
+    # a fresh instance has no record of the checks: publishing must not go ahead on trust
+    with pulse_settings({**settings, "PULSE_PUBLISH_URI": str(tmp_path / "out")}):
+        result = run_job_in_process(asset_selection=dg.AssetSelection.keys(["published", "fct_orders"]))
+    assert not result.success
+    failure = next(e for e in result.all_events if e.is_step_failure)
+    assert "fct_orders is not published" in str(failure.step_failure_data.error)
+    assert not (tmp_path / "out").exists()
+
+
 def test_the_same_tables_publish_to_s3(demo_run, s3_endpoint, s3_bucket):
-    _, settings, _ = demo_run
-    s3_settings = {**settings, "PULSE_PUBLISH_URI": f"s3://{s3_bucket}/pulse", "PULSE_S3_ENDPOINT_URL": s3_endpoint}
+    _, settings, _, instance = demo_run
+    s3_settings = {
+        **settings,
+        "PULSE_PUBLISH_URI": f"s3://{s3_bucket}/pulse",
+        "PULSE_S3_ENDPOINT_URL": s3_endpoint,
+    }
     with pulse_settings(s3_settings):
-        result = run_job_in_process(asset_selection=dg.AssetSelection.groups("publish"))
-    assert result.success
+        result = run_job_in_process(asset_selection=dg.AssetSelection.groups("publish"), instance=instance)
+    assert result.success, [e.message for e in result.all_events if e.is_failure]
     client = boto3.client("s3", endpoint_url=s3_endpoint)
     keys = {o["Key"] for o in client.list_objects_v2(Bucket=s3_bucket, Prefix="pulse/")["Contents"]}
     models = published_models(dbt_project.manifest_path)
     assert keys == {"pulse/_manifest.json", *(f"pulse/{m.name}/part-00000.parquet" for m in models)}
-    fs = S3FileSystem(endpoint_override=s3_endpoint, access_key="testing", secret_key="testing", region="us-east-1")
+    fs = S3FileSystem(
+        endpoint_override=s3_endpoint, access_key="testing", secret_key="testing", region="us-east-1"
+    )
     local = pq.read_table(settings["PULSE_PUBLISH_URI"] + "/fct_orders/part-00000.parquet")
     remote = pq.read_table(f"{s3_bucket}/pulse/fct_orders/part-00000.parquet", filesystem=fs)
     assert remote.num_rows == local.num_rows and remote.schema == local.schema

@@ -103,8 +103,8 @@ def test_cleaning_normalises_and_nets(orders_only_run):
         (r[0], r[1:])
         for r in _query(
             orders_only_run,
-            "select order_id, cast(ordered_at as varchar), amount, refunded_amount, is_refund, currency, channel"
-            " from marts.fct_orders",
+            "select order_id, cast(ordered_at as varchar), amount, refunded_amount, is_refund, currency,"
+            " channel from marts.fct_orders",
         )
     )
     assert rows["o2"][0] == "2025-02-05 08:00:00"  # +02:00 normalised to UTC

@@ -18,7 +18,9 @@ SNAPSHOT = Path(__file__).parent / "snapshots" / "definitions.txt"
 def _graph_lines() -> list[str]:
     repo = defs.get_repository_def()
     lines = [f"asset {key.to_user_string()}" for key in repo.asset_graph.get_all_asset_keys()]
-    lines += [f"check {key.asset_key.to_user_string()}:{key.name}" for key in repo.asset_graph.asset_check_keys]
+    lines += [
+        f"check {key.asset_key.to_user_string()}:{key.name}" for key in repo.asset_graph.asset_check_keys
+    ]
     lines += [f"job {job.name}" for job in repo.get_all_jobs() if not job.name.startswith("__")]
     lines += [f"schedule {s.name} {s.cron_schedule}" for s in repo.schedule_defs]
     return sorted(lines)
@@ -33,7 +35,9 @@ def test_graph_matches_the_snapshot(request):
 
 def test_every_published_table_sits_downstream_of_its_dbt_model():
     graph = defs.resolve_asset_graph()
-    published = [k for k in graph.get_all_asset_keys() if k.path[0] == "published" and k.path[1] != "manifest"]
+    published = [
+        k for k in graph.get_all_asset_keys() if k.path[0] == "published" and k.path[1] != "manifest"
+    ]
     assert published, "nothing is published"
     for key in published:
         assert dg.AssetKey(key.path[1]) in graph.get(key).parent_keys

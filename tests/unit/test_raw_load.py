@@ -14,7 +14,11 @@ def _rows(db, table):
 
 
 def test_a_folder_with_only_orders_loads_and_optional_entities_are_empty(tmp_path):
-    write_csv(tmp_path / "raw/orders.csv", ["Order_ID ", "customer_id", "ordered_at", "amount"], [[1, "a", "2024-01-01", "9.5"]])
+    write_csv(
+        tmp_path / "raw/orders.csv",
+        ["Order_ID ", "customer_id", "ordered_at", "amount"],
+        [[1, "a", "2024-01-01", "9.5"]],
+    )
     summary = load_raw_folder(tmp_path / "raw", tmp_path / "w.duckdb")
     assert summary["orders"] == {"rows": 1, "files": ["orders.csv"]}
     assert summary["customers"]["rows"] == 0 and summary["order_items"]["files"] == []
@@ -25,7 +29,9 @@ def test_a_folder_with_only_orders_loads_and_optional_entities_are_empty(tmp_pat
 
 
 def test_missing_required_column_names_the_file_and_the_column(tmp_path):
-    write_csv(tmp_path / "raw/orders.csv", ["order_id", "customer_id", "ordered_at"], [[1, "a", "2024-01-01"]])
+    write_csv(
+        tmp_path / "raw/orders.csv", ["order_id", "customer_id", "ordered_at"], [[1, "a", "2024-01-01"]]
+    )
     with pytest.raises(RawDataError, match=r"orders\.csv: required column 'amount' is missing"):
         load_raw_folder(tmp_path / "raw", tmp_path / "w.duckdb")
 
@@ -45,8 +51,14 @@ def test_parquet_parts_in_a_folder_load_as_text_in_file_order(tmp_path):
     parts = tmp_path / "raw/orders"
     parts.mkdir(parents=True)
     for i, amount in enumerate([10.0, -2.5]):
-        table = pa.table({"order_id": [f"o{i}"], "customer_id": ["c"], "ordered_at": ["2024-01-0%d" % (i + 1)],
-                          "amount": pa.array([amount])})
+        table = pa.table(
+            {
+                "order_id": [f"o{i}"],
+                "customer_id": ["c"],
+                "ordered_at": [f"2024-01-0{i + 1}"],
+                "amount": pa.array([amount]),
+            }
+        )
         pq.write_table(table, parts / f"part-{i}.parquet")
     load_raw_folder(tmp_path / "raw", tmp_path / "w.duckdb")
     rows = _rows(tmp_path / "w.duckdb", "orders")

@@ -19,7 +19,11 @@ def test_runs_four_times_a_day_at_the_top_of_every_sixth_hour_in_the_configured_
     start = datetime(2026, 1, 1, 0, 30, tzinfo=ZoneInfo("Europe/Copenhagen")).timestamp()
     ticks = list(islice(cron_string_iterator(start, schedule.cron_schedule, schedule.execution_timezone), 5))
     assert [t.strftime("%d %H:%M %Z") for t in ticks] == [
-        "01 06:00 CET", "01 12:00 CET", "01 18:00 CET", "02 00:00 CET", "02 06:00 CET"
+        "01 06:00 CET",
+        "01 12:00 CET",
+        "01 18:00 CET",
+        "02 00:00 CET",
+        "02 06:00 CET",
     ]
 
 

@@ -36,7 +36,9 @@ def test_s3_store_writes_through_the_s3_http_api(s3_endpoint, s3_bucket):
     assert keys == ["pulse/prod/_manifest.json", "pulse/prod/customers/part-00000.parquet"]
     from pyarrow.fs import S3FileSystem
 
-    fs = S3FileSystem(endpoint_override=s3_endpoint, access_key="testing", secret_key="testing", region="us-east-1")
+    fs = S3FileSystem(
+        endpoint_override=s3_endpoint, access_key="testing", secret_key="testing", region="us-east-1"
+    )
     assert pq.read_table(f"{s3_bucket}/pulse/prod/customers/part-00000.parquet", filesystem=fs).num_rows == 12
 
 
@@ -45,7 +47,10 @@ def test_s3_prefix_downloads_to_a_local_folder(s3_endpoint, s3_bucket, tmp_path)
     client.put_object(Bucket=s3_bucket, Key="shop/orders.csv", Body=b"order_id\n1\n")
     client.put_object(Bucket=s3_bucket, Key="shop/order_items/part-1.csv", Body=b"order_id\n1\n")
     folder = open_store(f"s3://{s3_bucket}/shop", s3_endpoint).download_prefix(tmp_path / "copy")
-    assert sorted(str(p.relative_to(folder)) for p in folder.rglob("*.csv")) == ["order_items/part-1.csv", "orders.csv"]
+    assert sorted(str(p.relative_to(folder)) for p in folder.rglob("*.csv")) == [
+        "order_items/part-1.csv",
+        "orders.csv",
+    ]
 
 
 @pytest.mark.parametrize(("uri", "expected"), [("s3://b/p/q/", ("b", "p/q")), ("s3://b", ("b", ""))])

@@ -12,7 +12,9 @@ from pipeline.defs.dbt.translator import PulseDbtTranslator
 from pipeline.resources import PulseSettingsResource
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=PulseDbtTranslator())
+@dbt_assets(
+    manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=PulseDbtTranslator()
+)
 def pulse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, pulse: PulseSettingsResource):
     settings = pulse.load()
     # dagster-dbt hands its own environment to dbt; this is how profiles.yml gets the resolved path

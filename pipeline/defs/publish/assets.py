@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import dagster as dg
 
 from pipeline.defs.dbt.project import dbt_project
+from pipeline.defs.publish.gate import unpassed_checks
 from pipeline.defs.publish.published_models import PublishedModel, published_models
 from pipeline.resources import PulseSettingsResource
 from pipeline.storage import MANIFEST_NAME, open_store
@@ -15,7 +16,9 @@ def published_key(model: PublishedModel) -> dg.AssetKey:
     return dg.AssetKey(["published", model.name])
 
 
-def build_publish_asset(model: PublishedModel) -> dg.AssetsDefinition:
+def build_publish_asset(model: PublishedModel, check_keys: set[dg.AssetCheckKey]) -> dg.AssetsDefinition:
+    """`check_keys`: every check on the source table (dbt tests, suites); all must have passed."""
+
     @dg.asset(
         key=published_key(model),
         deps=[dg.AssetKey(model.name)],
@@ -23,13 +26,23 @@ def build_publish_asset(model: PublishedModel) -> dg.AssetsDefinition:
         kinds={"parquet"},
         description=f"{model.name} published as Parquet to PULSE_PUBLISH_URI/{model.name}/",
     )
-    def _publish(pulse: PulseSettingsResource) -> dg.MaterializeResult:
+    def _publish(context: dg.AssetExecutionContext, pulse: PulseSettingsResource) -> dg.MaterializeResult:
+        source = dg.AssetKey(model.name)
+        if problems := unpassed_checks(context.instance, check_keys, source):
+            raise dg.Failure(
+                description=f"{model.name} is not published: not all its checks passed since it was built.",
+                metadata={"checks": problems},
+            )
         settings = pulse.load()
         store = open_store(settings.publish_uri, settings.s3_endpoint_url)
         with read_only(settings.duckdb_path) as con:
             rows = store.write_table(model.name, table_reader(con, model.relation))
         return dg.MaterializeResult(
-            metadata={"dagster/row_count": rows, "uri": dg.MetadataValue.path(store.table_uri(model.name))}
+            metadata={
+                "dagster/row_count": rows,
+                "uri": dg.MetadataValue.path(store.table_uri(model.name)),
+                "checks_passed": len(check_keys),
+            }
         )
 
     return _publish
@@ -44,7 +57,9 @@ def build_manifest_asset(models: list[PublishedModel]) -> dg.AssetsDefinition:
         kinds={"json"},
         description="_manifest.json: the tables of the latest publish, their rows and the run's as_of.",
     )
-    def publish_manifest(context: dg.AssetExecutionContext, pulse: PulseSettingsResource) -> dg.MaterializeResult:
+    def publish_manifest(
+        context: dg.AssetExecutionContext, pulse: PulseSettingsResource
+    ) -> dg.MaterializeResult:
         settings = pulse.load()
         store = open_store(settings.publish_uri, settings.s3_endpoint_url)
         with read_only(settings.duckdb_path) as con:
@@ -68,6 +83,12 @@ def build_manifest_asset(models: list[PublishedModel]) -> dg.AssetsDefinition:
     return publish_manifest
 
 
-_models = published_models(dbt_project.manifest_path)
-
-defs = dg.Definitions(assets=[*(build_publish_asset(m) for m in _models), build_manifest_asset(_models)])
+def build_publish_defs(checked: list[dg.AssetsDefinition | dg.AssetChecksDefinition]) -> dg.Definitions:
+    """Publish assets for every published model, each gated on the checks that `checked` defines on it."""
+    check_keys = {key for definition in checked for key in definition.check_keys}
+    models = published_models(dbt_project.manifest_path)
+    assets = [
+        build_publish_asset(model, {key for key in check_keys if key.asset_key == dg.AssetKey(model.name)})
+        for model in models
+    ]
+    return dg.Definitions(assets=[*assets, build_manifest_asset(models)])
