@@ -43,3 +43,29 @@
 {% macro blank_to_null(expression) -%}
     nullif(trim({{ expression }}), '')
 {%- endmacro %}
+
+{#- Continuous median (interpolated), an aggregate. -#}
+{% macro median(expression) -%}
+    {{ return(adapter.dispatch('median', 'customer_pulse')(expression)) }}
+{%- endmacro %}
+
+{% macro default__median(expression) -%}
+    percentile_cont(0.5) within group (order by {{ expression }})
+{%- endmacro %}
+
+{% macro duckdb__median(expression) -%}
+    median({{ expression }})
+{%- endmacro %}
+
+{#- Continuous percentile (interpolated), an aggregate; fraction between 0 and 1. -#}
+{% macro percentile(expression, fraction) -%}
+    {{ return(adapter.dispatch('percentile', 'customer_pulse')(expression, fraction)) }}
+{%- endmacro %}
+
+{% macro default__percentile(expression, fraction) -%}
+    percentile_cont({{ fraction }}) within group (order by {{ expression }})
+{%- endmacro %}
+
+{% macro duckdb__percentile(expression, fraction) -%}
+    quantile_cont({{ expression }}, {{ fraction }})
+{%- endmacro %}

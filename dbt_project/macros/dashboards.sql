@@ -24,32 +24,6 @@
     cast(round({{ expression }}, 2) as decimal(18, 2))
 {%- endmacro %}
 
-{#- Continuous median (interpolated), an aggregate. -#}
-{% macro dashboards_median(expression) -%}
-    {{ return(adapter.dispatch('dashboards_median', 'customer_pulse')(expression)) }}
-{%- endmacro %}
-
-{% macro default__dashboards_median(expression) -%}
-    percentile_cont(0.5) within group (order by {{ expression }})
-{%- endmacro %}
-
-{% macro duckdb__dashboards_median(expression) -%}
-    median({{ expression }})
-{%- endmacro %}
-
-{#- Continuous percentile (interpolated), an aggregate; fraction between 0 and 1. -#}
-{% macro dashboards_percentile(expression, fraction) -%}
-    {{ return(adapter.dispatch('dashboards_percentile', 'customer_pulse')(expression, fraction)) }}
-{%- endmacro %}
-
-{% macro default__dashboards_percentile(expression, fraction) -%}
-    percentile_cont({{ fraction }}) within group (order by {{ expression }})
-{%- endmacro %}
-
-{% macro duckdb__dashboards_percentile(expression, fraction) -%}
-    quantile_cont({{ expression }}, {{ fraction }})
-{%- endmacro %}
-
 {#- Generic test: the columns together identify a row (no duplicate combination, no null part). -#}
 {% test dashboards_unique_key(model, columns) %}
 

@@ -20,7 +20,7 @@
 
 {#- The default gap from the base's first gaps; var rfm_window_days when nobody has a second purchase day. -#}
 {% macro lifecycle_default_gap_days(first_gap_days) -%}
-    coalesce(cast({{ customers_median(first_gap_days) }} as double), cast({{ var('rfm_window_days') }} as double))
+    coalesce(cast({{ median(first_gap_days) }} as double), cast({{ var('rfm_window_days') }} as double))
 {%- endmacro %}
 
 {#-

@@ -50,7 +50,7 @@ purchase_stats as (
         min(case when purchases.days_since_previous_order > 0 then purchases.ordered_date end)
             as second_order_date,
         avg(purchases.days_since_previous_order) as avg_days_between_orders,
-        {{ customers_median('purchases.days_since_previous_order') }} as median_days_between_orders,
+        {{ median('purchases.days_since_previous_order') }} as median_days_between_orders,
         sum(case
             when {{ rfm_in_window('purchases.ordered_date', 'run_context.as_of_date') }} then 1 else 0
         end) as rfm_frequency

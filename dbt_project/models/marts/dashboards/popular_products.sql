@@ -37,9 +37,9 @@ baskets as (
 cuts as (
 
     select
-        {{ dashboards_percentile('basket_value', 0.25) }} as p25,
-        {{ dashboards_percentile('basket_value', 0.5) }} as p50,
-        {{ dashboards_percentile('basket_value', 0.75) }} as p75
+        {{ percentile('basket_value', 0.25) }} as p25,
+        {{ percentile('basket_value', 0.5) }} as p50,
+        {{ percentile('basket_value', 0.75) }} as p75
 
     from baskets
 

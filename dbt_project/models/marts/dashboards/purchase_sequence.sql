@@ -34,7 +34,7 @@ by_number as (
         count(*) as orders,
         count(distinct customer_id) as customers_reaching,
         sum(amount) as order_amount,
-        {{ dashboards_median('days_since_previous_order') }} as median_days_since_previous_order
+        {{ median('days_since_previous_order') }} as median_days_since_previous_order
 
     from purchases
     group by purchase_number_sort
