@@ -62,6 +62,7 @@ def run(command: list[str]) -> int:
 def cmd_run() -> int:
     code = run(
         [str(BIN / "dagster"), "job", "execute", "-m", "pipeline.definitions", "-j", "customer_pulse_job"]
+        + ["-c", str(ROOT / "pipeline" / "run_logging.yaml")]  # INFO, not every DEBUG event
     )
     if code != 0:
         print("\nThe pipeline failed; the log above names the failing step. Open the UI for details:")
