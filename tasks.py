@@ -12,6 +12,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import tempfile
 import venv
 from pathlib import Path
 
@@ -55,8 +56,8 @@ def pulse_env() -> dict[str, str]:
     return env
 
 
-def run(command: list[str]) -> int:
-    return subprocess.run(command, cwd=ROOT, env=pulse_env()).returncode
+def run(command: list[str], **extra_env: str) -> int:
+    return subprocess.run(command, cwd=ROOT, env={**pulse_env(), **extra_env}).returncode
 
 
 def cmd_run() -> int:
@@ -83,16 +84,19 @@ def cmd_run() -> int:
 
 
 def cmd_test() -> int:
-    for command in (
-        [str(BIN / "ruff"), "check", "."],
-        [str(PYTHON), "-m", "pytest", *sys.argv[2:]],
-    ):
-        print(
-            "$", " ".join(Path(command[0]).name if i == 0 else c for i, c in enumerate(command)), flush=True
-        )
-        code = run(command)
-        if code != 0:
-            return code
+    with tempfile.TemporaryDirectory() as scratch:
+        # the SQL linter compiles the dbt project: give it a throwaway warehouse and target folder
+        lint_env = {"PULSE_DUCKDB_PATH": f"{scratch}/lint.duckdb", "DBT_TARGET_PATH": f"{scratch}/target"}
+        steps = [
+            ([str(BIN / "ruff"), "check", "."], {}),
+            ([str(BIN / "sqlfluff"), "lint", "dbt_project/models", "dbt_project/tests"], lint_env),
+            ([str(PYTHON), "-m", "pytest", *sys.argv[2:]], {}),
+        ]
+        for command, extra_env in steps:
+            print("$", Path(command[0]).name, " ".join(command[1:]), flush=True)
+            code = run(command, **extra_env)
+            if code != 0:
+                return code
     return 0
 
 

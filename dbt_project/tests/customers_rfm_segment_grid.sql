@@ -1,3 +1,5 @@
+-- noqa: disable=LT02,LT09,LT11
+-- (a 5 × 5 lookup grid reads best as a grid)
 -- The named segment map is the documented R x FM grid (macros/rfm.sql) for all 125 score combinations.
 -- depends_on: {{ ref('int_customers_rfm_scored') }}
 with

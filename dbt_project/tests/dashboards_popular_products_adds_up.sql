@@ -18,7 +18,11 @@ items as (
 
 overall as (
 
-    select product_id, units, orders, revenue
+    select
+        product_id,
+        units,
+        orders,
+        revenue
     from {{ ref('popular_products') }}
     where category = 'all' and basket_value_band = 'all'
 

@@ -3,13 +3,22 @@ with
 
 customers as (
 
-    select customer_id, rfm_cell, rfm_segment, lifecycle_state from {{ ref('customers') }}
+    select
+        customer_id,
+        rfm_cell,
+        rfm_segment,
+        lifecycle_state
+    from {{ ref('customers') }}
 
 ),
 
 last_snapshot as (
 
-    select customer_id, rfm_cell, rfm_segment, lifecycle_state
+    select
+        customer_id,
+        rfm_cell,
+        rfm_segment,
+        lifecycle_state
     from {{ ref('int_customer_month_end_snapshots') }}
     where month_end = (select as_of_date from {{ ref('int_run_context') }})
 

@@ -23,7 +23,9 @@ monthly as (
 
 )
 
-select monthly.period_start, transitions.period_start as transitions_period_start
+select
+    monthly.period_start,
+    transitions.period_start as transitions_period_start
 from monthly
 full outer join transitions on monthly.period_start = transitions.period_start
 where monthly.period_start is null

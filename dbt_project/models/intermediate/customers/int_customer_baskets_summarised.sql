@@ -46,7 +46,7 @@ final as (
     from per_customer
     left join by_category
         on per_customer.customer_id = by_category.customer_id
-        and by_category.category_rank = 1
+            and by_category.category_rank = 1
 
 )
 

@@ -172,7 +172,7 @@ cumulative as (
     from grid
     left join monthly
         on grid.customer_id = monthly.customer_id
-        and grid.month_start = monthly.month_start
+            and grid.month_start = monthly.month_start
 
 ),
 
@@ -188,7 +188,7 @@ windowed as (
     from orders
     inner join month_ends
         on orders.ordered_date <= month_ends.month_end
-        and {{ rfm_in_window('orders.ordered_date', 'month_ends.month_end') }}
+            and {{ rfm_in_window('orders.ordered_date', 'month_ends.month_end') }}
     group by orders.customer_id, month_ends.month_end
 
 ),
@@ -205,9 +205,9 @@ measured as (
         cumulative.order_days,
         coalesce(windowed.rfm_frequency, 0) as rfm_frequency,
         coalesce(windowed.rfm_monetary, 0) as rfm_monetary,
-        {{ dbt.datediff('cumulative.last_order_date', 'cumulative.month_end', 'day') }} as recency_days,
+        {{ dbt.datediff('cumulative.last_order_date', 'cumulative.month_end', 'day') }} as recency_days,  -- noqa: LT05
         case when cumulative.order_count > 0 then
-            {{ dbt.datediff('cumulative.first_order_date', 'cumulative.month_end', 'day') }}
+                {{ dbt.datediff('cumulative.first_order_date', 'cumulative.month_end', 'day') }}
         end as tenure_days,
         {{ usual_gap_days(
             'cumulative.first_order_date', 'cumulative.last_order_date',
@@ -218,7 +218,7 @@ measured as (
     inner join default_gaps on cumulative.month_end = default_gaps.month_end
     left join windowed
         on cumulative.customer_id = windowed.customer_id
-        and cumulative.month_end = windowed.month_end
+            and cumulative.month_end = windowed.month_end
 
 ),
 

@@ -87,8 +87,8 @@ joined as (
         purchase_stats.median_days_between_orders,
         coalesce(purchase_stats.rfm_frequency, 0) as rfm_frequency,
         revenue.rfm_monetary,
-        {{ dbt.datediff('purchase_stats.last_order_date', 'run_context.as_of_date', 'day') }} as recency_days,
-        {{ dbt.datediff('purchase_stats.first_order_date', 'run_context.as_of_date', 'day') }} as tenure_days,
+        {{ dbt.datediff('purchase_stats.last_order_date', 'run_context.as_of_date', 'day') }} as recency_days,  -- noqa: LT05
+        {{ dbt.datediff('purchase_stats.first_order_date', 'run_context.as_of_date', 'day') }} as tenure_days,  -- noqa: LT05
         {{ usual_gap_days(
             'purchase_stats.first_order_date', 'purchase_stats.last_order_date',
             'coalesce(purchase_stats.order_days, 0)', 'default_gap.default_gap_days'

@@ -4,7 +4,12 @@ with
 
 communications as (
 
-    select customer_id, channel, campaign_id, sent_at from {{ ref('stg_shop__communications') }}
+    select
+        customer_id,
+        channel,
+        campaign_id,
+        sent_at
+    from {{ ref('stg_shop__communications') }}
 
 ),
 

@@ -21,7 +21,12 @@ orders as (
 
 communications as (
 
-    select customer_id, campaign_id, sent_at, window_ends_at from {{ ref('int_communications_sent') }}
+    select
+        customer_id,
+        campaign_id,
+        sent_at,
+        window_ends_at
+    from {{ ref('int_communications_sent') }}
 
 ),
 

@@ -27,7 +27,10 @@ placed as (
 
 eligible as (
 
-    select order_id, source_file, source_row
+    select
+        order_id,
+        source_file,
+        source_row
     from placed
     where rejection_reason is null and not is_after_as_of
 
@@ -68,7 +71,7 @@ classified as (
     from placed
     left join versions
         on placed.source_file = versions.source_file
-        and placed.source_row = versions.source_row
+            and placed.source_row = versions.source_row
 
 )
 

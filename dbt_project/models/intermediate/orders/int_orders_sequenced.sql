@@ -29,7 +29,7 @@ final as (
 
     select
         *,
-        {{ dbt.datediff('cast(previous_ordered_at as date)', 'ordered_date', 'day') }} as days_since_previous_order,
+        {{ dbt.datediff('cast(previous_ordered_at as date)', 'ordered_date', 'day') }} as days_since_previous_order,  -- noqa: LT05
         order_number = 1 as is_first_order
 
     from sequenced

@@ -10,7 +10,12 @@ items as (
 
 orders as (
 
-    select order_id, customer_id, ordered_at, ordered_date from {{ ref('fct_orders') }}
+    select
+        order_id,
+        customer_id,
+        ordered_at,
+        ordered_date
+    from {{ ref('fct_orders') }}
     where not is_refund
 
 ),
@@ -18,7 +23,10 @@ orders as (
 -- a catalogue may list a product twice: keep its last row so items never fan out
 products as (
 
-    select product_id, product_name, category
+    select
+        product_id,
+        product_name,
+        category
     from (
         select
             *,

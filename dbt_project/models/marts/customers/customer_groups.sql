@@ -26,7 +26,7 @@ groups as (
 
     from (
         values ('one_time', 1), ('loyal', 2), ('frequent', 3), ('vip', 4)
-    ) as frequency_groups (frequency_group, group_order)
+    ) as frequency_groups (frequency_group, group_order)  -- noqa: AL05
 
 ),
 

@@ -4,7 +4,12 @@ with
 
 orders as (
 
-    select customer_id, channel, amount, is_refund from {{ ref('fct_orders') }}
+    select
+        customer_id,
+        channel,
+        amount,
+        is_refund
+    from {{ ref('fct_orders') }}
 
 ),
 

@@ -108,15 +108,35 @@ months_with_base as (
 
 bands as (
 
-    select 1 as band_sort_order, '0-1' as band_label, 0 as band_min_months, 1 as band_max_months
+    select
+        1 as band_sort_order,
+        '0-1' as band_label,
+        0 as band_min_months,
+        1 as band_max_months
     union all
-    select 2 as band_sort_order, '1-3' as band_label, 1 as band_min_months, 3 as band_max_months
+    select
+        2 as band_sort_order,
+        '1-3' as band_label,
+        1 as band_min_months,
+        3 as band_max_months
     union all
-    select 3 as band_sort_order, '3-6' as band_label, 3 as band_min_months, 6 as band_max_months
+    select
+        3 as band_sort_order,
+        '3-6' as band_label,
+        3 as band_min_months,
+        6 as band_max_months
     union all
-    select 4 as band_sort_order, '6-12' as band_label, 6 as band_min_months, 12 as band_max_months
+    select
+        4 as band_sort_order,
+        '6-12' as band_label,
+        6 as band_min_months,
+        12 as band_max_months
     union all
-    select 5 as band_sort_order, '12+' as band_label, 12 as band_min_months, null as band_max_months
+    select
+        5 as band_sort_order,
+        '12+' as band_label,
+        12 as band_min_months,
+        null as band_max_months
 
 ),
 

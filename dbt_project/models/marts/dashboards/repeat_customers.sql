@@ -6,7 +6,12 @@ with
 
 orders as (
 
-    select customer_id, ordered_date, amount, is_refund from {{ ref('fct_orders') }}
+    select
+        customer_id,
+        ordered_date,
+        amount,
+        is_refund
+    from {{ ref('fct_orders') }}
 
 ),
 

@@ -1,3 +1,5 @@
+-- noqa: disable=LT02
+-- (sqlfluff counts the jinja loops' whitespace as indentation; the rendered SQL is laid out by hand)
 -- Per month end: customers in each lifecycle state, and active customers now vs 1, 3, 6, 12 months ago.
 with
 
