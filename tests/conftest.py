@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.raw.contract import ENTITIES
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 
@@ -16,16 +18,7 @@ os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get(
 os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "False"
 os.environ["DO_NOT_TRACK"] = "1"
 
-ORDER_COLUMNS = [
-    "order_id",
-    "customer_id",
-    "ordered_at",
-    "amount",
-    "status",
-    "currency",
-    "channel",
-    "campaign_id",
-]
+ORDER_COLUMNS = list(ENTITIES[0].columns)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -27,6 +27,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
+from pipeline.raw.contract import ENTITIES, INVALID_REASONS
+
 # Fixed so a customer's data does not depend on how many customers are generated after it.
 CHUNK_CUSTOMERS = 50_000
 SLICE_ROWS = 1_000_000
@@ -34,23 +36,7 @@ DAY_S = 86_400
 WORKERS = min(2, os.cpu_count() or 1)
 
 FILES = ("orders", "order_items", "products", "customers", "web_events", "communications")
-COLUMNS = {
-    "orders": (
-        "order_id",
-        "customer_id",
-        "ordered_at",
-        "amount",
-        "status",
-        "currency",
-        "channel",
-        "campaign_id",
-    ),
-    "order_items": ("order_id", "product_id", "quantity", "unit_price"),
-    "products": ("product_id", "name", "category", "price"),
-    "customers": ("customer_id", "email", "phone", "created_at", "country", "email_opt_in", "sms_opt_in"),
-    "web_events": ("customer_id", "event_at", "event_type", "product_id"),
-    "communications": ("customer_id", "channel", "campaign_id", "sent_at"),
-}
+COLUMNS = {entity.name: entity.columns for entity in ENTITIES}
 
 # (name, category, price in cents, popularity within its category)
 CATALOG = (
@@ -119,18 +105,7 @@ REACTIVATION = 0.01  # chance a message brings back a lapsed or never-buying cus
 ATTRIBUTED = 0.6
 
 # Dirty order rows; every kind maps to one quarantine reason of the contract (or a duplicate).
-DIRTY_KINDS = (
-    "missing_order_id",
-    "missing_customer_id",
-    "missing_timestamp",
-    "unparseable_timestamp",
-    "future_timestamp",
-    "missing_amount",
-    "non_numeric_amount",
-    "unknown_currency",
-    "unknown_status",
-    "duplicate",
-)
+DIRTY_KINDS = (*INVALID_REASONS, "duplicate")
 DIRTY_VALUES = {
     "unparseable_timestamp": ("not-a-date", "31/02/2024"),
     "non_numeric_amount": ("12,5O", "abc"),

@@ -12,21 +12,10 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+from pipeline.raw.contract import QUARANTINE_REASONS
+
 if TYPE_CHECKING:
     from great_expectations.expectations import Expectation
-
-QUARANTINE_REASONS = [
-    "missing_order_id",
-    "missing_customer_id",
-    "missing_timestamp",
-    "unparseable_timestamp",
-    "future_timestamp",
-    "missing_amount",
-    "non_numeric_amount",
-    "unknown_currency",
-    "unknown_status",
-    "cancelled",
-]
 
 
 def _gxe() -> ModuleType:
@@ -57,7 +46,7 @@ def quarantined_orders() -> list["Expectation"]:
     gxe = _gxe()
     return [
         gxe.ExpectColumnValuesToNotBeNull(column="reason"),
-        gxe.ExpectColumnValuesToBeInSet(column="reason", value_set=QUARANTINE_REASONS),
+        gxe.ExpectColumnValuesToBeInSet(column="reason", value_set=list(QUARANTINE_REASONS)),
         gxe.ExpectColumnValuesToNotBeNull(column="reason_kind"),
         gxe.ExpectColumnValuesToBeInSet(column="reason_kind", value_set=["invalid", "excluded"]),
         gxe.ExpectColumnValuesToNotBeNull(column="source_file"),

@@ -34,6 +34,21 @@ ENTITIES: tuple[RawEntity, ...] = (
     RawEntity("communications", False, ("customer_id", "channel", "sent_at"), ("campaign_id",)),
 )
 
+# Why a raw order row is quarantined, in the order the cleaning rules are applied
+# (dbt_project/models/intermediate/orders/int_orders_validated.sql), then the one exclusion.
+INVALID_REASONS: tuple[str, ...] = (
+    "missing_order_id",
+    "missing_customer_id",
+    "missing_timestamp",
+    "unparseable_timestamp",
+    "future_timestamp",
+    "missing_amount",
+    "non_numeric_amount",
+    "unknown_currency",
+    "unknown_status",
+)
+QUARANTINE_REASONS: tuple[str, ...] = (*INVALID_REASONS, "cancelled")
+
 # Lineage columns added to every raw table so a rejected row can be found in its file.
 SOURCE_FILE_COLUMN = "_source_file"
 SOURCE_ROW_COLUMN = "_source_row"
