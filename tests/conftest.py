@@ -25,6 +25,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-snapshots", action="store_true", help="rewrite tests/unit/snapshots/*")
 
 
+def run_paths(folder: Path) -> dict[str, str]:
+    """PULSE_* settings keeping a test's raw files, warehouse and published output inside `folder`."""
+    return {
+        "PULSE_RAW_PATH": str(folder / "raw"),
+        "PULSE_DUCKDB_PATH": str(folder / "warehouse.duckdb"),
+        "PULSE_PUBLISH_URI": str(folder / "published"),
+    }
+
+
 def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="") as handle:
@@ -37,11 +46,7 @@ def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
 @pytest.fixture
 def pulse_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """PULSE_* settings pointing into tmp_path, so a test never touches the developer's warehouse."""
-    values = {
-        "PULSE_DUCKDB_PATH": str(tmp_path / "warehouse.duckdb"),
-        "PULSE_PUBLISH_URI": str(tmp_path / "published"),
-        "PULSE_RAW_PATH": str(tmp_path / "raw"),
-    }
+    values = run_paths(tmp_path)
     for name in [n for n in os.environ if n.startswith("PULSE_")]:
         monkeypatch.delenv(name)
     for name, value in values.items():

@@ -62,28 +62,35 @@ def text_schema(entity: RawEntity) -> pa.Schema:
     return pa.schema(fields)
 
 
-def _file_batches(path: Path, header: list[str]) -> Iterator[pa.RecordBatch]:
+def _file_batches(path: Path, columns: list[str]) -> Iterator[pa.RecordBatch]:
+    """Only the contract's columns are read; extra columns in the file are never parsed."""
     if path.name.endswith(".parquet"):
-        yield from pq.ParquetFile(path).iter_batches(batch_size=262_144)
+        yield from pq.ParquetFile(path).iter_batches(batch_size=262_144, columns=columns)
         return
     # every column as text: typing is the cleaning step's job, so one bad value never fails the load
-    convert = pacsv.ConvertOptions(column_types={name: pa.string() for name in header})
+    convert = pacsv.ConvertOptions(
+        include_columns=columns, column_types={name: pa.string() for name in columns}
+    )
     reader = pacsv.open_csv(
         path, read_options=pacsv.ReadOptions(block_size=_BATCH_BYTES), convert_options=convert
     )
     yield from reader
 
 
-def entity_batches(folder: Path, files: list[Path], entity: RawEntity) -> Iterator[pa.RecordBatch]:
-    """All of an entity's rows as text, in file order, with the file name and 1-based data row."""
+def entity_batches(
+    folder: Path, mappings: dict[Path, dict[str, str | None]], entity: RawEntity
+) -> Iterator[pa.RecordBatch]:
+    """All of an entity's rows as text, in file order, with the file name and 1-based data row.
+
+    `mappings`: each file (in order) with its `column_mapping`, checked before loading starts.
+    """
     schema = text_schema(entity)
-    for path in files:
-        mapping = column_mapping(path, entity)
-        header = _header(path)
+    for path, mapping in mappings.items():
         source = str(path.relative_to(folder))
         row = 0
         try:
-            for batch in _file_batches(path, header):
+            present = [original for original in mapping.values() if original is not None]
+            for batch in _file_batches(path, present):
                 n = batch.num_rows
                 arrays = []
                 for column in entity.columns:

@@ -41,9 +41,9 @@ def load_raw_folder(folder: Path, duckdb_path: Path) -> dict[str, dict]:
                 f"{entity.name}.csv.gz, {entity.name}.parquet or {entity.name}/)"
             )
     # check every header before touching the warehouse, so a bad file never leaves half a load
-    for entity, files in plan.items():
-        for path in files:
-            column_mapping(path, entity)
+    mappings = {
+        entity: {path: column_mapping(path, entity) for path in files} for entity, files in plan.items()
+    }
     duckdb_path = Path(duckdb_path)
     duckdb_path.parent.mkdir(parents=True, exist_ok=True)
     summary: dict[str, dict] = {}
@@ -51,7 +51,7 @@ def load_raw_folder(folder: Path, duckdb_path: Path) -> dict[str, dict]:
     with duckdb.connect(str(duckdb_path)) as con:
         con.execute(f"create schema if not exists {RAW_SCHEMA}").fetchall()
         for entity, files in plan.items():
-            batches = _Recording(entity_batches(folder, files, entity))
+            batches = _Recording(entity_batches(folder, mappings[entity], entity))
             reader = pa.RecordBatchReader.from_batches(text_schema(entity), batches)
             con.register("incoming", reader)
             try:

@@ -3,7 +3,7 @@
 import dagster as dg
 import pytest
 
-from tests.conftest import write_csv
+from tests.conftest import run_paths, write_csv
 from tests.integration.pipeline_runs import pulse_settings, run_job_in_process
 
 pytestmark = pytest.mark.integration
@@ -35,11 +35,7 @@ def _failure_messages(result: dg.ExecuteInProcessResult) -> str:
 def test_run_fails_on_the_raw_step_naming_file_and_column(tmp_path, files, expected):
     for name, header in files.items():
         write_csv(tmp_path / "raw" / name, header, [])
-    settings = {
-        "PULSE_RAW_PATH": str(tmp_path / "raw"),
-        "PULSE_DUCKDB_PATH": str(tmp_path / "warehouse.duckdb"),
-        "PULSE_PUBLISH_URI": str(tmp_path / "published"),
-    }
+    settings = run_paths(tmp_path)
     with pulse_settings(settings):
         result = run_job_in_process(asset_selection=dg.AssetSelection.groups("raw"))
     assert not result.success

@@ -13,6 +13,7 @@ from pyarrow.fs import S3FileSystem
 from pipeline.defs.dbt.project import dbt_project
 from pipeline.defs.publish.published_models import published_models
 from pipeline.demo.generate import generate_demo_shop
+from tests.conftest import run_paths
 from tests.integration.pipeline_runs import pulse_settings, run_job_in_process
 
 pytestmark = pytest.mark.integration
@@ -22,11 +23,7 @@ pytestmark = pytest.mark.integration
 def demo_run(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("demo")
     generate_demo_shop(tmp / "raw", customers=300, seed=11)
-    settings = {
-        "PULSE_RAW_PATH": str(tmp / "raw"),
-        "PULSE_PUBLISH_URI": str(tmp / "published"),
-        "PULSE_DUCKDB_PATH": str(tmp / "warehouse.duckdb"),
-    }
+    settings = run_paths(tmp)
     # one instance for the module: the S3 re-publish below relies on the checks recorded by this run
     with dg.instance_for_test() as instance, pulse_settings(settings):
         result = run_job_in_process(instance=instance)

@@ -8,7 +8,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from tests.conftest import ORDER_COLUMNS, write_csv
+from tests.conftest import ORDER_COLUMNS, run_paths, write_csv
 from tests.integration.pipeline_runs import run_cli_materialize
 
 pytestmark = pytest.mark.integration
@@ -59,10 +59,8 @@ def orders_only_run(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("orders_only")
     write_csv(tmp / "raw/orders.csv", ORDER_COLUMNS, ROWS)
     env = {
-        "PULSE_RAW_PATH": str(tmp / "raw"),
+        **run_paths(tmp),
         "PULSE_AS_OF": AS_OF,
-        "PULSE_PUBLISH_URI": str(tmp / "published"),
-        "PULSE_DUCKDB_PATH": str(tmp / "warehouse.duckdb"),
     }
     result = run_cli_materialize(env, tmp)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]

@@ -11,7 +11,7 @@ import dagster as dg
 import pytest
 import yaml
 
-from tests.conftest import DBT_PROJECT_DIR, ORDER_COLUMNS, write_csv
+from tests.conftest import DBT_PROJECT_DIR, ORDER_COLUMNS, run_paths, write_csv
 from tests.integration.pipeline_runs import pulse_settings, run_job_in_process
 
 pytestmark = pytest.mark.integration
@@ -35,9 +35,7 @@ def gated_run(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("quality_gate")
     write_csv(tmp / "raw/orders.csv", ORDER_COLUMNS, ROWS)
     settings = {
-        "PULSE_RAW_PATH": str(tmp / "raw"),
-        "PULSE_DUCKDB_PATH": str(tmp / "warehouse.duckdb"),
-        "PULSE_PUBLISH_URI": str(tmp / "published"),
+        **run_paths(tmp),
         "PULSE_DBT_VARS": json.dumps({"accepted_currencies": accepted_currencies_with_a_typo()}),
     }
     with pulse_settings(settings):

@@ -1,21 +1,18 @@
 """Row counts for materialised dbt tables, attached to their materialization events."""
 
-import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import dagster as dg
 
+from pipeline.defs.dbt.manifest_models import manifest_models
 from pipeline.warehouse import row_counts
 
 
 def table_relations(manifest_path: Path) -> dict[str, str]:
     """dbt model name -> `schema.alias` for every model materialised as a table."""
-    manifest = json.loads(Path(manifest_path).read_text())
     return {
-        node["name"]: f"{node['schema']}.{node.get('alias') or node['name']}"
-        for node in manifest["nodes"].values()
-        if node["resource_type"] == "model" and node["config"].get("materialized") != "view"
+        model.name: model.relation for model in manifest_models(manifest_path) if model.materialized != "view"
     }
 
 

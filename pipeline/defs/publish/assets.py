@@ -4,19 +4,20 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
+from pipeline.defs.dbt.manifest_models import ManifestModel
 from pipeline.defs.dbt.project import dbt_project
 from pipeline.defs.publish.gate import unpassed_checks
-from pipeline.defs.publish.published_models import PublishedModel, published_models
+from pipeline.defs.publish.published_models import published_models
 from pipeline.resources import PulseSettingsResource
 from pipeline.storage import MANIFEST_NAME, open_store
 from pipeline.warehouse import read_only, table_reader
 
 
-def published_key(model: PublishedModel) -> dg.AssetKey:
+def published_key(model: ManifestModel) -> dg.AssetKey:
     return dg.AssetKey(["published", model.name])
 
 
-def build_publish_asset(model: PublishedModel, check_keys: set[dg.AssetCheckKey]) -> dg.AssetsDefinition:
+def build_publish_asset(model: ManifestModel, check_keys: set[dg.AssetCheckKey]) -> dg.AssetsDefinition:
     """`check_keys`: every check on the source table (dbt tests, suites); all must have passed."""
 
     @dg.asset(
@@ -48,7 +49,7 @@ def build_publish_asset(model: PublishedModel, check_keys: set[dg.AssetCheckKey]
     return _publish
 
 
-def build_manifest_asset(models: list[PublishedModel]) -> dg.AssetsDefinition:
+def build_manifest_asset(models: list[ManifestModel]) -> dg.AssetsDefinition:
     @dg.asset(
         key=dg.AssetKey(["published", "manifest"]),
         # reads the run's as_of, and must come after every table it lists

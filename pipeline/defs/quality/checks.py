@@ -7,14 +7,15 @@ held back: it has already run, and the check reads what it built.
 
 import dagster as dg
 
+from pipeline.defs.dbt.manifest_models import ManifestModel
 from pipeline.defs.dbt.project import dbt_project
-from pipeline.defs.publish.published_models import PublishedModel, published_models
+from pipeline.defs.publish.published_models import published_models
 from pipeline.quality.suites import SUITES
 from pipeline.resources import PulseSettingsResource
 from pipeline.warehouse import read_only
 
 
-def build_expectations_check(model: PublishedModel) -> dg.AssetChecksDefinition:
+def build_expectations_check(model: ManifestModel) -> dg.AssetChecksDefinition:
     @dg.asset_check(
         asset=dg.AssetKey(model.name),
         name=f"{model.name}_passes_expectations",
