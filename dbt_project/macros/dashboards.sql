@@ -16,35 +16,10 @@
 
 {#- numerator / denominator as a double; null when the denominator is zero or null. -#}
 {% macro dashboards_share(numerator, denominator) -%}
-    cast({{ numerator }} as double) / nullif(cast({{ denominator }} as double), 0)
+    cast({{ numerator }} as {{ type_double() }}) / nullif(cast({{ denominator }} as {{ type_double() }}), 0)
 {%- endmacro %}
 
 {#- Money rounded to cents, as the published decimal type. -#}
 {% macro dashboards_money(expression) -%}
     cast(round({{ expression }}, 2) as decimal(18, 2))
 {%- endmacro %}
-
-{#- Generic test: the columns together identify a row (no duplicate combination, no null part). -#}
-{% test dashboards_unique_key(model, columns) %}
-
-with
-
-keyed as (
-
-    select
-        {{ columns | join(', ') }},
-        count(*) as rows_with_key
-
-    from {{ model }}
-    group by {{ columns | join(', ') }}
-
-)
-
-select *
-from keyed
-where rows_with_key > 1
-    {%- for column in columns %}
-    or {{ column }} is null
-    {%- endfor %}
-
-{% endtest %}

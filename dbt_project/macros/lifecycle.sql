@@ -1,42 +1,50 @@
 {#-
-    Lifecycle definitions, shared by `int_customers_summarised` (as of as_of) and
-    `int_customer_month_end_snapshots` (at every month end).
+    Lifecycle definitions, used once: by int_customer_states, at every cutoff (month ends and as_of).
+    A customer is judged against their own rhythm (Clerk.io's definition), made robust for customers the
+    shop barely knows yet: few gaps are blended with the base's gap, and minimum day counts keep a
+    frequent buyer from being called slipping or lost after a short pause.
 -#}
 
 {#-
-    A customer's usual gap in days: the mean gap between their distinct purchase days
-    ((last - first purchase day) / (purchase days - 1)); several orders on one day count as one visit.
-    With a single purchase day, `default_gap_days`: the base's median gap between a customer's first
-    and second purchase day (see `lifecycle_default_gap_days`). Null without any purchase.
+    The gap (days) a customer's recency is compared with. `gaps` = distinct purchase days - 1.
+    - gaps >= var('min_gaps_for_own_rhythm') (3): their own mean gap between distinct purchase days;
+    - fewer gaps: a blend, own weight gaps / min_gaps_for_own_rhythm, the rest the base gap, so a one-time
+      buyer (0 gaps) gets the base gap and the blend moves smoothly to their own rhythm;
+    - no purchase at all: null.
+    `base_gap_days`: the gap within which var('base_gap_share') of the base's second purchases happen
+    (int_cutoff_base_gaps).
 -#}
-{% macro usual_gap_days(first_order_date, last_order_date, order_days, default_gap_days) -%}
+{% macro usual_gap_days(own_gap_days, gaps, base_gap_days) -%}
+    {%- set k = var('min_gaps_for_own_rhythm') -%}
     case
-        when {{ order_days }} >= 2
-            then cast({{ dbt.datediff(first_order_date, last_order_date, 'day') }} as double)
-                / ({{ order_days }} - 1)
-        when {{ order_days }} = 1 then cast({{ default_gap_days }} as double)
+        when {{ gaps }} is null then null
+        when {{ gaps }} >= {{ k }} then cast({{ own_gap_days }} as {{ type_double() }})
+        else (
+            {{ gaps }} * coalesce(cast({{ own_gap_days }} as {{ type_double() }}), 0)
+            + ({{ k }} - {{ gaps }}) * cast({{ base_gap_days }} as {{ type_double() }})
+        ) / {{ k }}
     end
 {%- endmacro %}
 
-{#- The default gap from the base's first gaps; var rfm_window_days when nobody has a second purchase day. -#}
-{% macro lifecycle_default_gap_days(first_gap_days) -%}
-    coalesce(cast({{ median(first_gap_days) }} as double), cast({{ var('rfm_window_days') }} as double))
-{%- endmacro %}
-
 {#-
-    new      first purchase less than var('new_customer_days') days before the reference day
-    lost     days since the last purchase > var('lost_gap_multiplier') x usual gap
-    slipping days since the last purchase > var('slipping_gap_multiplier') x usual gap
-    active   otherwise (exactly 1.5x is still active, exactly 2x is slipping: strictly greater)
+    new      first purchase less than var('new_customer_days') days before the cutoff
+    lost     days since the last purchase > var('lost_gap_multiplier') x usual gap, and > var('min_lost_days')
+    slipping days since the last purchase > var('slipping_gap_multiplier') x usual gap,
+             and > var('min_slipping_days')
+    active   otherwise (strictly greater: exactly 1.5x the gap is still active, exactly 2x is slipping)
     A customer with no purchase at all (only refund rows) is lost.
+    Values: the seed lifecycle_states.
 -#}
 {% macro lifecycle_state(days_since_first_order, days_since_last_order, usual_gap_days) -%}
     case
         when {{ days_since_last_order }} is null then 'lost'
         when {{ days_since_first_order }} < {{ var('new_customer_days') }} then 'new'
-        when {{ days_since_last_order }} > {{ var('lost_gap_multiplier') }} * {{ usual_gap_days }} then 'lost'
-        when {{ days_since_last_order }} > {{ var('slipping_gap_multiplier') }} * {{ usual_gap_days }}
-            then 'slipping'
+        when {{ days_since_last_order }} > greatest(
+            {{ var('lost_gap_multiplier') }} * {{ usual_gap_days }}, {{ var('min_lost_days') }}
+        ) then 'lost'
+        when {{ days_since_last_order }} > greatest(
+            {{ var('slipping_gap_multiplier') }} * {{ usual_gap_days }}, {{ var('min_slipping_days') }}
+        ) then 'slipping'
         else 'active'
     end
 {%- endmacro %}

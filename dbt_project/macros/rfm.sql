@@ -1,6 +1,6 @@
 {#-
-    RFM definitions, shared by `int_customers_rfm_scored` (as of as_of) and
-    `int_customer_month_end_snapshots` (at every month end), so both use one definition.
+    RFM definitions, used once: by int_customer_states, at every cutoff (month ends and as_of).
+    The named segments are a grid in the seed rfm_segments (joined on r_score and rfm_fm_score).
 -#}
 
 {#- First day of the RFM window ending on `reference_date` (a date): the last var('rfm_window_days')
@@ -49,33 +49,4 @@
 {#- Combined frequency-monetary score: the mean of F and M, halves rounded up (F4 M5 -> 5). -#}
 {% macro rfm_fm_score(f_score, m_score) -%}
     cast(floor(({{ f_score }} + {{ m_score }} + 1) / 2.0) as integer)
-{%- endmacro %}
-
-{#-
-    The standard named RFM segments on the R score x FM score grid (the widely used 11-segment map;
-    its published R/FM ranges overlap, so each cell is given to exactly one segment):
-
-          FM=1         FM=2                FM=3             FM=4              FM=5
-    R=5   New          Potential loyalist  Loyal            Champions         Champions
-    R=4   Promising    Potential loyalist  Loyal            Champions         Champions
-    R=3   Promising    Need attention      Need attention   Loyal             Loyal
-    R=2   Hibernating  About to sleep      At risk          At risk           At risk
-    R=1   Lost         Hibernating         At risk          Cannot lose them  Cannot lose them
--#}
-{% macro rfm_segment(r_score, f_score, m_score) -%}
-    {%- set fm = rfm_fm_score(f_score, m_score) -%}
-    case
-        when {{ r_score }} >= 4 and {{ fm }} >= 4 then 'Champions'
-        when {{ r_score }} >= 4 and {{ fm }} = 3 then 'Loyal'
-        when {{ r_score }} = 3 and {{ fm }} >= 4 then 'Loyal'
-        when {{ r_score }} >= 4 and {{ fm }} = 2 then 'Potential loyalist'
-        when {{ r_score }} = 5 and {{ fm }} = 1 then 'New'
-        when {{ r_score }} >= 3 and {{ fm }} = 1 then 'Promising'
-        when {{ r_score }} = 3 then 'Need attention'
-        when {{ r_score }} = 2 and {{ fm }} = 2 then 'About to sleep'
-        when {{ r_score }} = 1 and {{ fm }} >= 4 then 'Cannot lose them'
-        when {{ fm }} >= 3 then 'At risk'
-        when {{ r_score }} = 1 and {{ fm }} = 1 then 'Lost'
-        else 'Hibernating'
-    end
 {%- endmacro %}

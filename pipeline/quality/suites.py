@@ -12,7 +12,7 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from pipeline.raw.contract import QUARANTINE_REASONS
+from pipeline import vocabulary
 
 if TYPE_CHECKING:
     from great_expectations.expectations import Expectation
@@ -46,9 +46,9 @@ def quarantined_orders() -> list["Expectation"]:
     gxe = _gxe()
     return [
         gxe.ExpectColumnValuesToNotBeNull(column="reason"),
-        gxe.ExpectColumnValuesToBeInSet(column="reason", value_set=list(QUARANTINE_REASONS)),
+        gxe.ExpectColumnValuesToBeInSet(column="reason", value_set=list(vocabulary.quarantine_reasons())),
         gxe.ExpectColumnValuesToNotBeNull(column="reason_kind"),
-        gxe.ExpectColumnValuesToBeInSet(column="reason_kind", value_set=["invalid", "excluded"]),
+        gxe.ExpectColumnValuesToBeInSet(column="reason_kind", value_set=list(vocabulary.reason_kinds())),
         gxe.ExpectColumnValuesToNotBeNull(column="source_file"),
         gxe.ExpectColumnValuesToNotBeNull(column="source_row"),
     ]
@@ -63,12 +63,9 @@ def customers() -> list["Expectation"]:
             gxe.ExpectColumnValuesToBeBetween(column=score, min_value=1, max_value=5)
             for score in ("r_score", "f_score", "m_score")
         ),
-        gxe.ExpectColumnValuesToBeInSet(
-            column="lifecycle_state", value_set=["new", "active", "slipping", "lost"]
-        ),
-        gxe.ExpectColumnValuesToBeInSet(
-            column="frequency_group", value_set=["one_time", "loyal", "frequent", "vip"]
-        ),
+        gxe.ExpectColumnValuesToBeInSet(column="lifecycle_state", value_set=list(vocabulary.lifecycle_states())),
+        gxe.ExpectColumnValuesToBeInSet(column="frequency_group", value_set=list(vocabulary.frequency_groups())),
+        gxe.ExpectColumnValuesToBeInSet(column="rfm_segment", value_set=list(vocabulary.rfm_segments())),
         gxe.ExpectColumnValuesToNotBeNull(column="revenue"),
     ]
 

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from pipeline import vocabulary
+
 
 @dataclass(frozen=True)
 class RawEntity:
@@ -32,22 +34,13 @@ ENTITIES: tuple[RawEntity, ...] = (
     ),
     RawEntity("web_events", False, ("customer_id", "event_at", "event_type"), ("product_id",)),
     RawEntity("communications", False, ("customer_id", "channel", "sent_at"), ("campaign_id",)),
+    RawEntity("exchange_rates", False, ("date", "currency", "rate_to_reporting")),
 )
 
-# Why a raw order row is quarantined, in the order the cleaning rules are applied
-# (dbt_project/models/intermediate/orders/int_orders_validated.sql), then the one exclusion.
-INVALID_REASONS: tuple[str, ...] = (
-    "missing_order_id",
-    "missing_customer_id",
-    "missing_timestamp",
-    "unparseable_timestamp",
-    "future_timestamp",
-    "missing_amount",
-    "non_numeric_amount",
-    "unknown_currency",
-    "unknown_status",
-)
-QUARANTINE_REASONS: tuple[str, ...] = (*INVALID_REASONS, "cancelled")
+# Why a raw order row is quarantined, in the order the cleaning rules apply: defined once, in the dbt seed
+# quarantine_reasons.csv (dbt_project/models/intermediate/orders/int_orders_validated.sql applies them).
+INVALID_REASONS: tuple[str, ...] = vocabulary.invalid_reasons()
+QUARANTINE_REASONS: tuple[str, ...] = vocabulary.quarantine_reasons()
 
 # Lineage columns added to every raw table so a rejected row can be found in its file.
 SOURCE_FILE_COLUMN = "_source_file"

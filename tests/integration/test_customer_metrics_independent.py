@@ -1,11 +1,13 @@
 """RFM cells and lifecycle states from dbt's `customers` mart equal an independent pandas computation.
 
 A small hand-made orders file covers the edges: tied values, one-order customers, same-day orders, a refund,
-the RFM window's first day, and each lifecycle boundary (exactly 1.5x and 2x the usual gap). The pandas side
-re-implements the documented definitions (macros/rfm.sql, macros/lifecycle.sql) without reading any SQL.
+the RFM window's first day, each lifecycle boundary (exactly 1.5x and 2x the usual gap), the minimum days
+before slipping, and the usual gap blended for customers with few gaps. The pandas side re-implements the
+documented definitions (int_customer_states.yml, macros/rfm.sql, macros/lifecycle.sql) without reading SQL.
 """
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -23,23 +25,36 @@ RFM_WINDOW_DAYS = 365
 NEW_CUSTOMER_DAYS = 30
 SLIPPING_MULTIPLIER = 1.5
 LOST_MULTIPLIER = 2.0
+MIN_SLIPPING_DAYS = 14
+MIN_LOST_DAYS = 60
+MIN_GAPS_FOR_OWN_RHYTHM = 3
+BASE_GAP_SHARE = 0.8
 
-# (customer_id, ordered_at, amount): every usual gap below is 20 days unless said otherwise
+
+def _every(customer_id: str, last: str, gap_days: int, purchases: int, amount: str) -> list[tuple]:
+    """`purchases` orders `gap_days` apart, the last one on `last` (10:00 UTC)."""
+    end = pd.Timestamp(last)
+    return [
+        (customer_id, str(end - pd.Timedelta(days=gap_days * k)), amount) for k in reversed(range(purchases))
+    ]
+
+
+# (customer_id, ordered_at, amount)
 ORDERS = [
-    # exactly 1.5x the gap (30 days since the last order) -> active; one day more -> slipping
-    ("at_1_5x", "2025-05-11 10:00:00", "40.00"),
-    ("at_1_5x", "2025-05-31 10:00:00", "40.00"),
-    ("over_1_5x", "2025-05-10 10:00:00", "35.00"),
-    ("over_1_5x", "2025-05-30 10:00:00", "35.00"),
-    # exactly 2x (40 days) -> slipping; one day more -> lost
-    ("at_2x", "2025-05-01 10:00:00", "80.00"),
-    ("at_2x", "2025-05-21 10:00:00", "20.00"),
-    ("over_2x", "2025-04-30 10:00:00", "55.00"),
-    ("over_2x", "2025-05-20 10:00:00", "45.00"),
-    # first order 29 days before as_of -> new; a one-order customer 30 days out uses the default gap (20)
+    # 3 gaps of 40 days (own rhythm): exactly 1.5x (60 days since) -> active; one day more -> slipping;
+    # exactly 2x (80 days) -> slipping; one day more -> lost
+    *_every("at_1_5x", "2025-05-01 10:00:00", 40, 4, "40.00"),
+    *_every("over_1_5x", "2025-04-30 10:00:00", 40, 4, "35.00"),
+    *_every("at_2x", "2025-04-11 10:00:00", 40, 4, "20.00"),
+    *_every("over_2x", "2025-04-10 10:00:00", 40, 4, "45.00"),
+    # every 3 days: 13 days since is still active (not slipping before 14 days), 20 days is slipping
+    *_every("every_3_days_13_since", "2025-06-17 10:00:00", 3, 12, "12.00"),
+    *_every("every_3_days_20_since", "2025-06-10 10:00:00", 3, 12, "12.00"),
+    # first order 29 days before as_of -> new; one-order customers use the base gap
     ("new_29_days", "2025-06-01 08:00:00", "25.00"),
-    ("one_order_at_1_5x", "2025-05-31 08:00:00", "25.00"),
-    # two orders on one day are one visit: default gap, 90 days since -> lost
+    ("one_order_30_days", "2025-05-31 08:00:00", "25.00"),
+    ("one_order_100_days", "2025-03-22 08:00:00", "25.00"),
+    # two orders on one day are one visit: the base gap
     ("same_day", "2025-04-01 09:00:00", "15.00"),
     ("same_day", "2025-04-01 15:00:00", "15.00"),
     # twins: equal recency, frequency and monetary must get equal scores
@@ -165,19 +180,26 @@ def expected_customers() -> pd.DataFrame:
     fm = (customers["f_score"] + customers["m_score"] + 1) // 2  # mean of F and M, halves rounded up
     customers["rfm_segment"] = [SEGMENT_GRID[r][f - 1] for r, f in zip(customers["r_score"], fm, strict=True)]
 
-    default_gap = float(customers["first_gap"].dropna().median())
-    states = []
+    # the base gap: the smallest first-to-second gap within which 80 % of second purchases happened
+    first_gaps = sorted(customers["first_gap"].dropna())
+    base_gap = float(first_gaps[math.ceil(BASE_GAP_SHARE * len(first_gaps)) - 1])
+    states, usual_gaps = [], []
     for row in customers.itertuples():
-        gap = (row.last - row.first).days / (row.order_days - 1) if row.order_days >= 2 else default_gap
+        gaps = row.order_days - 1
+        own = (row.last - row.first).days / gaps if gaps else 0.0
+        weight = min(gaps, MIN_GAPS_FOR_OWN_RHYTHM) / MIN_GAPS_FOR_OWN_RHYTHM
+        gap = weight * own + (1 - weight) * base_gap
+        usual_gaps.append(gap)
         if (as_of - row.first).days < NEW_CUSTOMER_DAYS:
             states.append("new")
-        elif row.recency_days > LOST_MULTIPLIER * gap:
+        elif row.recency_days > max(LOST_MULTIPLIER * gap, MIN_LOST_DAYS):
             states.append("lost")
-        elif row.recency_days > SLIPPING_MULTIPLIER * gap:
+        elif row.recency_days > max(SLIPPING_MULTIPLIER * gap, MIN_SLIPPING_DAYS):
             states.append("slipping")
         else:
             states.append("active")
     customers["lifecycle_state"] = states
+    customers["usual_gap_days"] = usual_gaps
     return customers
 
 
@@ -193,7 +215,7 @@ def test_rfm_cells_and_lifecycle_states_match_pandas(tmp_path):
         actual = (
             con.execute(
                 "select customer_id, r_score, f_score, m_score, rfm_cell, rfm_segment, lifecycle_state,"
-                " rfm_frequency, cast(rfm_monetary as double) as rfm_monetary, recency_days"
+                " rfm_frequency, cast(rfm_monetary as double) as rfm_monetary, recency_days, usual_gap_days"
                 " from marts.customers"
             )
             .df()
@@ -212,15 +234,18 @@ def test_rfm_cells_and_lifecycle_states_match_pandas(tmp_path):
         "rfm_frequency",
         "rfm_monetary",
         "recency_days",
+        "usual_gap_days",
     ]
     pd.testing.assert_frame_equal(actual[columns], expected[columns], check_dtype=False)
 
-    # the boundaries, spelled out (strictly greater than 1.5x / 2x the gap)
+    # the boundaries, spelled out (strictly greater than 1.5x / 2x the gap, and the minimum days)
     states = actual["lifecycle_state"].to_dict()
     assert states["at_1_5x"] == "active" and states["over_1_5x"] == "slipping"
     assert states["at_2x"] == "slipping" and states["over_2x"] == "lost"
-    assert states["new_29_days"] == "new" and states["one_order_at_1_5x"] == "active"
-    assert states["same_day"] == "lost"
+    assert states["every_3_days_13_since"] == "active" and states["every_3_days_20_since"] == "slipping"
+    assert states["new_29_days"] == "new" and states["one_order_30_days"] == "active"
+    # one purchase day (same-day orders are one visit) is judged by the base gap
+    assert actual.loc["same_day", "usual_gap_days"] == actual.loc["one_order_30_days", "usual_gap_days"]
     assert actual.loc["twin_a", "rfm_cell"] == actual.loc["twin_b", "rfm_cell"]
     assert actual.loc["dormant", "rfm_cell"] == "111"
     assert actual.loc["window_edge", "rfm_frequency"] == 1

@@ -30,6 +30,8 @@ class PulseDbtTranslator(DagsterDbtTranslator):
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props.get("resource_type") == "source":
             return "raw"
+        if dbt_resource_props.get("resource_type") == "seed":
+            return "reference"  # the lists of values (dbt_project/seeds)
         fqn = dbt_resource_props.get("fqn", [])
         folders = tuple(fqn[1:-1])
         return _GROUPS.get(folders[:2]) or _GROUPS.get(folders[:1]) or "dbt"

@@ -3,7 +3,7 @@ with
 
 items as (
 
-    select * from {{ ref('fct_order_items') }}
+    select * from {{ ref('int_order_items_enriched') }}
 
 ),
 
@@ -40,7 +40,7 @@ final as (
 
     select
         per_customer.customer_id,
-        cast(per_customer.items as double) / per_customer.orders_with_items as avg_basket_size,
+        cast(per_customer.items as {{ type_double() }}) / per_customer.orders_with_items as avg_basket_size,
         by_category.category as favourite_category
 
     from per_customer

@@ -10,6 +10,7 @@ purchases as (
         {{ dashboards_period_start('month', 'ordered_date') }} as purchase_month
 
     from {{ ref('int_orders_sequenced') }}
+    where not is_refund
 
 ),
 

@@ -4,7 +4,7 @@ with
 
 orders as (
 
-    select ordered_date from {{ ref('fct_orders') }}
+    select ordered_date from {{ ref('int_orders_netted') }}
 
 ),
 

@@ -1,4 +1,4 @@
--- Every fct_orders row (refund transactions included), flagged when a communication assisted it:
+-- Every cleaned order row (refund transactions included), flagged when a communication assisted it:
 -- a purchase placed in [sent_at, sent_at + attribution_window_days) after a message to the same
 -- customer, or any row carrying the campaign_id of a message sent to that customer.
 -- Messages after as_of are ignored. No communications file: every row is regular.
@@ -15,7 +15,7 @@ orders as (
         is_refund,
         campaign_id
 
-    from {{ ref('fct_orders') }}
+    from {{ ref('int_orders_netted') }}
 
 ),
 

@@ -1,25 +1,24 @@
--- Purchases (refund transactions excluded) numbered per customer, with the gap to the previous one.
+-- Per-order facts, computed once for every model that needs them: each cleaned order row (refund
+-- transactions included) with its purchase number, the gap to the previous purchase, and the customer's
+-- first and second purchase dates. Refund transactions are not purchases: their purchase fields are null.
 with
 
 orders as (
 
-    select * from {{ ref('fct_orders') }}
-    where not is_refund
+    select * from {{ ref('int_orders_netted') }}
 
 ),
 
-sequenced as (
+numbered as (
 
     select
-        order_id,
-        customer_id,
-        ordered_at,
-        ordered_date,
-        amount,
-        channel,
-        campaign_id,
-        row_number() over (partition by customer_id order by ordered_at, order_id) as order_number,
-        lag(ordered_at) over (partition by customer_id order by ordered_at, order_id) as previous_ordered_at
+        *,
+        case when not is_refund then row_number() over (
+            partition by customer_id, is_refund order by ordered_at, order_id
+        ) end as purchase_number,
+        case when not is_refund then lag(ordered_date) over (
+            partition by customer_id, is_refund order by ordered_at, order_id
+        ) end as previous_purchase_date
 
     from orders
 
@@ -28,11 +27,26 @@ sequenced as (
 final as (
 
     select
-        *,
-        {{ dbt.datediff('cast(previous_ordered_at as date)', 'ordered_date', 'day') }} as days_since_previous_order,  -- noqa: LT05
-        order_number = 1 as is_first_order
+        order_id,
+        customer_id,
+        ordered_at,
+        ordered_date,
+        amount,
+        is_refund,
+        channel,
+        campaign_id,
+        purchase_number,
+        purchase_number = 1 as is_first_purchase,
+        purchase_number >= 2 as is_repeat_purchase,
+        previous_purchase_date,
+        {{ dbt.datediff('previous_purchase_date', 'ordered_date', 'day') }} as days_since_previous_purchase,
+        min(case when purchase_number = 1 then ordered_date end) over (partition by customer_id)
+            as first_purchase_date,
+        min(case when purchase_number = 2 then ordered_date end) over (partition by customer_id)
+            as second_purchase_date,
+        max(purchase_number) over (partition by customer_id) as customer_purchases
 
-    from sequenced
+    from numbered
 
 )
 

@@ -1,9 +1,32 @@
--- One row per raw order row, with the first cleaning rule it breaks (null when it breaks none).
+-- One row per raw order row, with the first cleaning rule it breaks (null when it breaks none) and the
+-- exchange rate that converts its amount to the reporting currency. Rule order: the seed quarantine_reasons.
 with
 
 orders as (
 
     select * from {{ ref('stg_shop__orders') }}
+
+),
+
+exchange_rates as (
+
+    select * from {{ ref('int_exchange_rates_by_order_date') }}
+
+),
+
+rated as (
+
+    select
+        orders.*,
+        case
+            when orders.currency = '{{ var("reporting_currency") }}' then 1
+            else exchange_rates.rate_to_reporting
+        end as exchange_rate
+
+    from orders
+    left join exchange_rates
+        on orders.currency = exchange_rates.currency
+            and cast(orders.ordered_at as date) = exchange_rates.ordered_date
 
 ),
 
@@ -20,10 +43,11 @@ validated as (
             when amount_raw is null then 'missing_amount'
             when amount is null then 'non_numeric_amount'
             when currency not in {{ sql_string_list(var('accepted_currencies')) }} then 'unknown_currency'
+            when exchange_rate is null then 'missing_exchange_rate'
             when status not in {{ sql_string_list(var('accepted_statuses')) }} then 'unknown_status'
         end as rejection_reason
 
-    from orders
+    from rated
 
 )
 

@@ -1,4 +1,5 @@
--- The run's moments, one row: as_of (configured, or the latest valid order), its date, the wall clock.
+-- The run's moments, one row: as_of (configured, else the latest valid order, else the wall clock, and
+-- as_of_source says which), its date, the wall clock and the reporting currency.
 with
 
 valid_orders as (
@@ -18,7 +19,11 @@ resolved as (
 
     select
         coalesce({{ as_of_override() }}, latest_ordered_at, {{ pulse_now() }}) as as_of,
-        case when {{ as_of_override() }} is null then 'latest_order' else 'configured' end as as_of_source,
+        case
+            when {{ as_of_override() }} is not null then 'configured'
+            when latest_ordered_at is not null then 'latest_order'
+            else 'wall_clock'
+        end as as_of_source,
         {{ pulse_now() }} as pulse_now
 
     from latest
@@ -30,8 +35,9 @@ final as (
     select
         as_of,
         cast(as_of as date) as as_of_date,
-        as_of_source,
-        pulse_now
+        cast(as_of_source as {{ dbt.type_string() }}) as as_of_source,
+        pulse_now,
+        cast('{{ var("reporting_currency") }}' as {{ dbt.type_string() }}) as reporting_currency
 
     from resolved
 

@@ -1,72 +1,30 @@
--- Lines of clean purchases, with the product's category. Empty when the shop sends no order_items.
 with
 
 items as (
 
-    select * from {{ ref('stg_shop__order_items') }}
-    where quantity > 0 and unit_price is not null and product_id is not null
-
-),
-
-orders as (
-
-    select
-        order_id,
-        customer_id,
-        ordered_at,
-        ordered_date
-    from {{ ref('fct_orders') }}
-    where not is_refund
-
-),
-
--- a catalogue may list a product twice: keep its last row so items never fan out
-products as (
-
-    select
-        product_id,
-        product_name,
-        category
-    from (
-        select
-            *,
-            row_number() over (partition by product_id order by source_row desc) as catalogue_rank
-        from {{ ref('stg_shop__products') }}
-    ) as ranked_products
-    where catalogue_rank = 1
-
-),
-
-joined as (
-
-    select
-        items.order_id,
-        row_number() over (partition by items.order_id order by items.source_file, items.source_row)
-            as line_number,
-        orders.customer_id,
-        orders.ordered_at,
-        orders.ordered_date,
-        items.product_id,
-        products.product_name,
-        coalesce(products.category, 'uncategorized') as category,
-        items.quantity,
-        items.unit_price,
-        cast(items.quantity * items.unit_price as decimal(18, 2)) as line_amount
-
-    from items
-    inner join orders on items.order_id = orders.order_id
-    left join products on items.product_id = products.product_id
+    select * from {{ ref('int_order_items_enriched') }}
 
 ),
 
 final as (
 
     select
-        {{ dbt.concat(['order_id', "'-'", 'cast(line_number as ' ~ dbt.type_string() ~ ')']) }}
-            as order_item_id,
-        *
+        order_item_id,
+        order_id,
+        line_number,
+        customer_id,
+        ordered_at,
+        ordered_date,
+        product_id,
+        product_name,
+        category,
+        quantity,
+        unit_price,
+        line_amount,
+        original_line_amount,
+        currency
 
-    from joined
+    from items
 
 )
 

@@ -1,34 +1,40 @@
--- One row proving that every raw order row is accounted for (tested in assert_order_rows_reconcile).
+-- One row proving that every raw order row is accounted for (tested in assert_order_reconciliation_adds_up).
 with
 
 raw_orders as (
 
-    select count(*) as raw_rows from {{ source('raw', 'orders') }}
+    select count(*) as raw_rows from {{ ref('stg_shop__orders') }}
 
 ),
 
-clean as (
-
-    select count(*) as clean_rows from {{ ref('fct_orders') }}
-
-),
-
-quarantined as (
-
-    select count(*) as quarantined_rows from {{ ref('quarantined_orders') }}
-
-),
-
-set_aside as (
+reasons as (
 
     select
-        -- sum() of integers is hugeint in DuckDB: cast so the contract's bigint holds everywhere
-        cast(sum(case when outcome = 'duplicate' then 1 else 0 end) as {{ dbt.type_bigint() }})
+        reason,
+        reason_kind
+    from {{ ref('quarantine_reasons') }}
+
+),
+
+-- sum() of integers is hugeint in DuckDB: cast so the contract's bigint holds everywhere
+outcomes as (
+
+    select
+        cast(sum(case when classified.outcome = 'clean' then 1 else 0 end) as {{ dbt.type_bigint() }})
+            as clean_rows,
+        cast(sum(case when classified.outcome = 'quarantined' then 1 else 0 end) as {{ dbt.type_bigint() }})
+            as quarantined_rows,
+        cast(sum(case when reasons.reason_kind = 'invalid' then 1 else 0 end) as {{ dbt.type_bigint() }})
+            as invalid_rows,
+        cast(sum(case when reasons.reason_kind = 'excluded' then 1 else 0 end) as {{ dbt.type_bigint() }})
+            as excluded_rows,
+        cast(sum(case when classified.outcome = 'duplicate' then 1 else 0 end) as {{ dbt.type_bigint() }})
             as duplicates_collapsed,
-        cast(sum(case when outcome = 'after_as_of' then 1 else 0 end) as {{ dbt.type_bigint() }})
+        cast(sum(case when classified.outcome = 'after_as_of' then 1 else 0 end) as {{ dbt.type_bigint() }})
             as after_as_of_rows
 
-    from {{ ref('int_orders_classified') }}
+    from {{ ref('int_orders_classified') }} as classified
+    left join reasons on classified.reason = reasons.reason
 
 ),
 
@@ -44,16 +50,16 @@ final as (
         run_context.as_of,
         run_context.as_of_source,
         raw_orders.raw_rows,
-        clean.clean_rows,
-        quarantined.quarantined_rows,
-        coalesce(set_aside.duplicates_collapsed, 0) as duplicates_collapsed,
-        coalesce(set_aside.after_as_of_rows, 0) as after_as_of_rows
+        coalesce(outcomes.clean_rows, 0) as clean_rows,
+        coalesce(outcomes.quarantined_rows, 0) as quarantined_rows,
+        coalesce(outcomes.invalid_rows, 0) as invalid_rows,
+        coalesce(outcomes.excluded_rows, 0) as excluded_rows,
+        coalesce(outcomes.duplicates_collapsed, 0) as duplicates_collapsed,
+        coalesce(outcomes.after_as_of_rows, 0) as after_as_of_rows
 
     from run_context
     cross join raw_orders
-    cross join clean
-    cross join quarantined
-    cross join set_aside
+    cross join outcomes
 
 )
 

@@ -7,25 +7,35 @@ quarantined as (
 
 ),
 
+reasons as (
+
+    select
+        reason,
+        reason_kind
+    from {{ ref('quarantine_reasons') }}
+
+),
+
 final as (
 
     select
-        {{ dbt.concat(['source_file', "':'", 'cast(source_row as ' ~ dbt.type_string() ~ ')']) }}
+        {{ dbt.concat(['quarantined.source_file', "':'", 'cast(quarantined.source_row as ' ~ dbt.type_string() ~ ')']) }}
             as quarantine_id,
-        source_file,
-        source_row,
-        reason,
-        case when rejection_reason is null then 'excluded' else 'invalid' end as reason_kind,
-        order_id,
-        customer_id,
-        ordered_at_raw,
-        amount_raw,
-        status_raw,
-        currency_raw,
-        channel_raw,
-        campaign_id
+        quarantined.source_file,
+        quarantined.source_row,
+        quarantined.reason,
+        reasons.reason_kind,
+        quarantined.order_id,
+        quarantined.customer_id,
+        quarantined.ordered_at_raw,
+        quarantined.amount_raw,
+        quarantined.status_raw,
+        quarantined.currency_raw,
+        quarantined.channel_raw,
+        quarantined.campaign_id
 
     from quarantined
+    left join reasons on quarantined.reason = reasons.reason
 
 )
 

@@ -1,4 +1,4 @@
--- One row per frequency group (all four, even when empty): size, value and share lost.
+-- One row per frequency group (every group of the seed, even when empty): size, value and share lost.
 with
 
 customers as (
@@ -14,7 +14,7 @@ items as (
         order_id,
         quantity
 
-    from {{ ref('fct_order_items') }}
+    from {{ ref('int_order_items_enriched') }}
 
 ),
 
@@ -23,10 +23,7 @@ groups as (
     select
         frequency_group,
         group_order
-
-    from (
-        values ('one_time', 1), ('loyal', 2), ('frequent', 3), ('vip', 4)
-    ) as frequency_groups (frequency_group, group_order)  -- noqa: AL05
+    from {{ ref('frequency_groups') }}
 
 ),
 
@@ -65,16 +62,16 @@ final as (
 
     select
         cast(groups.frequency_group as {{ dbt.type_string() }}) as frequency_group,
-        cast(groups.group_order as integer) as group_order,
-        cast(coalesce(per_group.customers, 0) as bigint) as customers,
-        cast(per_group.customers * 1.0 / sum(per_group.customers) over () as double) as share_of_customers,
+        cast(groups.group_order as {{ dbt.type_int() }}) as group_order,
+        cast(coalesce(per_group.customers, 0) as {{ dbt.type_bigint() }}) as customers,
+        cast(per_group.customers * 1.0 / sum(per_group.customers) over () as {{ type_double() }}) as share_of_customers,
         cast(coalesce(per_group.revenue, 0) as decimal(18, 2)) as revenue,
         cast(per_group.lifetime_value as decimal(18, 2)) as lifetime_value,
-        cast(per_group.avg_orders as double) as avg_orders,
-        cast(baskets.items * 1.0 / baskets.orders_with_items as double) as avg_basket_size,
-        cast(per_group.orders_per_year as double) as orders_per_year,
+        cast(per_group.avg_orders as {{ type_double() }}) as avg_orders,
+        cast(baskets.items * 1.0 / baskets.orders_with_items as {{ type_double() }}) as avg_basket_size,
+        cast(per_group.orders_per_year as {{ type_double() }}) as orders_per_year,
         cast(per_group.revenue_per_year as decimal(18, 2)) as revenue_per_year,
-        cast(per_group.share_lost as double) as share_lost
+        cast(per_group.share_lost as {{ type_double() }}) as share_lost
 
     from groups
     left join per_group on groups.frequency_group = per_group.frequency_group

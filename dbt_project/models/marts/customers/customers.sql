@@ -1,9 +1,11 @@
--- One row per customer as of as_of: history, cadence, RFM, lifecycle state and frequency group.
+-- One row per customer as of as_of: their state at the as_of cutoff (int_customer_states), with channels,
+-- basket, cadence medians, country and frequency group.
 with
 
-customers as (
+states as (
 
-    select * from {{ ref('int_customers_rfm_scored') }}
+    select * from {{ ref('int_customer_states') }}
+    where is_as_of
 
 ),
 
@@ -16,6 +18,19 @@ channels as (
 baskets as (
 
     select * from {{ ref('int_customer_baskets_summarised') }}
+
+),
+
+-- the median needs every gap, so it is taken here, once, at as_of
+gap_medians as (
+
+    select
+        customer_id,
+        {{ median('days_since_previous_purchase') }} as median_days_between_orders
+
+    from {{ ref('int_orders_sequenced') }}
+    where days_since_previous_purchase is not null
+    group by customer_id
 
 ),
 
@@ -43,9 +58,9 @@ revenue_ranked as (
     select
         *,
         -- share of customers with strictly more revenue: ties share a rank
-        (rank() over (order by revenue desc) - 1) / cast(count(*) over () as double) as revenue_rank_share
+        (rank() over (order by revenue desc) - 1) / cast(count(*) over () as {{ type_double() }}) as revenue_rank_share
 
-    from customers
+    from states
 
 ),
 
@@ -69,38 +84,43 @@ final as (
 
     select
         cast(grouped.customer_id as {{ dbt.type_string() }}) as customer_id,
-        cast(grouped.first_order_at as timestamp) as first_order_at,
-        cast(grouped.last_order_at as timestamp) as last_order_at,
-        cast(grouped.order_count as bigint) as order_count,
+        cast(grouped.first_order_at as {{ dbt.type_timestamp() }}) as first_order_at,
+        cast(grouped.last_order_at as {{ dbt.type_timestamp() }}) as last_order_at,
+        cast(grouped.order_count as {{ dbt.type_bigint() }}) as order_count,
         cast(grouped.revenue as decimal(18, 2)) as revenue,
         cast(case when grouped.order_count > 0 then grouped.revenue / grouped.order_count end as decimal(18, 2))
             as avg_order_value,
-        cast(grouped.recency_days as integer) as recency_days,
-        cast(grouped.r_score as integer) as r_score,
-        cast(grouped.f_score as integer) as f_score,
-        cast(grouped.m_score as integer) as m_score,
+        cast(grouped.recency_days as {{ dbt.type_int() }}) as recency_days,
+        cast(grouped.r_score as {{ dbt.type_int() }}) as r_score,
+        cast(grouped.f_score as {{ dbt.type_int() }}) as f_score,
+        cast(grouped.m_score as {{ dbt.type_int() }}) as m_score,
         cast(grouped.rfm_cell as {{ dbt.type_string() }}) as rfm_cell,
         cast(grouped.rfm_segment as {{ dbt.type_string() }}) as rfm_segment,
         cast(grouped.lifecycle_state as {{ dbt.type_string() }}) as lifecycle_state,
         cast(grouped.frequency_group as {{ dbt.type_string() }}) as frequency_group,
         cast(grouped.expected_next_order_date as date) as expected_next_order_date,
-        cast(baskets.avg_basket_size as double) as avg_basket_size,
-        cast(grouped.avg_days_between_orders as double) as avg_days_between_orders,
-        cast(grouped.median_days_between_orders as double) as median_days_between_orders,
-        cast(grouped.tenure_days as integer) as tenure_days,
+        cast(baskets.avg_basket_size as {{ type_double() }}) as avg_basket_size,
+        -- purchases on one day count as 0 days apart, so the mean is the span over the gaps between orders
+        cast(case when grouped.order_count > 1 then
+                {{ dbt.datediff('grouped.first_order_date', 'grouped.last_order_date', 'day') }}
+                / (grouped.order_count - 1.0)
+        end as {{ type_double() }}) as avg_days_between_orders,
+        cast(gap_medians.median_days_between_orders as {{ type_double() }}) as median_days_between_orders,
+        cast(grouped.tenure_days as {{ dbt.type_int() }}) as tenure_days,
         cast(baskets.favourite_category as {{ dbt.type_string() }}) as favourite_category,
         cast(channels.main_channel as {{ dbt.type_string() }}) as main_channel,
         cast(channels.best_channel as {{ dbt.type_string() }}) as best_channel,
-        cast(grouped.rfm_frequency as bigint) as rfm_frequency,
+        cast(grouped.rfm_frequency as {{ dbt.type_bigint() }}) as rfm_frequency,
         cast(grouped.rfm_monetary as decimal(18, 2)) as rfm_monetary,
-        cast(grouped.usual_gap_days as double) as usual_gap_days,
-        cast(grouped.orders_per_year as double) as orders_per_year,
+        cast(grouped.usual_gap_days as {{ type_double() }}) as usual_gap_days,
+        cast(grouped.orders_per_year as {{ type_double() }}) as orders_per_year,
         cast(grouped.revenue_per_year as decimal(18, 2)) as revenue_per_year,
         cast(profiles.country as {{ dbt.type_string() }}) as country
 
     from grouped
     left join channels on grouped.customer_id = channels.customer_id
     left join baskets on grouped.customer_id = baskets.customer_id
+    left join gap_medians on grouped.customer_id = gap_medians.customer_id
     left join profiles on grouped.customer_id = profiles.customer_id
 
 )

@@ -8,19 +8,9 @@ orders as (
         customer_id,
         channel,
         amount,
-        is_refund
-    from {{ ref('fct_orders') }}
-
-),
-
-purchase_counts as (
-
-    select
-        customer_id,
-        count(*) as customer_orders
-
+        is_refund,
+        customer_purchases
     from {{ ref('int_orders_sequenced') }}
-    group by customer_id
 
 ),
 
@@ -36,14 +26,13 @@ by_channel as (
         orders.channel,
         count(distinct case when not orders.is_refund then orders.customer_id end) as customers,
         count(distinct case
-            when not orders.is_refund and purchase_counts.customer_orders >= 2 then orders.customer_id
+            when not orders.is_refund and orders.customer_purchases >= 2 then orders.customer_id
         end) as repeat_customers,
         sum(case when not orders.is_refund then 1 else 0 end) as orders,
         sum(orders.amount) as revenue,
         sum(case when not orders.is_refund then orders.amount else 0 end) as order_amount
 
     from orders
-    left join purchase_counts on orders.customer_id = purchase_counts.customer_id
     group by orders.channel
 
 ),
@@ -61,15 +50,15 @@ totals as (
 final as (
 
     select
-        cast(by_channel.channel as varchar) as channel,
+        cast(by_channel.channel as {{ dbt.type_string() }}) as channel,
         history.history_start as period_start,
         history.history_end as period_end,
-        cast('all' as varchar) as grain,
-        cast(by_channel.customers as bigint) as customers,
-        cast(by_channel.orders as bigint) as orders,
+        cast('all' as {{ dbt.type_string() }}) as grain,
+        cast(by_channel.customers as {{ dbt.type_bigint() }}) as customers,
+        cast(by_channel.orders as {{ dbt.type_bigint() }}) as orders,
         {{ dashboards_money('by_channel.revenue') }} as revenue,
         {{ dashboards_money('by_channel.order_amount / nullif(by_channel.orders, 0)') }} as avg_order_value,
-        cast(by_channel.repeat_customers as bigint) as repeat_customers,
+        cast(by_channel.repeat_customers as {{ dbt.type_bigint() }}) as repeat_customers,
         {{ dashboards_share('by_channel.repeat_customers', 'by_channel.customers') }} as repeat_rate,
         {{ dashboards_share('by_channel.orders', 'totals.all_orders') }} as order_share,
         {{ dashboards_share('by_channel.revenue', 'totals.all_revenue') }} as revenue_share

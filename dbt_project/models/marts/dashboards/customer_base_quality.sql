@@ -145,13 +145,13 @@ final as (
     select
         months_with_base.period_start,
         months_with_base.snapshot_date as period_end,
-        cast('month' as varchar) as grain,
-        cast(bands.band_label as varchar) as months_since_last_purchase_band,
-        cast(bands.band_sort_order as integer) as band_sort_order,
-        cast(bands.band_min_months as integer) as band_min_months,
-        cast(bands.band_max_months as integer) as band_max_months,
-        cast(coalesce(band_counts.customers, 0) as bigint) as customers,
-        cast(months_with_base.base_customers as bigint) as base_customers,
+        cast('month' as {{ dbt.type_string() }}) as grain,
+        cast(bands.band_label as {{ dbt.type_string() }}) as months_since_last_purchase_band,
+        cast(bands.band_sort_order as {{ dbt.type_int() }}) as band_sort_order,
+        cast(bands.band_min_months as {{ dbt.type_int() }}) as band_min_months,
+        cast(bands.band_max_months as {{ dbt.type_int() }}) as band_max_months,
+        cast(coalesce(band_counts.customers, 0) as {{ dbt.type_bigint() }}) as customers,
+        cast(months_with_base.base_customers as {{ dbt.type_bigint() }}) as base_customers,
         {{ dashboards_share('coalesce(band_counts.customers, 0)', 'months_with_base.base_customers') }}
             as share_of_base
 

@@ -5,40 +5,15 @@
 {%- set grains = ['day', 'month', 'year'] %}
 with
 
-orders as (
+dated as (
 
     select
         customer_id,
         ordered_date,
         amount,
-        is_refund
-    from {{ ref('fct_orders') }}
-
-),
-
-first_purchases as (
-
-    select
-        customer_id,
-        min(ordered_date) as first_purchase_date
-
-    from orders
-    where not is_refund
-    group by customer_id
-
-),
-
-dated as (
-
-    select
-        orders.customer_id,
-        orders.ordered_date,
-        orders.amount,
-        orders.is_refund,
-        first_purchases.first_purchase_date
-
-    from orders
-    left join first_purchases on orders.customer_id = first_purchases.customer_id
+        is_refund,
+        first_purchase_date
+    from {{ ref('int_orders_sequenced') }}
 
 ),
 
@@ -99,13 +74,13 @@ final as (
             when '{{ grain }}' then {{ dashboards_period_end(grain, 'period_start') }}
             {% endfor -%}
         end as period_end,
-        cast(grain as varchar) as grain,
-        cast(new_customers + returning_customers as bigint) as customers,
-        cast(new_customers as bigint) as new_customers,
-        cast(returning_customers as bigint) as returning_customers,
-        cast(new_orders + returning_orders as bigint) as orders,
-        cast(new_orders as bigint) as new_orders,
-        cast(returning_orders as bigint) as returning_orders,
+        cast(grain as {{ dbt.type_string() }}) as grain,
+        cast(new_customers + returning_customers as {{ dbt.type_bigint() }}) as customers,
+        cast(new_customers as {{ dbt.type_bigint() }}) as new_customers,
+        cast(returning_customers as {{ dbt.type_bigint() }}) as returning_customers,
+        cast(new_orders + returning_orders as {{ dbt.type_bigint() }}) as orders,
+        cast(new_orders as {{ dbt.type_bigint() }}) as new_orders,
+        cast(returning_orders as {{ dbt.type_bigint() }}) as returning_orders,
         {{ dashboards_money('new_revenue + returning_revenue') }} as revenue,
         {{ dashboards_money('new_revenue') }} as new_revenue,
         {{ dashboards_money('returning_revenue') }} as returning_revenue,

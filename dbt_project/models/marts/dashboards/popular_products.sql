@@ -12,7 +12,7 @@ items as (
         category,
         quantity,
         line_amount
-    from {{ ref('fct_order_items') }}
+    from {{ ref('int_order_items_enriched') }}
 
 ),
 
@@ -21,7 +21,7 @@ orders as (
     select
         order_id,
         gross_amount
-    from {{ ref('fct_orders') }}
+    from {{ ref('int_orders_netted') }}
     where not is_refund
 
 ),
@@ -147,26 +147,26 @@ product_totals as (
 final as (
 
     select
-        cast(product_totals.category as varchar) as category,
-        cast(product_totals.basket_value_band as varchar) as basket_value_band,
+        cast(product_totals.category as {{ dbt.type_string() }}) as category,
+        cast(product_totals.basket_value_band as {{ dbt.type_string() }}) as basket_value_band,
         {{ dashboards_money('band_bounds.basket_value_min') }} as basket_value_min,
         {{ dashboards_money('band_bounds.basket_value_max') }} as basket_value_max,
-        cast(product_totals.product_id as varchar) as product_id,
-        cast(product_totals.product_name as varchar) as product_name,
+        cast(product_totals.product_id as {{ dbt.type_string() }}) as product_id,
+        cast(product_totals.product_name as {{ dbt.type_string() }}) as product_name,
         history.history_start as period_start,
         history.history_end as period_end,
-        cast('all' as varchar) as grain,
-        cast(product_totals.units as bigint) as units,
-        cast(product_totals.orders as bigint) as orders,
+        cast('all' as {{ dbt.type_string() }}) as grain,
+        cast(product_totals.units as {{ dbt.type_bigint() }}) as units,
+        cast(product_totals.orders as {{ dbt.type_bigint() }}) as orders,
         {{ dashboards_money('product_totals.revenue') }} as revenue,
         cast(row_number() over (
             partition by product_totals.category, product_totals.basket_value_band
             order by product_totals.units desc, product_totals.orders desc, product_totals.product_id asc
-        ) as bigint) as rank_by_units,
+        ) as {{ dbt.type_bigint() }}) as rank_by_units,
         cast(row_number() over (
             partition by product_totals.category, product_totals.basket_value_band
             order by product_totals.orders desc, product_totals.units desc, product_totals.product_id asc
-        ) as bigint) as rank_by_orders
+        ) as {{ dbt.type_bigint() }}) as rank_by_orders
 
     from product_totals
     inner join band_bounds on product_totals.basket_value_band = band_bounds.basket_value_band

@@ -7,11 +7,12 @@ purchases as (
 
     select
         customer_id,
-        least(order_number, 10) as purchase_number_sort,
+        least(purchase_number, 10) as purchase_number_sort,
         amount,
-        days_since_previous_order
+        days_since_previous_purchase
 
     from {{ ref('int_orders_sequenced') }}
+    where not is_refund
 
 ),
 
@@ -34,7 +35,7 @@ by_number as (
         count(*) as orders,
         count(distinct customer_id) as customers_reaching,
         sum(amount) as order_amount,
-        {{ median('days_since_previous_order') }} as median_days_since_previous_order
+        {{ median('days_since_previous_purchase') }} as median_days_since_previous_order
 
     from purchases
     group by purchase_number_sort
@@ -48,22 +49,22 @@ final as (
             case
                 when by_number.purchase_number_sort = 10 then '10+'
                 else cast(by_number.purchase_number_sort as {{ dbt.type_string() }})
-            end as varchar
+            end as {{ dbt.type_string() }}
         ) as purchase_number_label,
-        cast(by_number.purchase_number_sort as integer) as purchase_number_sort,
+        cast(by_number.purchase_number_sort as {{ dbt.type_int() }}) as purchase_number_sort,
         history.history_start as period_start,
         history.history_end as period_end,
-        cast('all' as varchar) as grain,
-        cast(by_number.customers_reaching as bigint) as customers_reaching,
+        cast('all' as {{ dbt.type_string() }}) as grain,
+        cast(by_number.customers_reaching as {{ dbt.type_bigint() }}) as customers_reaching,
         {{ dashboards_share('by_number.customers_reaching', 'base.customers') }} as share_of_customers,
         {{ dashboards_share(
             'by_number.customers_reaching',
             'lag(by_number.customers_reaching) over (order by by_number.purchase_number_sort)'
         ) }} as share_of_previous_number,
-        cast(by_number.orders as bigint) as orders,
+        cast(by_number.orders as {{ dbt.type_bigint() }}) as orders,
         {{ dashboards_money('by_number.order_amount') }} as order_amount,
         {{ dashboards_money('by_number.order_amount / by_number.orders') }} as avg_order_value,
-        cast(by_number.median_days_since_previous_order as double) as median_days_since_previous_order
+        cast(by_number.median_days_since_previous_order as {{ type_double() }}) as median_days_since_previous_order
 
     from by_number
     cross join base

@@ -1,6 +1,6 @@
 -- Repeat customers (2+ purchases) and the revenue they bring, per month and overall.
 -- Per month: customers who made a purchase that month; repeat = 2+ purchases on or before the month's
--- end. Revenue = sum(amount) of every fct_orders row in the month (refund transactions included, in
+-- end. Revenue = sum(amount) of every cleaned order row in the month (refund transactions included, in
 -- their own month), attributed to repeat customers when the row's customer is repeat at that month end.
 with
 
@@ -10,19 +10,9 @@ orders as (
         customer_id,
         ordered_date,
         amount,
-        is_refund
-    from {{ ref('fct_orders') }}
-
-),
-
-second_purchases as (
-
-    select
-        customer_id,
-        {{ dashboards_period_start('month', 'ordered_date') }} as repeat_from_month
-
+        is_refund,
+        {{ dashboards_period_start('month', 'second_purchase_date') }} as repeat_from_month
     from {{ ref('int_orders_sequenced') }}
-    where order_number = 2
 
 ),
 
@@ -40,13 +30,12 @@ classified as (
         orders.is_refund,
         {{ dashboards_period_start('month', 'orders.ordered_date') }} as period_start,
         coalesce(
-            second_purchases.repeat_from_month <= {{ dashboards_period_start('month', 'orders.ordered_date') }},
+            orders.repeat_from_month <= {{ dashboards_period_start('month', 'orders.ordered_date') }},
             false
         ) as is_repeat_at_month_end,
-        second_purchases.customer_id is not null as is_repeat_at_as_of
+        orders.repeat_from_month is not null as is_repeat_at_as_of
 
     from orders
-    left join second_purchases on orders.customer_id = second_purchases.customer_id
 
 ),
 
@@ -99,10 +88,10 @@ final as (
     select
         period_start,
         period_end,
-        cast(grain as varchar) as grain,
-        cast(customers as bigint) as customers,
-        cast(repeat_customers as bigint) as repeat_customers,
-        cast(customers - repeat_customers as bigint) as one_time_customers,
+        cast(grain as {{ dbt.type_string() }}) as grain,
+        cast(customers as {{ dbt.type_bigint() }}) as customers,
+        cast(repeat_customers as {{ dbt.type_bigint() }}) as repeat_customers,
+        cast(customers - repeat_customers as {{ dbt.type_bigint() }}) as one_time_customers,
         {{ dashboards_share('repeat_customers', 'customers') }} as repeat_customer_share,
         {{ dashboards_money('revenue') }} as revenue,
         {{ dashboards_money('repeat_revenue') }} as repeat_revenue,

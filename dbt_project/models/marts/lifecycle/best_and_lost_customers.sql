@@ -1,9 +1,9 @@
 -- Per month: customers who are R5 F5 M5 (best) and R1 (lost) with RFM recomputed at that month end.
 with
 
-snapshots as (
+states as (
 
-    select * from {{ ref('int_customer_month_end_snapshots') }}
+    select * from {{ ref('int_customer_states') }}
 
 ),
 
@@ -11,13 +11,13 @@ per_month as (
 
     select
         month_start,
-        month_end,
+        cutoff_date as month_end,
         sum(case when r_score = 5 and f_score = 5 and m_score = 5 then 1 else 0 end) as best_customers,
         sum(case when r_score = 1 then 1 else 0 end) as lost_customers,
         count(*) as customers
 
-    from snapshots
-    group by month_start, month_end
+    from states
+    group by month_start, cutoff_date
 
 ),
 
@@ -27,11 +27,11 @@ final as (
         cast(month_start as date) as period_start,
         cast('month' as {{ dbt.type_string() }}) as grain,
         cast(month_end as date) as month_end,
-        cast(best_customers as bigint) as best_customers,
-        cast(lost_customers as bigint) as lost_customers,
-        cast(customers as bigint) as customers,
-        cast(best_customers * 1.0 / customers as double) as best_share,
-        cast(lost_customers * 1.0 / customers as double) as lost_share
+        cast(best_customers as {{ dbt.type_bigint() }}) as best_customers,
+        cast(lost_customers as {{ dbt.type_bigint() }}) as lost_customers,
+        cast(customers as {{ dbt.type_bigint() }}) as customers,
+        cast(best_customers * 1.0 / customers as {{ type_double() }}) as best_share,
+        cast(lost_customers * 1.0 / customers as {{ type_double() }}) as lost_share
 
     from per_month
 

@@ -1,9 +1,9 @@
 -- Per month: customers moving from their state at the previous month end to their state at this one.
 with
 
-snapshots as (
+states as (
 
-    select * from {{ ref('int_customer_month_end_snapshots') }}
+    select * from {{ ref('int_customer_states') }}
 
 ),
 
@@ -11,13 +11,13 @@ per_month as (
 
     select
         month_start,
-        month_end,
+        cutoff_date as month_end,
         previous_lifecycle_state as from_state,
         lifecycle_state as to_state,
         count(*) as customers
 
-    from snapshots
-    group by month_start, month_end, previous_lifecycle_state, lifecycle_state
+    from states
+    group by month_start, cutoff_date, previous_lifecycle_state, lifecycle_state
 
 ),
 
@@ -29,7 +29,7 @@ final as (
         cast(month_end as date) as month_end,
         cast(from_state as {{ dbt.type_string() }}) as from_state,
         cast(to_state as {{ dbt.type_string() }}) as to_state,
-        cast(customers as bigint) as customers
+        cast(customers as {{ dbt.type_bigint() }}) as customers
 
     from per_month
 

@@ -1,0 +1,75 @@
+-- One row per customer and day with a cleaned order row: purchases, net amount (refunds included), and for
+-- purchase days the gap to the previous purchase day. The daily grain int_customer_states accumulates.
+with
+
+orders as (
+
+    select
+        customer_id,
+        ordered_date,
+        ordered_at,
+        amount,
+        is_refund
+    from {{ ref('int_orders_netted') }}
+
+),
+
+days as (
+
+    select
+        customer_id,
+        ordered_date as activity_date,
+        sum(case when not is_refund then 1 else 0 end) as purchases,
+        sum(amount) as amount,
+        min(case when not is_refund then ordered_at end) as first_purchase_at,
+        max(case when not is_refund then ordered_at end) as last_purchase_at
+
+    from orders
+    group by customer_id, ordered_date
+
+),
+
+sequenced as (
+
+    select
+        *,
+        purchases > 0 as is_purchase_day,
+        {{ dbt.date_trunc('month', 'activity_date') }} as activity_month,
+        row_number() over (
+            partition by customer_id, purchases > 0 order by activity_date
+        ) as day_number,
+        lag(activity_date) over (
+            partition by customer_id, purchases > 0 order by activity_date
+        ) as previous_day,
+        lead(activity_date) over (
+            partition by customer_id, purchases > 0 order by activity_date
+        ) as next_day
+
+    from days
+
+),
+
+final as (
+
+    select
+        customer_id,
+        activity_date,
+        cast(activity_month as date) as activity_month,
+        purchases,
+        amount,
+        is_purchase_day,
+        first_purchase_at,
+        last_purchase_at,
+        case when is_purchase_day then day_number end as purchase_day_number,
+        case when is_purchase_day then {{ dbt.datediff('previous_day', 'activity_date', 'day') }} end
+            as gap_days,
+        -- the last purchase day of its month carries the customer's latest gap at that month's cutoff
+        is_purchase_day
+        and (next_day is null or {{ dbt.date_trunc('month', 'next_day') }} != activity_month)
+            as is_last_purchase_day_of_month
+
+    from sequenced
+
+)
+
+select * from final
