@@ -99,3 +99,20 @@
 {% macro postgres__type_double() -%}
     double precision
 {%- endmacro %}
+
+{#- A stable pseudo-random integer key of a value (for deterministic sampling and ordering). -#}
+{% macro sample_key(expression) -%}
+    {{ return(adapter.dispatch('sample_key', 'customer_pulse')(expression)) }}
+{%- endmacro %}
+
+{% macro default__sample_key(expression) -%}
+    {{ dbt.hash(expression) }}
+{%- endmacro %}
+
+{% macro duckdb__sample_key(expression) -%}
+    hash({{ expression }})
+{%- endmacro %}
+
+{% macro spark__sample_key(expression) -%}
+    xxhash64({{ expression }})
+{%- endmacro %}

@@ -1,5 +1,5 @@
 -- One row per customer as of as_of: their state at the as_of cutoff (int_customer_states), with channels,
--- basket, cadence medians, country and frequency group.
+-- favourite category, cadence median, country and frequency group.
 with
 
 states as (
@@ -15,9 +15,9 @@ channels as (
 
 ),
 
-baskets as (
+categories as (
 
-    select * from {{ ref('int_customer_baskets_summarised') }}
+    select * from {{ ref('int_customer_categories_ranked') }}
 
 ),
 
@@ -99,7 +99,7 @@ final as (
         cast(grouped.lifecycle_state as {{ dbt.type_string() }}) as lifecycle_state,
         cast(grouped.frequency_group as {{ dbt.type_string() }}) as frequency_group,
         cast(grouped.expected_next_order_date as date) as expected_next_order_date,
-        cast(baskets.avg_basket_size as {{ type_double() }}) as avg_basket_size,
+        cast(grouped.avg_basket_size as {{ type_double() }}) as avg_basket_size,
         -- purchases on one day count as 0 days apart, so the mean is the span over the gaps between orders
         cast(case when grouped.order_count > 1 then
                 {{ dbt.datediff('grouped.first_order_date', 'grouped.last_order_date', 'day') }}
@@ -107,7 +107,7 @@ final as (
         end as {{ type_double() }}) as avg_days_between_orders,
         cast(gap_medians.median_days_between_orders as {{ type_double() }}) as median_days_between_orders,
         cast(grouped.tenure_days as {{ dbt.type_int() }}) as tenure_days,
-        cast(baskets.favourite_category as {{ dbt.type_string() }}) as favourite_category,
+        cast(categories.favourite_category as {{ dbt.type_string() }}) as favourite_category,
         cast(channels.main_channel as {{ dbt.type_string() }}) as main_channel,
         cast(channels.best_channel as {{ dbt.type_string() }}) as best_channel,
         cast(grouped.rfm_frequency as {{ dbt.type_bigint() }}) as rfm_frequency,
@@ -119,7 +119,7 @@ final as (
 
     from grouped
     left join channels on grouped.customer_id = channels.customer_id
-    left join baskets on grouped.customer_id = baskets.customer_id
+    left join categories on grouped.customer_id = categories.customer_id
     left join gap_medians on grouped.customer_id = gap_medians.customer_id
     left join profiles on grouped.customer_id = profiles.customer_id
 
