@@ -70,23 +70,6 @@
     quantile_cont({{ expression }}, {{ fraction }})
 {%- endmacro %}
 
-{#- The last non-null value of `expression` in a window frame (the window clause follows the call). -#}
-{% macro last_value_ignore_nulls(expression) -%}
-    {{ return(adapter.dispatch('last_value_ignore_nulls', 'customer_pulse')(expression)) }}
-{%- endmacro %}
-
-{% macro default__last_value_ignore_nulls(expression) -%}
-    last_value({{ expression }}) ignore nulls
-{%- endmacro %}
-
-{% macro duckdb__last_value_ignore_nulls(expression) -%}
-    last_value({{ expression }} ignore nulls)
-{%- endmacro %}
-
-{% macro spark__last_value_ignore_nulls(expression) -%}
-    last_value({{ expression }}, true)
-{%- endmacro %}
-
 {#- An 8-byte float type (dbt's type_float maps to a 4-byte float on some adapters). -#}
 {% macro type_double() -%}
     {{ return(adapter.dispatch('type_double', 'customer_pulse')()) }}

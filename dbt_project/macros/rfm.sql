@@ -3,38 +3,46 @@
     The named segments are a grid in the seed rfm_segments (joined on r_score and rfm_fm_score).
 -#}
 
-{#- First day of the RFM window ending on `reference_date` (a date): the last var('rfm_window_days')
-    calendar days, the reference day included. -#}
-{% macro rfm_window_start(reference_date) -%}
-    cast({{ dbt.dateadd('day', 1 - var('rfm_window_days'), reference_date) }} as date)
-{%- endmacro %}
-
-{#- True when `date_expr` (at or before `reference_date`) falls in the RFM window. A plain range
-    predicate, so month-end snapshots can join orders to month ends with a range join. -#}
-{% macro rfm_in_window(date_expr, reference_date) -%}
-    ({{ date_expr }} >= {{ rfm_window_start(reference_date) }})
-{%- endmacro %}
-
 {#-
-    Quintile score 1-5 (5 = best) of `value` among the rows of `partition_by` where `is_scored`:
+    Quintile scores 1-5 (5 = best) of `measure` among the rows of `relation` where `is_scored`, per
+    `partition_by` (the cutoff), one row per distinct value (scored_value, score):
         score = 1 + floor(5 * rows strictly worse / rows scored)
-    so equal values always get equal scores, and a tie group gets the fifth in which it starts:
-    the worst value always scores 1 (customers with one order in the window are F1), and without
-    ties the rows split into five (near) equal fifths. A lone customer, or a population in which
-    everyone ties, scores 1. Rank-based (rank() - 1 = rows strictly worse), exact in integers.
-    Rows where not `is_scored` (no purchase in the window) score 1.
+    so equal values always get equal scores, and a tie group gets the fifth in which it starts: the worst
+    value always scores 1 (customers with one order in the window are F1), and without ties the rows split
+    into five (near) equal fifths. A lone customer, or a population in which everyone ties, scores 1.
+    Rows not scored (no purchase in the window) get no score here and score 1.
+    Counted per distinct value rather than ranked per row: a cutoff has few distinct recencies and
+    frequencies, so this sorts far fewer rows than rank() over every customer.
     `higher_is_better`: true for frequency and monetary, false for recency (fewer days is better).
 -#}
-{% macro rfm_score(value, is_scored, partition_by=none, higher_is_better=true) -%}
-    {%- set partition = (partition_by ~ ', ' if partition_by else '') ~ is_scored -%}
-    {%- set worst_first = value ~ (' asc' if higher_is_better else ' desc') -%}
-    case
-        when {{ is_scored }} then cast(1 + floor(
-            5 * (rank() over (partition by {{ partition }} order by {{ worst_first }}) - 1)
-            / (1.0 * count(*) over (partition by {{ partition }}))
-        ) as integer)
-        else 1
-    end
+{% macro rfm_value_scores(measure, relation, partition_by, is_scored, higher_is_better=true) -%}
+    select
+        {{ partition_by }},
+        {{ measure }} as scored_value,
+        cast(1 + floor(5 * worse_rows / (1.0 * scored_rows)) as {{ dbt.type_int() }}) as score
+
+    from (
+        select
+            {{ partition_by }},
+            {{ measure }},
+            sum(rows_with_value) over (
+                partition by {{ partition_by }}
+                order by {{ measure }} {{ 'asc' if higher_is_better else 'desc' }}
+                rows between unbounded preceding and current row
+            ) - rows_with_value as worse_rows,
+            sum(rows_with_value) over (partition by {{ partition_by }}) as scored_rows
+
+        from (
+            select
+                {{ partition_by }},
+                {{ measure }},
+                count(*) as rows_with_value
+
+            from {{ relation }}
+            where {{ is_scored }}
+            group by {{ partition_by }}, {{ measure }}
+        ) as counted
+    ) as cumulated
 {%- endmacro %}
 
 {#- 'r' || 'f' || 'm', e.g. '545'. -#}

@@ -6,7 +6,7 @@
 --
 -- Set-based in one pass: daily activity is summed per month, and each day also leaves the RFM window on
 -- day + rfm_window_days, so a running sum over the customer's months gives every cutoff's window without
--- joining each order to every cutoff.
+-- joining each order to every cutoff; RFM scores are counted per distinct value, not ranked per row.
 with
 
 activity as (
@@ -49,7 +49,12 @@ monthly_activity as (
         max(last_purchase_at) as last_purchase_at,
         sum(gap_days) as gap_days_sum,
         sum(gap_days * gap_days) as gap_days_squared_sum,
-        max(case when is_last_purchase_day_of_month then gap_days end) as last_gap_days
+        -- the month's last purchase day and its gap in one number, so a running max carries both (a
+        -- running "last non-null value" costs twice as much); 99999 stands for "no gap yet"
+        max(case when is_purchase_day then
+                {{ dbt.datediff("cast('1970-01-01' as date)", 'activity_date', 'day') }} * 100000
+                + coalesce(gap_days, 99999)
+        end) as last_purchase_key
 
     from activity
     group by customer_id, activity_month
@@ -77,7 +82,9 @@ customer_starts as (
 
     select
         customer_id,
-        min(month_start) as first_month
+        min(month_start) as first_month,
+        min(first_purchase_date) as first_order_date,
+        min(first_purchase_at) as first_order_at
 
     from monthly_activity
     group by customer_id
@@ -90,7 +97,12 @@ grid as (
         customer_starts.customer_id,
         cutoffs.month_start,
         cutoffs.cutoff_date,
-        cutoffs.is_as_of
+        cutoffs.is_as_of,
+        -- the first purchase counts from its cutoff on (before it the customer had only refunds)
+        case when customer_starts.first_order_date <= cutoffs.cutoff_date
+            then customer_starts.first_order_date end as first_order_date,
+        case when customer_starts.first_order_date <= cutoffs.cutoff_date
+            then customer_starts.first_order_at end as first_order_at
 
     from customer_starts
     inner join cutoffs on cutoffs.month_start >= customer_starts.first_month
@@ -104,6 +116,8 @@ running as (
         grid.month_start,
         grid.cutoff_date,
         grid.is_as_of,
+        grid.first_order_date,
+        grid.first_order_at,
         sum(coalesce(monthly_activity.purchases, 0)) over customer_months as order_count,
         sum(coalesce(monthly_activity.amount, 0)) over customer_months as revenue,
         sum(coalesce(monthly_activity.purchase_days, 0)) over customer_months as order_days,
@@ -113,13 +127,10 @@ running as (
             as rfm_frequency,
         sum(coalesce(monthly_activity.amount, 0) - coalesce(window_exits.amount, 0)) over customer_months
             as rfm_monetary,
-        min(monthly_activity.first_purchase_date) over customer_months as first_order_date,
-        max(monthly_activity.last_purchase_date) over customer_months as last_order_date,
-        min(monthly_activity.first_purchase_at) over customer_months as first_order_at,
+        max(monthly_activity.last_purchase_key) over customer_months as last_purchase_key,
         max(monthly_activity.last_purchase_at) over customer_months as last_order_at,
         sum(monthly_activity.gap_days_sum) over customer_months as gap_days_sum,
-        sum(monthly_activity.gap_days_squared_sum) over customer_months as gap_days_squared_sum,
-        {{ last_value_ignore_nulls('monthly_activity.last_gap_days') }} over customer_months as last_gap_days
+        sum(monthly_activity.gap_days_squared_sum) over customer_months as gap_days_squared_sum
 
     from grid
     left join monthly_activity
@@ -134,19 +145,32 @@ running as (
 
 ),
 
-measured as (
+decoded as (
 
     select
         running.*,
-        case when running.order_days > 0 then running.order_days - 1 end as gaps,
-        case when running.order_days > 1 then running.gap_days_sum / (running.order_days - 1.0) end
-            as own_gap_days,
-        {{ dbt.datediff('running.last_order_date', 'running.cutoff_date', 'day') }} as recency_days,
-        {{ dbt.datediff('running.first_order_date', 'running.cutoff_date', 'day') }} as tenure_days,
-        base_gaps.base_gap_days
+        cast({{ dbt.dateadd('day', 'cast(floor(running.last_purchase_key / 100000) as ' ~ dbt.type_int() ~ ')', "cast('1970-01-01' as date)") }} as date)
+            as last_order_date,
+        case when running.last_purchase_key % 100000 != 99999 then running.last_purchase_key % 100000 end
+            as last_gap_days
 
     from running
-    inner join base_gaps on running.cutoff_date = base_gaps.cutoff_date
+
+),
+
+measured as (
+
+    select
+        decoded.*,
+        case when decoded.order_days > 0 then decoded.order_days - 1 end as gaps,
+        case when decoded.order_days > 1 then decoded.gap_days_sum / (decoded.order_days - 1.0) end
+            as own_gap_days,
+        {{ dbt.datediff('decoded.last_order_date', 'decoded.cutoff_date', 'day') }} as recency_days,
+        {{ dbt.datediff('decoded.first_order_date', 'decoded.cutoff_date', 'day') }} as tenure_days,
+        base_gaps.base_gap_days
+
+    from decoded
+    inner join base_gaps on decoded.cutoff_date = base_gaps.cutoff_date
 
 ),
 
@@ -163,17 +187,33 @@ gapped as (
 
 ),
 
+-- RFM quintiles (macros/rfm.sql) among the customers of each cutoff with a purchase in the window: counted
+-- per distinct value, so scoring sorts the few distinct values instead of every customer row
+{% for measure, higher_is_better in [('recency_days', false), ('rfm_frequency', true), ('rfm_monetary', true)] %}
+{{ measure }}_scores as (
+
+    {{ rfm_value_scores(measure, 'gapped', 'cutoff_date', 'rfm_frequency > 0', higher_is_better) }}
+
+),
+
+{% endfor %}
 scored as (
 
     select
-        *,
-        {{ lifecycle_state('tenure_days', 'recency_days', 'usual_gap_days') }} as lifecycle_state,
-        {{ rfm_score('recency_days', 'rfm_frequency > 0', partition_by='cutoff_date', higher_is_better=false) }}
-            as r_score,
-        {{ rfm_score('rfm_frequency', 'rfm_frequency > 0', partition_by='cutoff_date') }} as f_score,
-        {{ rfm_score('rfm_monetary', 'rfm_frequency > 0', partition_by='cutoff_date') }} as m_score
+        gapped.*,
+        {{ lifecycle_state('gapped.tenure_days', 'gapped.recency_days', 'gapped.usual_gap_days') }}
+            as lifecycle_state,
+        coalesce(recency_days_scores.score, 1) as r_score,
+        coalesce(rfm_frequency_scores.score, 1) as f_score,
+        coalesce(rfm_monetary_scores.score, 1) as m_score
 
     from gapped
+    {%- for measure in ['recency_days', 'rfm_frequency', 'rfm_monetary'] %}
+    left join {{ measure }}_scores
+        on gapped.rfm_frequency > 0
+            and gapped.cutoff_date = {{ measure }}_scores.cutoff_date
+            and gapped.{{ measure }} = {{ measure }}_scores.scored_value
+    {%- endfor %}
 
 ),
 
@@ -204,15 +244,12 @@ final as (
         cast(scored.usual_gap_days as {{ type_double() }}) as usual_gap_days,
         cast(scored.rfm_frequency as {{ dbt.type_bigint() }}) as rfm_frequency,
         cast(scored.rfm_monetary as decimal(18, 2)) as rfm_monetary,
-        scored.r_score,
-        scored.f_score,
-        scored.m_score,
+        cast(scored.r_score as {{ dbt.type_int() }}) as r_score,
+        cast(scored.f_score as {{ dbt.type_int() }}) as f_score,
+        cast(scored.m_score as {{ dbt.type_int() }}) as m_score,
         {{ rfm_cell('scored.r_score', 'scored.f_score', 'scored.m_score') }} as rfm_cell,
         rfm_segments.rfm_segment,
         cast(scored.lifecycle_state as {{ dbt.type_string() }}) as lifecycle_state,
-        cast(coalesce(
-            lag(scored.lifecycle_state) over (partition by scored.customer_id order by scored.month_start), 'none'
-        ) as {{ dbt.type_string() }}) as previous_lifecycle_state,
         cast({{ dbt.dateadd('day', 'cast(round(scored.usual_gap_days) as ' ~ dbt.type_int() ~ ')', 'scored.last_order_date') }} as date)
             as expected_next_order_date,
         -- tenure counts as at least one year, so a recent customer's rate is not inflated

@@ -3,7 +3,17 @@ with
 
 states as (
 
-    select * from {{ ref('int_customer_states') }}
+    select
+        customer_id,
+        month_start,
+        cutoff_date,
+        lifecycle_state,
+        -- the state at the customer's previous cutoff; 'none' in their first month
+        coalesce(
+            lag(lifecycle_state) over (partition by customer_id order by month_start), 'none'
+        ) as previous_lifecycle_state
+
+    from {{ ref('int_customer_states') }}
 
 ),
 
