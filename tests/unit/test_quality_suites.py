@@ -5,8 +5,8 @@ import pytest
 
 from pipeline.defs.dbt.project import dbt_project
 from pipeline.defs.publish.published_models import published_models
-from pipeline.quality.suites import QUARANTINE_REASONS, SUITES
-from pipeline.quality.validate import suite_columns, validate_table
+from pipeline.expectations.suites import QUARANTINE_REASONS, SUITES
+from pipeline.expectations.validate import suite_columns, validate_table
 
 
 def good_orders() -> pd.DataFrame:
