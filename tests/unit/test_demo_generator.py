@@ -3,17 +3,33 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.demo import generate
-from pipeline.demo.__main__ import main
-from pipeline.demo.generate import COLUMNS, FILES, generate_demo_shop
+from demo_shop import generate
+from demo_shop.__main__ import main
+from demo_shop.ensure import MARKER, NotADemoFolderError, ensure_demo_shop
+from demo_shop.generate import COLUMNS, FILES, GENERATOR_VERSION, generate_demo_shop
+from demo_shop.progress import Progress
+from pipeline.raw.contract import INVALID_REASONS
 
-ACCEPTED_CURRENCIES = {"EUR", "USD", "GBP", "PLN", "SEK", "DKK", "NOK", "CHF", ""}
+# the shop's currencies: EUR (and blank, read as EUR) needs no rate, the others have one
+RATED_CURRENCIES = {"USD", "GBP", "PLN", "SEK", "DKK"}
+PLANTED_DEFECTS = {
+    "missing_order_id": lambda o: o["order_id"] == "",
+    "missing_customer_id": lambda o: o["customer_id"] == "",
+    "missing_timestamp": lambda o: o["ordered_at"] == "",
+    "unparseable_timestamp": lambda o: o["ordered_at"].isin({"not-a-date", "31/02/2024"}),
+    "future_timestamp": lambda o: o["ordered_at"].str.startswith("2099-"),
+    "missing_amount": lambda o: o["amount"] == "",
+    "non_numeric_amount": lambda o: o["amount"].isin({"12,5O", "abc"}),
+    "unknown_currency": lambda o: o["currency"].isin({"XXX", "BTC"}),
+    "unknown_status": lambda o: o["status"] == "lost_in_space",
+}
 ISO_FORMS = r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2}|T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2})?$"
 
 
@@ -45,7 +61,7 @@ def _valid(orders: pd.DataFrame) -> pd.Series:
         & orders["ordered_at"].str.match(ISO_FORMS)
         & ~orders["ordered_at"].str.startswith("2099")
         & amount.notna()
-        & orders["currency"].isin(ACCEPTED_CURRENCIES)
+        & orders["currency"].isin(RATED_CURRENCIES | {"EUR", ""})
         & orders["status"].isin({"completed", "cancelled", "refunded", ""})
     )
 
@@ -77,17 +93,8 @@ def test_every_file_has_exactly_the_contract_columns(shop):
 
 
 def test_every_dirty_kind_is_present(orders):
-    dirty = {
-        "missing_order_id": orders["order_id"] == "",
-        "missing_customer_id": orders["customer_id"] == "",
-        "missing_timestamp": orders["ordered_at"] == "",
-        "unparseable_timestamp": orders["ordered_at"].isin({"not-a-date", "31/02/2024"}),
-        "future_timestamp": orders["ordered_at"].str.startswith("2099-"),
-        "missing_amount": orders["amount"] == "",
-        "non_numeric_amount": orders["amount"].isin({"12,5O", "abc"}),
-        "unknown_currency": orders["currency"].isin({"XXX", "BTC"}),
-        "unknown_status": orders["status"] == "lost_in_space",
-    }
+    assert set(PLANTED_DEFECTS) == set(INVALID_REASONS), "a quarantine reason has no planted row"
+    dirty = {kind: defect(orders) for kind, defect in PLANTED_DEFECTS.items()}
     for kind, mask in dirty.items():
         assert mask.any(), kind
     assert sum(m.sum() for m in dirty.values()) < 0.02 * len(orders)
@@ -181,11 +188,75 @@ def test_parquet_is_readable_and_orders_are_text(tmp_path):
     assert "abc" in orders.column("amount").to_pylist() or "12,5O" in orders.column("amount").to_pylist()
 
 
-def test_cli_writes_the_files_and_reports_counts(tmp_path, capsys):
+def test_cli_writes_the_files_and_reports_progress_and_counts(tmp_path, capsys):
     assert main(["--customers", "200", "--seed", "3", "--out", str(tmp_path), "--format", "csv"]) == 0
-    printed = capsys.readouterr().out
-    assert "orders.csv" in printed and " s" in printed
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0].startswith("demo shop: 200 customers (seed 3)")
+    assert printed[1].startswith("demo shop: done:") and printed[1].endswith(" s")
+    assert any(line.startswith("orders.csv") for line in printed)
     assert {p.name for p in tmp_path.iterdir()} == {f"{name}.csv" for name in FILES}
+
+
+def test_progress_lines_are_throttled_and_name_the_running_stages():
+    now, lines = [0.0], []
+    progress = Progress(lines.append, every_s=5, clock=lambda: now[0])
+    progress.say("500 customers")
+    progress.advance("writing orders", 1, 4)  # too soon after the first line
+    now[0] = 5.0
+    progress.advance("writing web events", 1, 2)
+    now[0] = 7.0
+    progress.advance("writing orders", 2, 4)  # too soon again
+    now[0] = 10.0
+    progress.advance("writing orders", 4, 4)  # done stages are left out
+    assert lines == [
+        "demo shop: 500 customers",
+        "demo shop: writing orders 25%, writing web events 50%",
+        "demo shop: writing web events 50%",
+    ]
+
+
+def test_progress_from_a_worker_thread_is_reported_on_the_owning_thread():
+    import threading
+
+    lines = []
+    progress = Progress(lines.append, every_s=0)
+    worker = threading.Thread(target=progress.advance, args=("writing orders", 1, 3))
+    worker.start()
+    worker.join()
+    assert lines == []
+    progress.poll()
+    assert lines == ["demo shop: writing orders 33%"]
+
+
+def test_generation_reports_its_first_stage_and_its_end(tmp_path):
+    lines = []
+    generate_demo_shop(tmp_path, customers=200, seed=3, progress=lines.append, progress_every_s=0)
+    assert lines[0] == f"demo shop: 200 customers (seed 3) into {tmp_path}"
+    assert "demo shop: simulating customers 0%" in lines
+    assert lines[-1].startswith("demo shop: done:")
+
+
+def test_ensure_generates_once_and_never_writes_over_other_files(tmp_path):
+    shop = tmp_path / "demo"
+    assert ensure_demo_shop(shop, customers=100, seed=1)
+    first = _digests(shop)
+    assert not ensure_demo_shop(shop, customers=100, seed=1)
+    assert _digests(shop) == first
+    marker = json.loads((shop / MARKER).read_text())
+    older = {**marker, "generator_version": GENERATOR_VERSION - 1}
+    (shop / MARKER).write_text(json.dumps(older))
+    assert ensure_demo_shop(shop, customers=100, seed=1)
+    assert ensure_demo_shop(shop, customers=120, seed=1)  # other arguments: generated again
+    (shop / MARKER).write_text(json.dumps({**marker, "complete": False}))  # an interrupted generation
+    assert ensure_demo_shop(shop, customers=100, seed=1)
+
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "orders.csv").write_text("order_id\n1\n")
+    with pytest.raises(NotADemoFolderError, match="not a generated demo shop"):
+        ensure_demo_shop(own, customers=100, seed=1)
+    assert [p.name for p in own.iterdir()] == ["orders.csv"]
+    assert ensure_demo_shop(own, customers=100, seed=1, owned=True)  # a folder kept for the demo shop
 
 
 def test_rejects_bad_arguments(tmp_path):
