@@ -7,6 +7,10 @@ warped clock (hour of day, weekday, season, Black Friday) so uniform draws on th
 seasonal non-homogeneous Poisson process. Campaigns really work: a received e-mail or SMS raises
 the purchase rate for a week, which is what the assisted-sales analysis should find again.
 
+The shop sells in six currencies. Prices are set in euros and an order in another currency is
+charged in that currency at the day's exchange rate, which the shop also exports
+(exchange_rates.csv, demo_shop/exchange_rates.py), so converting back gives the euro value again.
+
 Everything is vectorised. Customers are simulated in fixed-size chunks with their own seeded
 generator, so memory for the simulation stays bounded and the output only depends on the
 arguments. The compact numeric results are then sorted by time and written in slices.
@@ -28,11 +32,12 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
+from demo_shop.exchange_rates import ExchangeRates
 from demo_shop.progress import Progress, Report
 from pipeline.raw.contract import ENTITIES, INVALID_REASONS
 
 # Bump when the same arguments write different files, so an existing demo folder is regenerated.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 
 # Fixed so a customer's data does not depend on how many customers are generated after it.
 CHUNK_CUSTOMERS = 50_000
@@ -40,7 +45,7 @@ SLICE_ROWS = 1_000_000
 DAY_S = 86_400
 WORKERS = min(2, os.cpu_count() or 1)
 
-FILES = ("orders", "order_items", "products", "customers", "web_events", "communications")
+FILES = ("orders", "order_items", "products", "customers", "web_events", "communications", "exchange_rates")
 COLUMNS = {entity.name: entity.columns for entity in ENTITIES}
 
 # (name, category, price in cents, popularity within its category)
@@ -115,6 +120,7 @@ DIRTY_VALUES = {
     "unparseable_timestamp": ("not-a-date", "31/02/2024"),
     "non_numeric_amount": ("12,5O", "abc"),
     "unknown_currency": ("XXX", "BTC"),
+    "missing_exchange_rate": ("NOK", "CHF"),  # accepted currencies the shop has no rates for
     "unknown_status": ("lost_in_space",),
 }
 DUPLICATE_VERSIONS = ("same", "refunded", "cancelled", "amount")
@@ -152,13 +158,16 @@ def generate_demo_shop(
     report.say(f"{customers:,} customers (seed {seed}) into {out}")
     cal = _Calendar(dt.date.fromisoformat(start), dt.date.fromisoformat(end))
     campaigns = _campaigns(cal, np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0,))))
+    fx = ExchangeRates(
+        cal.start, cal.end, CURRENCIES, np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(3,)))
+    )
     id_width = max(6, len(str(customers)))
     n_chunks = -(-customers // CHUNK_CUSTOMERS)
 
     def simulate(k: int) -> tuple[_Chunk, pa.Table]:
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(1, k)))
         first = k * CHUNK_CUSTOMERS
-        chunk = _simulate_chunk(rng, first, min(CHUNK_CUSTOMERS, customers - first), cal, campaigns)
+        chunk = _simulate_chunk(rng, first, min(CHUNK_CUSTOMERS, customers - first), cal, campaigns, fx)
         return chunk, _customers_table(chunk.customers, cal, id_width)
 
     counts = {}
@@ -191,6 +200,7 @@ def generate_demo_shop(
         del orders, items, events
         counts["communications"] = _write_comms(out, fmt, comms, cal, campaigns, id_width, report)
         counts["products"] = _write_products(out, fmt)
+        counts["exchange_rates"] = _write_table(out, fmt, "exchange_rates", fx.table())
         while not all(job.done() for job in jobs.values()):
             wait(jobs.values(), timeout=0.5)
             report.poll()  # lines from the writer threads go out on this thread
@@ -352,7 +362,9 @@ class _Chunk:
     comms: dict[str, np.ndarray]
 
 
-def _simulate_chunk(rng: np.random.Generator, first: int, n: int, cal: _Calendar, campaigns) -> _Chunk:
+def _simulate_chunk(
+    rng: np.random.Generator, first: int, n: int, cal: _Calendar, campaigns, fx: ExchangeRates
+) -> _Chunk:
     c = _draw_customers(rng, n, cal)
     c["gid"] = np.arange(first, first + n, dtype=np.int32)
 
@@ -373,6 +385,9 @@ def _simulate_chunk(rng: np.random.Generator, first: int, n: int, cal: _Calendar
     cust, t, camp = cust[keep], t[keep], camp[keep]
     orders = _order_attributes(rng, c, cust, t, camp, campaigns)
     items = _basket_items(rng, c, cust, t, cal)
+    # prices are set in euros; the customer pays in the order's currency at that day's rate
+    rate = fx.rate(orders["currency"], t)
+    items["price"] = np.rint(items["price"] / rate[items["order"]]).astype(items["price"].dtype)
     orders["amount"] = np.rint(
         np.bincount(items["order"], weights=items["qty"] * items["price"], minlength=cust.size)
     ).astype(np.int64)
@@ -731,6 +746,7 @@ def _orders_table(base, rows, kind, variant, cal, camp_ids, id_width) -> pa.Tabl
     put("amount", "missing_amount", [""])
     put("amount", "non_numeric_amount", DIRTY_VALUES["non_numeric_amount"])
     put("currency", "unknown_currency", DIRTY_VALUES["unknown_currency"])
+    put("currency", "missing_exchange_rate", DIRTY_VALUES["missing_exchange_rate"])
     put("status", "unknown_status", DIRTY_VALUES["unknown_status"])
     for col, changes in fixes.items():
         rows = np.concatenate([r for r, _ in changes])

@@ -17,6 +17,7 @@ DEFAULT_DUCKDB_PATH = LOCAL_STATE / "warehouse.duckdb"
 # dbt vars that have their own PULSE_* setting; PULSE_DBT_VARS may not set them behind its back
 OWN_SETTING_VARS = {
     "as_of": "PULSE_AS_OF",
+    "reporting_currency": "PULSE_REPORTING_CURRENCY",
     "duckdb_path": "PULSE_DUCKDB_PATH",
     "duckdb_memory_limit": "PULSE_DUCKDB_MEMORY_LIMIT",
 }
@@ -35,6 +36,7 @@ class PulseSettings:
     # generate the demo shop into raw_path before loading it (see demo_mode for the rule)
     demo: bool = True
     as_of: str | None = None
+    reporting_currency: str = "EUR"
     publish_uri: str = DEFAULT_PUBLISH_URI
     duckdb_path: Path = DEFAULT_DUCKDB_PATH
     duckdb_memory_limit: str = "8GB"
@@ -91,6 +93,13 @@ class PulseSettings:
                     f"PULSE_AS_OF={as_of!r} is not an ISO 8601 date or timestamp (e.g. 2025-06-30)"
                 ) from error
 
+        reporting_currency = (get("PULSE_REPORTING_CURRENCY") or cls.reporting_currency).upper()
+        if not re.fullmatch(r"[A-Z]{3}", reporting_currency):
+            raise SettingsError(
+                f"PULSE_REPORTING_CURRENCY={get('PULSE_REPORTING_CURRENCY')!r} is not a 3-letter ISO 4217 "
+                "currency code (e.g. EUR)"
+            )
+
         memory_limit = get("PULSE_DUCKDB_MEMORY_LIMIT") or cls.duckdb_memory_limit
         if not _MEMORY.match(memory_limit):
             raise SettingsError(
@@ -109,6 +118,7 @@ class PulseSettings:
             raw_path=raw_path,
             demo=demo,
             as_of=as_of,
+            reporting_currency=reporting_currency,
             publish_uri=publish_uri,
             duckdb_path=duckdb_path,
             duckdb_memory_limit=memory_limit,

@@ -32,6 +32,8 @@ ENTITIES: tuple[RawEntity, ...] = (
     ),
     RawEntity("web_events", False, ("customer_id", "event_at", "event_type"), ("product_id",)),
     RawEntity("communications", False, ("customer_id", "channel", "sent_at"), ("campaign_id",)),
+    # amount in the reporting currency = amount x rate_to_reporting, from `date` until the next rate
+    RawEntity("exchange_rates", False, ("date", "currency", "rate_to_reporting")),
 )
 
 # Why a raw order row is quarantined, in the order the cleaning rules are applied
@@ -45,6 +47,7 @@ INVALID_REASONS: tuple[str, ...] = (
     "missing_amount",
     "non_numeric_amount",
     "unknown_currency",
+    "missing_exchange_rate",
     "unknown_status",
 )
 QUARANTINE_REASONS: tuple[str, ...] = (*INVALID_REASONS, "cancelled")

@@ -11,7 +11,7 @@ def _vars(args: list[str]) -> dict:
     return json.loads(args[args.index("--vars") + 1])
 
 
-def test_build_runs_the_target_with_the_warehouse():
+def test_build_runs_the_target_with_the_warehouse_and_reporting_currency():
     settings = PulseSettings(duckdb_path=Path("/data/pulse.duckdb"), duckdb_memory_limit="4GB")
     args = dbt_build_args(settings)
     assert args[:3] == ["build", "--target", "local"]
@@ -19,13 +19,15 @@ def test_build_runs_the_target_with_the_warehouse():
     assert _vars(args) == {
         "duckdb_path": "/data/pulse.duckdb",
         "duckdb_memory_limit": "4GB",
+        "reporting_currency": "EUR",
     }
 
 
-def test_as_of_and_dbt_vars_reach_dbt():
-    settings = PulseSettings(as_of="2025-06-30", dbt_vars={"rfm_window_days": 180})
+def test_as_of_reporting_currency_and_dbt_vars_reach_dbt():
+    settings = PulseSettings(as_of="2025-06-30", reporting_currency="SEK", dbt_vars={"rfm_window_days": 180})
     variables = _vars(dbt_build_args(settings))
     assert variables["as_of"] == "2025-06-30"
+    assert variables["reporting_currency"] == "SEK"
     assert variables["rfm_window_days"] == 180
 
 

@@ -13,7 +13,7 @@ import pytest
 from demo_shop import generate
 from demo_shop.__main__ import main
 from demo_shop.ensure import MARKER, NotADemoFolderError, ensure_demo_shop
-from demo_shop.generate import COLUMNS, FILES, GENERATOR_VERSION, generate_demo_shop
+from demo_shop.generate import CATALOG, COLUMNS, FILES, GENERATOR_VERSION, generate_demo_shop
 from demo_shop.progress import Progress
 from pipeline.raw.contract import INVALID_REASONS
 
@@ -28,6 +28,8 @@ PLANTED_DEFECTS = {
     "missing_amount": lambda o: o["amount"] == "",
     "non_numeric_amount": lambda o: o["amount"].isin({"12,5O", "abc"}),
     "unknown_currency": lambda o: o["currency"].isin({"XXX", "BTC"}),
+    # accepted by the dbt var accepted_currencies, but the shop exports no rate for them
+    "missing_exchange_rate": lambda o: o["currency"].isin({"NOK", "CHF"}),
     "unknown_status": lambda o: o["status"] == "lost_in_space",
 }
 ISO_FORMS = r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2}|T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2})?$"
@@ -193,8 +195,70 @@ def test_cli_writes_the_files_and_reports_progress_and_counts(tmp_path, capsys):
     printed = capsys.readouterr().out.splitlines()
     assert printed[0].startswith("demo shop: 200 customers (seed 3)")
     assert printed[1].startswith("demo shop: done:") and printed[1].endswith(" s")
-    assert any(line.startswith("orders.csv") for line in printed)
+    assert any(line.startswith("exchange_rates.csv") for line in printed)
     assert {p.name for p in tmp_path.iterdir()} == {f"{name}.csv" for name in FILES}
+
+
+def _days(values: pd.Series) -> pd.Series:
+    """Dates or timestamps as whole days since 1970 in UTC (the day an order is converted on)."""
+    stamps = pd.to_datetime(values, utc=True, format="ISO8601")
+    return (stamps.dt.tz_localize(None).dt.normalize() - pd.Timestamp("1970-01-01")).dt.days
+
+
+@pytest.fixture(scope="module")
+def rates(shop) -> pd.DataFrame:
+    frame = _read(shop[0], "exchange_rates")
+    return frame.assign(day=_days(frame["date"]), rate=frame["rate_to_reporting"].astype(float))
+
+
+@pytest.fixture(scope="module")
+def rated_orders(orders, rates) -> pd.DataFrame:
+    """Valid first versions of orders in a foreign currency, with the latest rate on or before their day."""
+    valid = orders[_valid(orders) & orders["currency"].isin(RATED_CURRENCIES)]
+    valid = valid.drop_duplicates("order_id", keep="first")
+    valid = valid.assign(day=_days(valid["ordered_at"])).sort_values("day")
+    published = rates[["day", "currency", "rate"]].rename(columns={"day": "rate_day"}).sort_values("rate_day")
+    return pd.merge_asof(valid, published, left_on="day", right_on="rate_day", by="currency")
+
+
+def test_exchange_rates_cover_every_currency_and_order_date(orders, rates, rated_orders):
+    used = set(orders.loc[_valid(orders), "currency"]) - {"EUR", ""}
+    assert used == set(rates["currency"]) == RATED_CURRENCIES
+    assert rated_orders["rate"].notna().all(), "an order in a foreign currency has no rate on or before it"
+    # business days only, like the ECB: a weekend order takes Friday's rate, never an older one
+    assert (rated_orders["day"] - rated_orders["rate_day"]).max() <= 2
+    weekday = (rates["day"] + 3) % 7  # 1970-01-01 was a Thursday; 0 is Monday
+    assert weekday.max() <= 4
+    per_currency = rates.groupby("currency")["day"]
+    assert (per_currency.count() == per_currency.count().iloc[0]).all()
+    assert rates["day"].min() < _days(orders.loc[_valid(orders), "ordered_at"]).min()
+    # a slow walk: positive, and no day moves a rate by more than 3 %
+    assert (rates["rate"] > 0).all()
+    daily_move = rates.sort_values("day").groupby("currency")["rate"].pct_change().abs()
+    assert daily_move.max() < 0.03
+
+
+def test_amounts_are_in_the_orders_own_currency(shop, orders, rated_orders):
+    items = _read(shop[0], "order_items")
+    list_price = {f"P{i + 1:03d}": cents / 100 for i, (_, _, cents, _) in enumerate(CATALOG)}
+    items = items.assign(
+        unit_price=items["unit_price"].astype(float), list_eur=items["product_id"].map(list_price)
+    )
+    foreign = items.merge(rated_orders[["order_id", "currency", "rate"]], on="order_id")
+    # converted back at the published rate, a line price is the euro list price less a discount
+    # of 0, 10, 15 or 25 %, give or take the rounding to a cent of the local currency
+    paid_share = foreign["unit_price"] * foreign["rate"] / foreign["list_eur"]
+    nearest = paid_share.apply(lambda share: min((1.0, 0.9, 0.85, 0.75), key=lambda d: abs(d - share)))
+    assert ((paid_share - nearest).abs() < 0.002).all()
+    per_eur = (foreign["unit_price"] / foreign["list_eur"]).groupby(foreign["currency"]).median()
+    assert 9 <= per_eur["SEK"] <= 14 and 6.5 <= per_eur["DKK"] <= 7.5 and 3.5 <= per_eur["PLN"] <= 4.5
+    assert 0.75 <= per_eur["GBP"] <= 0.9 and 0.95 <= per_eur["USD"] <= 1.15
+    # the order total is charged in the same currency, so its lines still add up to it
+    totals = foreign.assign(line=foreign["unit_price"] * foreign["quantity"].astype(int))
+    totals = totals.groupby("order_id")["line"].sum().round(2)
+    sales = rated_orders[rated_orders["status"].isin({"completed", ""})].set_index("order_id")["amount"]
+    sales = sales.astype(float)
+    assert (sales - totals.reindex(sales.index)).abs().max() < 0.005
 
 
 def test_progress_lines_are_throttled_and_name_the_running_stages():

@@ -15,7 +15,7 @@ def test_demo_mode_writes_the_shop_into_the_raw_folder_once_and_logs_progress(tm
     lines: list[str] = []
     settings = PulseSettings(raw_path=str(tmp_path / "raw"), demo=True, demo_customers=150, demo_seed=1)
     prepare_demo_shop(settings, SimpleNamespace(info=lines.append))
-    assert (tmp_path / "raw" / "orders.csv").exists()
+    assert {"orders.csv", "exchange_rates.csv"} <= {p.name for p in (tmp_path / "raw").iterdir()}
     assert lines[0] == f"demo shop: 150 customers (seed 1) into {tmp_path / 'raw'}"
     assert lines[-1].startswith("demo shop: done:")
     prepare_demo_shop(settings, SimpleNamespace(info=lines.append))

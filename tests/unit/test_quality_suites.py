@@ -122,7 +122,7 @@ def test_suites_only_read_columns_and_reasons_the_models_document():
     manifest_models = {model.name for model in published_models(dbt_project.manifest_path)}
     assert set(SUITES) <= manifest_models, "a suite names a table dbt does not publish"
     assert suite_columns("quarantined_orders") == ["reason", "reason_kind", "source_file", "source_row"]
-    assert len(QUARANTINE_REASONS) == 10
+    assert len(QUARANTINE_REASONS) == 11
 
 
 def test_a_table_without_a_suite_is_a_clear_error():

@@ -14,6 +14,7 @@ def test_defaults_run_on_the_embedded_demo_without_configuration():
     assert settings.duckdb_path == DEFAULT_DUCKDB_PATH
     assert not settings.publish_uri.startswith("s3://")
     assert settings.as_of is None
+    assert settings.reporting_currency == "EUR"
     assert settings.duckdb_memory_limit == "8GB"
 
 
@@ -25,6 +26,7 @@ def test_values_come_from_the_environment(tmp_path):
             "PULSE_PUBLISH_URI": "s3://bucket/pulse",
             "PULSE_S3_ENDPOINT_URL": "http://127.0.0.1:9000",
             "PULSE_DBT_VARS": '{"rfm_window_days": 180}',
+            "PULSE_REPORTING_CURRENCY": "sek",
             "PULSE_DUCKDB_MEMORY_LIMIT": "512 MB",
         }
     )
@@ -34,6 +36,7 @@ def test_values_come_from_the_environment(tmp_path):
     assert settings.publish_uri == "s3://bucket/pulse"
     assert settings.s3_endpoint_url == "http://127.0.0.1:9000"
     assert settings.dbt_vars == {"rfm_window_days": 180}
+    assert settings.reporting_currency == "SEK"
     assert settings.duckdb_memory_limit == "512 MB"
 
 
@@ -74,8 +77,11 @@ def test_demo_mode_errors_name_the_variables(env, message):
         ("PULSE_DBT_VARS", "{not json", "PULSE_DBT_VARS"),
         ("PULSE_DBT_VARS", "[1, 2]", "JSON object"),
         ("PULSE_DEMO_CUSTOMERS", "many", "PULSE_DEMO_CUSTOMERS"),
+        ("PULSE_REPORTING_CURRENCY", "EURO", "PULSE_REPORTING_CURRENCY='EURO' is not a 3-letter ISO 4217"),
+        ("PULSE_REPORTING_CURRENCY", "€", "PULSE_REPORTING_CURRENCY"),
         ("PULSE_DUCKDB_MEMORY_LIMIT", "lots", "PULSE_DUCKDB_MEMORY_LIMIT='lots'"),
         # a dbt var with its own setting is set through that setting only
+        ("PULSE_DBT_VARS", '{"reporting_currency": "USD"}', "use PULSE_REPORTING_CURRENCY instead"),
         ("PULSE_DBT_VARS", '{"duckdb_path": "/tmp/x.duckdb"}', "use PULSE_DUCKDB_PATH instead"),
     ],
 )
