@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipeline.demo.generate import generate_demo_shop
+from demo_shop.generate import generate_demo_shop
 
 
 def main() -> None:
@@ -25,7 +25,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="pulse-bench-") as tmp:
         out = Path(args.keep or tmp)
         started = time.perf_counter()
-        counts = generate_demo_shop(out, customers=args.customers, seed=args.seed, fmt=args.format)
+        counts = generate_demo_shop(
+            out, customers=args.customers, seed=args.seed, fmt=args.format, progress=print
+        )
         seconds = time.perf_counter() - started
         sizes = {p.stem: p.stat().st_size for p in out.iterdir()}
 

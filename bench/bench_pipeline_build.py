@@ -18,8 +18,10 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.demo.generate import generate_demo_shop
+from demo_shop.generate import generate_demo_shop
+from pipeline.defs.dbt.cli_args import dbt_command
 from pipeline.raw.load import load_raw_folder
+from pipeline.settings import PulseSettings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,7 +48,7 @@ def main() -> None:
 
     if not (raw / "orders.csv").exists():
         started = time.perf_counter()
-        counts = generate_demo_shop(raw, customers=args.customers, seed=args.seed)
+        counts = generate_demo_shop(raw, customers=args.customers, seed=args.seed, progress=print)
         print(f"generate: {time.perf_counter() - started:8.1f} s  {counts}")
 
     warehouse.unlink(missing_ok=True)
@@ -54,12 +56,13 @@ def main() -> None:
     summary = load_raw_folder(raw, warehouse)
     print(f"raw load: {time.perf_counter() - started:8.1f} s  orders={summary['orders']['rows']:,}")
 
-    env = dict(os.environ, PULSE_DUCKDB_PATH=str(warehouse), DBT_SEND_ANONYMOUS_USAGE_STATS="False")
+    env = dict(os.environ, DBT_SEND_ANONYMOUS_USAGE_STATS="False")
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     project = REPO_ROOT / "dbt_project"
+    # the same command line as the pipeline: the warehouse path reaches profiles.yml as a dbt var
     command = [
         "dbt",
-        "build",
+        *dbt_command(["build"], PulseSettings(demo=False, duckdb_path=warehouse.resolve())),
         "--profiles-dir",
         str(project),
         "--project-dir",

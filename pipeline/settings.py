@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -13,6 +14,17 @@ DEFAULT_RAW_PATH = LOCAL_STATE / "demo_raw"
 DEFAULT_PUBLISH_URI = str(LOCAL_STATE / "published")
 DEFAULT_DUCKDB_PATH = LOCAL_STATE / "warehouse.duckdb"
 
+# dbt vars that have their own PULSE_* setting; PULSE_DBT_VARS may not set them behind its back
+OWN_SETTING_VARS = {
+    "as_of": "PULSE_AS_OF",
+    "reporting_currency": "PULSE_REPORTING_CURRENCY",
+    "duckdb_path": "PULSE_DUCKDB_PATH",
+    "duckdb_memory_limit": "PULSE_DUCKDB_MEMORY_LIMIT",
+}
+_TRUE, _FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
+# what DuckDB's memory_limit accepts: 8GB, 8 GiB, 512MB, 80% (of the machine's memory)
+_MEMORY = re.compile(r"^\d+(\.\d+)?\s*(%|[KMGT]I?B?|B|BYTES)$", re.IGNORECASE)
+
 
 class SettingsError(ValueError):
     """A PULSE_* variable holds a value the pipeline cannot use; the message names the variable."""
@@ -21,19 +33,19 @@ class SettingsError(ValueError):
 @dataclass(frozen=True)
 class PulseSettings:
     raw_path: str = str(DEFAULT_RAW_PATH)
+    # generate the demo shop into raw_path before loading it (see demo_mode for the rule)
+    demo: bool = True
     as_of: str | None = None
+    reporting_currency: str = "EUR"
     publish_uri: str = DEFAULT_PUBLISH_URI
     duckdb_path: Path = DEFAULT_DUCKDB_PATH
+    duckdb_memory_limit: str = "8GB"
     s3_endpoint_url: str | None = None
     demo_customers: int = 2000
     demo_seed: int = 42
     dbt_target: str = "local"
     dbt_vars: Mapping[str, object] = field(default_factory=dict)
     schedule_timezone: str = "UTC"
-
-    @property
-    def uses_demo_data(self) -> bool:
-        return Path(self.raw_path) == DEFAULT_RAW_PATH
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "PulseSettings":
@@ -42,6 +54,14 @@ class PulseSettings:
         def get(name: str) -> str | None:
             value = env.get(name)
             return value.strip() if value and value.strip() else None
+
+        def as_bool(name: str) -> bool | None:
+            value = get(name)
+            if value is None:
+                return None
+            if value.lower() in _TRUE | _FALSE:
+                return value.lower() in _TRUE
+            raise SettingsError(f"{name}={value!r} is not true or false")
 
         def as_int(name: str, default: int) -> int:
             value = get(name)
@@ -60,6 +80,9 @@ class PulseSettings:
                 raise SettingsError(f"PULSE_DBT_VARS is not valid JSON ({error})") from error
             if not isinstance(dbt_vars, dict):
                 raise SettingsError("PULSE_DBT_VARS must be a JSON object, e.g. '{\"rfm_window_days\": 180}'")
+            for var, own in OWN_SETTING_VARS.items():
+                if var in dbt_vars:
+                    raise SettingsError(f"PULSE_DBT_VARS sets {var!r}: use {own} instead")
 
         as_of = get("PULSE_AS_OF")
         if as_of is not None:
@@ -70,7 +93,21 @@ class PulseSettings:
                     f"PULSE_AS_OF={as_of!r} is not an ISO 8601 date or timestamp (e.g. 2025-06-30)"
                 ) from error
 
-        raw_path = get("PULSE_RAW_PATH") or str(DEFAULT_RAW_PATH)
+        reporting_currency = (get("PULSE_REPORTING_CURRENCY") or cls.reporting_currency).upper()
+        if not re.fullmatch(r"[A-Z]{3}", reporting_currency):
+            raise SettingsError(
+                f"PULSE_REPORTING_CURRENCY={get('PULSE_REPORTING_CURRENCY')!r} is not a 3-letter ISO 4217 "
+                "currency code (e.g. EUR)"
+            )
+
+        memory_limit = get("PULSE_DUCKDB_MEMORY_LIMIT") or cls.duckdb_memory_limit
+        if not _MEMORY.match(memory_limit):
+            raise SettingsError(
+                f"PULSE_DUCKDB_MEMORY_LIMIT={memory_limit!r} is not an amount of memory "
+                "(e.g. 8GB, 512MB, 80%)"
+            )
+
+        demo, raw_path = demo_mode(as_bool("PULSE_DEMO"), get("PULSE_RAW_PATH"))
         duckdb_path = Path(get("PULSE_DUCKDB_PATH") or DEFAULT_DUCKDB_PATH).expanduser().resolve()
         publish_uri = get("PULSE_PUBLISH_URI") or DEFAULT_PUBLISH_URI
         if not raw_path.startswith("s3://"):
@@ -79,9 +116,12 @@ class PulseSettings:
             publish_uri = str(Path(publish_uri).expanduser().resolve())
         return cls(
             raw_path=raw_path,
+            demo=demo,
             as_of=as_of,
+            reporting_currency=reporting_currency,
             publish_uri=publish_uri,
             duckdb_path=duckdb_path,
+            duckdb_memory_limit=memory_limit,
             s3_endpoint_url=get("PULSE_S3_ENDPOINT_URL"),
             demo_customers=as_int("PULSE_DEMO_CUSTOMERS", cls.demo_customers),
             demo_seed=as_int("PULSE_DEMO_SEED", cls.demo_seed),
@@ -89,3 +129,25 @@ class PulseSettings:
             dbt_vars=dbt_vars,
             schedule_timezone=get("PULSE_SCHEDULE_TIMEZONE") or cls.schedule_timezone,
         )
+
+
+def demo_mode(demo: bool | None, raw_path: str | None) -> tuple[bool, str]:
+    """Whether this run generates the demo shop, and where the raw files are.
+
+    PULSE_DEMO unset: demo exactly when PULSE_RAW_PATH is unset (the shop goes to .pulse/demo_raw).
+    PULSE_DEMO=true: the demo shop is generated into PULSE_RAW_PATH (a local folder) or the default.
+    PULSE_DEMO=false: PULSE_RAW_PATH is required; there is nothing else to load.
+    """
+    if demo is None:
+        demo = raw_path is None
+    if not demo and raw_path is None:
+        raise SettingsError(
+            "PULSE_DEMO=false but PULSE_RAW_PATH is not set: point PULSE_RAW_PATH at your shop's files, "
+            "or unset PULSE_DEMO to run on the demo shop"
+        )
+    if demo and raw_path is not None and raw_path.startswith("s3://"):
+        raise SettingsError(
+            f"PULSE_DEMO=true needs a local folder to generate the demo shop into, not "
+            f"PULSE_RAW_PATH={raw_path!r}: unset one of the two"
+        )
+    return demo, raw_path or str(DEFAULT_RAW_PATH)

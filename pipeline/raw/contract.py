@@ -34,6 +34,7 @@ ENTITIES: tuple[RawEntity, ...] = (
     ),
     RawEntity("web_events", False, ("customer_id", "event_at", "event_type"), ("product_id",)),
     RawEntity("communications", False, ("customer_id", "channel", "sent_at"), ("campaign_id",)),
+    # amount in the reporting currency = amount x rate_to_reporting, from `date` until the next rate
     RawEntity("exchange_rates", False, ("date", "currency", "rate_to_reporting")),
 )
 

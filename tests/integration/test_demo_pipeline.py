@@ -10,9 +10,9 @@ import pyarrow.parquet as pq
 import pytest
 from pyarrow.fs import S3FileSystem
 
+from demo_shop.generate import generate_demo_shop
 from pipeline.defs.dbt.project import dbt_project
 from pipeline.defs.publish.published_models import published_models
-from pipeline.demo.generate import generate_demo_shop
 from tests.conftest import run_paths
 from tests.integration.pipeline_runs import pulse_settings, run_job_in_process
 

@@ -1,15 +1,38 @@
-import json
+"""The dbt command line is a pure function of the settings."""
 
-from pipeline.defs.dbt.cli_args import dbt_build_args
+import json
+from pathlib import Path
+
+from pipeline.defs.dbt.cli_args import dbt_build_args, dbt_command
 from pipeline.settings import PulseSettings
 
 
-def test_build_without_overrides_passes_no_vars():
-    assert dbt_build_args(PulseSettings()) == ["build", "--target", "local"]
+def _vars(args: list[str]) -> dict:
+    return json.loads(args[args.index("--vars") + 1])
 
 
-def test_as_of_and_dbt_vars_reach_dbt():
-    args = dbt_build_args(PulseSettings(as_of="2025-06-30", dbt_vars={"rfm_window_days": 180}))
+def test_build_runs_the_target_with_the_warehouse_and_reporting_currency():
+    settings = PulseSettings(duckdb_path=Path("/data/pulse.duckdb"), duckdb_memory_limit="4GB")
+    args = dbt_build_args(settings)
     assert args[:3] == ["build", "--target", "local"]
-    assert args[3] == "--vars"
-    assert json.loads(args[4]) == {"as_of": "2025-06-30", "rfm_window_days": 180}
+    # profiles.yml reads the warehouse from these vars, not from the environment
+    assert _vars(args) == {
+        "duckdb_path": "/data/pulse.duckdb",
+        "duckdb_memory_limit": "4GB",
+        "reporting_currency": "EUR",
+    }
+
+
+def test_as_of_reporting_currency_and_dbt_vars_reach_dbt():
+    settings = PulseSettings(as_of="2025-06-30", reporting_currency="SEK", dbt_vars={"rfm_window_days": 180})
+    variables = _vars(dbt_build_args(settings))
+    assert variables["as_of"] == "2025-06-30"
+    assert variables["reporting_currency"] == "SEK"
+    assert variables["rfm_window_days"] == 180
+
+
+def test_any_command_gets_the_same_target_and_vars():
+    settings = PulseSettings(dbt_target="prod")
+    args = dbt_command(["run", "--select", "stg_shop__orders"], settings)
+    assert args[:5] == ["run", "--select", "stg_shop__orders", "--target", "prod"]
+    assert _vars(args) == _vars(dbt_build_args(settings))

@@ -3,17 +3,35 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.demo import generate
-from pipeline.demo.__main__ import main
-from pipeline.demo.generate import COLUMNS, FILES, generate_demo_shop
+from demo_shop import generate
+from demo_shop.__main__ import main
+from demo_shop.ensure import MARKER, NotADemoFolderError, ensure_demo_shop
+from demo_shop.generate import CATALOG, COLUMNS, FILES, GENERATOR_VERSION, generate_demo_shop
+from demo_shop.progress import Progress
+from pipeline.raw.contract import INVALID_REASONS
 
-ACCEPTED_CURRENCIES = {"EUR", "USD", "GBP", "PLN", "SEK", "DKK", "NOK", "CHF", ""}
+# the shop's currencies: EUR (and blank, read as EUR) needs no rate, the others have one
+RATED_CURRENCIES = {"USD", "GBP", "PLN", "SEK", "DKK"}
+PLANTED_DEFECTS = {
+    "missing_order_id": lambda o: o["order_id"] == "",
+    "missing_customer_id": lambda o: o["customer_id"] == "",
+    "missing_timestamp": lambda o: o["ordered_at"] == "",
+    "unparseable_timestamp": lambda o: o["ordered_at"].isin({"not-a-date", "31/02/2024"}),
+    "future_timestamp": lambda o: o["ordered_at"].str.startswith("2099-"),
+    "missing_amount": lambda o: o["amount"] == "",
+    "non_numeric_amount": lambda o: o["amount"].isin({"12,5O", "abc"}),
+    "unknown_currency": lambda o: o["currency"].isin({"XXX", "BTC"}),
+    # accepted by the dbt var accepted_currencies, but the shop exports no rate for them
+    "missing_exchange_rate": lambda o: o["currency"].isin({"NOK", "CHF"}),
+    "unknown_status": lambda o: o["status"] == "lost_in_space",
+}
 ISO_FORMS = r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2}|T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2})?$"
 
 
@@ -45,7 +63,7 @@ def _valid(orders: pd.DataFrame) -> pd.Series:
         & orders["ordered_at"].str.match(ISO_FORMS)
         & ~orders["ordered_at"].str.startswith("2099")
         & amount.notna()
-        & orders["currency"].isin(ACCEPTED_CURRENCIES)
+        & orders["currency"].isin(RATED_CURRENCIES | {"EUR", ""})
         & orders["status"].isin({"completed", "cancelled", "refunded", ""})
     )
 
@@ -77,17 +95,8 @@ def test_every_file_has_exactly_the_contract_columns(shop):
 
 
 def test_every_dirty_kind_is_present(orders):
-    dirty = {
-        "missing_order_id": orders["order_id"] == "",
-        "missing_customer_id": orders["customer_id"] == "",
-        "missing_timestamp": orders["ordered_at"] == "",
-        "unparseable_timestamp": orders["ordered_at"].isin({"not-a-date", "31/02/2024"}),
-        "future_timestamp": orders["ordered_at"].str.startswith("2099-"),
-        "missing_amount": orders["amount"] == "",
-        "non_numeric_amount": orders["amount"].isin({"12,5O", "abc"}),
-        "unknown_currency": orders["currency"].isin({"XXX", "BTC"}),
-        "unknown_status": orders["status"] == "lost_in_space",
-    }
+    assert set(PLANTED_DEFECTS) == set(INVALID_REASONS), "a quarantine reason has no planted row"
+    dirty = {kind: defect(orders) for kind, defect in PLANTED_DEFECTS.items()}
     for kind, mask in dirty.items():
         assert mask.any(), kind
     assert sum(m.sum() for m in dirty.values()) < 0.02 * len(orders)
@@ -181,11 +190,137 @@ def test_parquet_is_readable_and_orders_are_text(tmp_path):
     assert "abc" in orders.column("amount").to_pylist() or "12,5O" in orders.column("amount").to_pylist()
 
 
-def test_cli_writes_the_files_and_reports_counts(tmp_path, capsys):
+def test_cli_writes_the_files_and_reports_progress_and_counts(tmp_path, capsys):
     assert main(["--customers", "200", "--seed", "3", "--out", str(tmp_path), "--format", "csv"]) == 0
-    printed = capsys.readouterr().out
-    assert "orders.csv" in printed and " s" in printed
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0].startswith("demo shop: 200 customers (seed 3)")
+    assert printed[1].startswith("demo shop: done:") and printed[1].endswith(" s")
+    assert any(line.startswith("exchange_rates.csv") for line in printed)
     assert {p.name for p in tmp_path.iterdir()} == {f"{name}.csv" for name in FILES}
+
+
+def _days(values: pd.Series) -> pd.Series:
+    """Dates or timestamps as whole days since 1970 in UTC (the day an order is converted on)."""
+    stamps = pd.to_datetime(values, utc=True, format="ISO8601")
+    return (stamps.dt.tz_localize(None).dt.normalize() - pd.Timestamp("1970-01-01")).dt.days
+
+
+@pytest.fixture(scope="module")
+def rates(shop) -> pd.DataFrame:
+    frame = _read(shop[0], "exchange_rates")
+    return frame.assign(day=_days(frame["date"]), rate=frame["rate_to_reporting"].astype(float))
+
+
+@pytest.fixture(scope="module")
+def rated_orders(orders, rates) -> pd.DataFrame:
+    """Valid first versions of orders in a foreign currency, with the latest rate on or before their day."""
+    valid = orders[_valid(orders) & orders["currency"].isin(RATED_CURRENCIES)]
+    valid = valid.drop_duplicates("order_id", keep="first")
+    valid = valid.assign(day=_days(valid["ordered_at"])).sort_values("day")
+    published = rates[["day", "currency", "rate"]].rename(columns={"day": "rate_day"}).sort_values("rate_day")
+    return pd.merge_asof(valid, published, left_on="day", right_on="rate_day", by="currency")
+
+
+def test_exchange_rates_cover_every_currency_and_order_date(orders, rates, rated_orders):
+    used = set(orders.loc[_valid(orders), "currency"]) - {"EUR", ""}
+    assert used == set(rates["currency"]) == RATED_CURRENCIES
+    assert rated_orders["rate"].notna().all(), "an order in a foreign currency has no rate on or before it"
+    # business days only, like the ECB: a weekend order takes Friday's rate, never an older one
+    assert (rated_orders["day"] - rated_orders["rate_day"]).max() <= 2
+    weekday = (rates["day"] + 3) % 7  # 1970-01-01 was a Thursday; 0 is Monday
+    assert weekday.max() <= 4
+    per_currency = rates.groupby("currency")["day"]
+    assert (per_currency.count() == per_currency.count().iloc[0]).all()
+    assert rates["day"].min() < _days(orders.loc[_valid(orders), "ordered_at"]).min()
+    # a slow walk: positive, and no day moves a rate by more than 3 %
+    assert (rates["rate"] > 0).all()
+    daily_move = rates.sort_values("day").groupby("currency")["rate"].pct_change().abs()
+    assert daily_move.max() < 0.03
+
+
+def test_amounts_are_in_the_orders_own_currency(shop, orders, rated_orders):
+    items = _read(shop[0], "order_items")
+    list_price = {f"P{i + 1:03d}": cents / 100 for i, (_, _, cents, _) in enumerate(CATALOG)}
+    items = items.assign(
+        unit_price=items["unit_price"].astype(float), list_eur=items["product_id"].map(list_price)
+    )
+    foreign = items.merge(rated_orders[["order_id", "currency", "rate"]], on="order_id")
+    # converted back at the published rate, a line price is the euro list price less a discount
+    # of 0, 10, 15 or 25 %, give or take the rounding to a cent of the local currency
+    paid_share = foreign["unit_price"] * foreign["rate"] / foreign["list_eur"]
+    nearest = paid_share.apply(lambda share: min((1.0, 0.9, 0.85, 0.75), key=lambda d: abs(d - share)))
+    assert ((paid_share - nearest).abs() < 0.002).all()
+    per_eur = (foreign["unit_price"] / foreign["list_eur"]).groupby(foreign["currency"]).median()
+    assert 9 <= per_eur["SEK"] <= 14 and 6.5 <= per_eur["DKK"] <= 7.5 and 3.5 <= per_eur["PLN"] <= 4.5
+    assert 0.75 <= per_eur["GBP"] <= 0.9 and 0.95 <= per_eur["USD"] <= 1.15
+    # the order total is charged in the same currency, so its lines still add up to it
+    totals = foreign.assign(line=foreign["unit_price"] * foreign["quantity"].astype(int))
+    totals = totals.groupby("order_id")["line"].sum().round(2)
+    sales = rated_orders[rated_orders["status"].isin({"completed", ""})].set_index("order_id")["amount"]
+    sales = sales.astype(float)
+    assert (sales - totals.reindex(sales.index)).abs().max() < 0.005
+
+
+def test_progress_lines_are_throttled_and_name_the_running_stages():
+    now, lines = [0.0], []
+    progress = Progress(lines.append, every_s=5, clock=lambda: now[0])
+    progress.say("500 customers")
+    progress.advance("writing orders", 1, 4)  # too soon after the first line
+    now[0] = 5.0
+    progress.advance("writing web events", 1, 2)
+    now[0] = 7.0
+    progress.advance("writing orders", 2, 4)  # too soon again
+    now[0] = 10.0
+    progress.advance("writing orders", 4, 4)  # done stages are left out
+    assert lines == [
+        "demo shop: 500 customers",
+        "demo shop: writing orders 25%, writing web events 50%",
+        "demo shop: writing web events 50%",
+    ]
+
+
+def test_progress_from_a_worker_thread_is_reported_on_the_owning_thread():
+    import threading
+
+    lines = []
+    progress = Progress(lines.append, every_s=0)
+    worker = threading.Thread(target=progress.advance, args=("writing orders", 1, 3))
+    worker.start()
+    worker.join()
+    assert lines == []
+    progress.poll()
+    assert lines == ["demo shop: writing orders 33%"]
+
+
+def test_generation_reports_its_first_stage_and_its_end(tmp_path):
+    lines = []
+    generate_demo_shop(tmp_path, customers=200, seed=3, progress=lines.append, progress_every_s=0)
+    assert lines[0] == f"demo shop: 200 customers (seed 3) into {tmp_path}"
+    assert "demo shop: simulating customers 0%" in lines
+    assert lines[-1].startswith("demo shop: done:")
+
+
+def test_ensure_generates_once_and_never_writes_over_other_files(tmp_path):
+    shop = tmp_path / "demo"
+    assert ensure_demo_shop(shop, customers=100, seed=1)
+    first = _digests(shop)
+    assert not ensure_demo_shop(shop, customers=100, seed=1)
+    assert _digests(shop) == first
+    marker = json.loads((shop / MARKER).read_text())
+    older = {**marker, "generator_version": GENERATOR_VERSION - 1}
+    (shop / MARKER).write_text(json.dumps(older))
+    assert ensure_demo_shop(shop, customers=100, seed=1)
+    assert ensure_demo_shop(shop, customers=120, seed=1)  # other arguments: generated again
+    (shop / MARKER).write_text(json.dumps({**marker, "complete": False}))  # an interrupted generation
+    assert ensure_demo_shop(shop, customers=100, seed=1)
+
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "orders.csv").write_text("order_id\n1\n")
+    with pytest.raises(NotADemoFolderError, match="not a generated demo shop"):
+        ensure_demo_shop(own, customers=100, seed=1)
+    assert [p.name for p in own.iterdir()] == ["orders.csv"]
+    assert ensure_demo_shop(own, customers=100, seed=1, owned=True)  # a folder kept for the demo shop
 
 
 def test_rejects_bad_arguments(tmp_path):

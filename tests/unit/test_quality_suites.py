@@ -6,8 +6,8 @@ import pytest
 from pipeline.defs.dbt.project import dbt_project
 from pipeline.defs.publish.published_models import published_models
 from pipeline import vocabulary
-from pipeline.quality.suites import SUITES
-from pipeline.quality.validate import suite_columns, validate_table
+from pipeline.expectations.suites import SUITES
+from pipeline.expectations.validate import suite_columns, validate_table
 
 
 def good_orders() -> pd.DataFrame:

@@ -1,3 +1,5 @@
+"""Settings: defaults that run the demo, values from the environment, errors that name the variable."""
+
 from pathlib import Path
 
 import pytest
@@ -7,11 +9,13 @@ from pipeline.settings import DEFAULT_DUCKDB_PATH, DEFAULT_RAW_PATH, PulseSettin
 
 def test_defaults_run_on_the_embedded_demo_without_configuration():
     settings = PulseSettings.from_env({})
-    assert settings.uses_demo_data
+    assert settings.demo
     assert Path(settings.raw_path) == DEFAULT_RAW_PATH
     assert settings.duckdb_path == DEFAULT_DUCKDB_PATH
     assert not settings.publish_uri.startswith("s3://")
     assert settings.as_of is None
+    assert settings.reporting_currency == "EUR"
+    assert settings.duckdb_memory_limit == "8GB"
 
 
 def test_values_come_from_the_environment(tmp_path):
@@ -22,14 +26,48 @@ def test_values_come_from_the_environment(tmp_path):
             "PULSE_PUBLISH_URI": "s3://bucket/pulse",
             "PULSE_S3_ENDPOINT_URL": "http://127.0.0.1:9000",
             "PULSE_DBT_VARS": '{"rfm_window_days": 180}',
+            "PULSE_REPORTING_CURRENCY": "sek",
+            "PULSE_DUCKDB_MEMORY_LIMIT": "512 MB",
         }
     )
     assert settings.raw_path == str(tmp_path / "shop")
-    assert not settings.uses_demo_data
+    assert not settings.demo
     assert settings.as_of == "2025-06-30"
     assert settings.publish_uri == "s3://bucket/pulse"
     assert settings.s3_endpoint_url == "http://127.0.0.1:9000"
     assert settings.dbt_vars == {"rfm_window_days": 180}
+    assert settings.reporting_currency == "SEK"
+    assert settings.duckdb_memory_limit == "512 MB"
+
+
+@pytest.mark.parametrize(
+    ("env", "demo", "raw_path"),
+    [
+        ({}, True, DEFAULT_RAW_PATH),  # nothing set: the demo shop, in its default folder
+        ({"PULSE_RAW_PATH": "shop"}, False, Path("shop").resolve()),  # a raw path: the shop's own files
+        ({"PULSE_DEMO": "true"}, True, DEFAULT_RAW_PATH),
+        # the demo shop is written into the given folder
+        ({"PULSE_DEMO": "TRUE", "PULSE_RAW_PATH": "demo"}, True, Path("demo").resolve()),
+        ({"PULSE_DEMO": "0", "PULSE_RAW_PATH": "shop"}, False, Path("shop").resolve()),
+    ],
+)
+def test_demo_mode_is_explicit_or_follows_the_raw_path(env, demo, raw_path):
+    settings = PulseSettings.from_env(env)
+    assert settings.demo is demo
+    assert Path(settings.raw_path) == raw_path
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"PULSE_DEMO": "false"}, r"PULSE_DEMO=false but PULSE_RAW_PATH is not set"),
+        ({"PULSE_DEMO": "true", "PULSE_RAW_PATH": "s3://bucket/shop"}, r"PULSE_DEMO=true .*PULSE_RAW_PATH="),
+        ({"PULSE_DEMO": "maybe"}, r"PULSE_DEMO='maybe' is not true or false"),
+    ],
+)
+def test_demo_mode_errors_name_the_variables(env, message):
+    with pytest.raises(SettingsError, match=message):
+        PulseSettings.from_env(env)
 
 
 @pytest.mark.parametrize(
@@ -39,6 +77,12 @@ def test_values_come_from_the_environment(tmp_path):
         ("PULSE_DBT_VARS", "{not json", "PULSE_DBT_VARS"),
         ("PULSE_DBT_VARS", "[1, 2]", "JSON object"),
         ("PULSE_DEMO_CUSTOMERS", "many", "PULSE_DEMO_CUSTOMERS"),
+        ("PULSE_REPORTING_CURRENCY", "EURO", "PULSE_REPORTING_CURRENCY='EURO' is not a 3-letter ISO 4217"),
+        ("PULSE_REPORTING_CURRENCY", "€", "PULSE_REPORTING_CURRENCY"),
+        ("PULSE_DUCKDB_MEMORY_LIMIT", "lots", "PULSE_DUCKDB_MEMORY_LIMIT='lots'"),
+        # a dbt var with its own setting is set through that setting only
+        ("PULSE_DBT_VARS", '{"reporting_currency": "USD"}', "use PULSE_REPORTING_CURRENCY instead"),
+        ("PULSE_DBT_VARS", '{"duckdb_path": "/tmp/x.duckdb"}', "use PULSE_DUCKDB_PATH instead"),
     ],
 )
 def test_bad_values_name_the_variable(name, value, message):

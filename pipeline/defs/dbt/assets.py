@@ -1,7 +1,5 @@
 """Every dbt model is an asset; `dbt build` runs models and tests (tests surface as asset checks)."""
 
-import os
-
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
@@ -17,8 +15,7 @@ from pipeline.resources import PulseSettingsResource
 )
 def pulse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, pulse: PulseSettingsResource):
     settings = pulse.load()
-    # dagster-dbt hands its own environment to dbt; this is how profiles.yml gets the resolved path
-    os.environ["PULSE_DUCKDB_PATH"] = str(settings.duckdb_path)
+    # the warehouse path reaches profiles.yml as a dbt var on the command line (cli_args.py)
     invocation = dbt.cli(dbt_build_args(settings), context=context, raise_on_error=False)
     relations = table_relations(dbt_project.manifest_path)
     yield from with_row_counts(invocation.stream(), settings.duckdb_path, relations)

@@ -1,20 +1,31 @@
 """The dbt command line for a run, as a pure function of the settings (unit-tested)."""
 
 import json
+from collections.abc import Sequence
 
 from pipeline.settings import PulseSettings
 
 
 def dbt_vars(settings: PulseSettings) -> dict[str, object]:
+    """PULSE_DBT_VARS plus the vars that have their own setting.
+
+    `duckdb_path` and `duckdb_memory_limit` are for profiles.yml: dbt renders the profile with the
+    `--vars` it is given, so the warehouse is chosen on the command line, not through the environment.
+    """
     variables = dict(settings.dbt_vars)
+    variables["reporting_currency"] = settings.reporting_currency
+    variables["duckdb_path"] = str(settings.duckdb_path)
+    variables["duckdb_memory_limit"] = settings.duckdb_memory_limit
     if settings.as_of:
         variables["as_of"] = settings.as_of
     return variables
 
 
+def dbt_command(command: Sequence[str], settings: PulseSettings) -> list[str]:
+    """`command` (e.g. ["build"]) with the run's target and vars."""
+    variables = json.dumps(dbt_vars(settings), sort_keys=True)
+    return [*command, "--target", settings.dbt_target, "--vars", variables]
+
+
 def dbt_build_args(settings: PulseSettings) -> list[str]:
-    args = ["build", "--target", settings.dbt_target]
-    variables = dbt_vars(settings)
-    if variables:
-        args += ["--vars", json.dumps(variables, sort_keys=True)]
-    return args
+    return dbt_command(["build"], settings)

@@ -10,7 +10,7 @@ import dagster as dg
 from pipeline.defs.dbt.manifest_models import ManifestModel
 from pipeline.defs.dbt.project import dbt_project
 from pipeline.defs.publish.published_models import published_models
-from pipeline.quality.suites import SUITES
+from pipeline.expectations.suites import SUITES
 from pipeline.resources import PulseSettingsResource
 from pipeline.warehouse import read_only
 
@@ -20,11 +20,11 @@ def build_expectations_check(model: ManifestModel) -> dg.AssetChecksDefinition:
         asset=dg.AssetKey(model.name),
         name=f"{model.name}_passes_expectations",
         blocking=True,
-        description=f"{model.name} meets its Great Expectations suite (pipeline/quality/suites.py).",
+        description=f"{model.name} meets its Great Expectations suite (pipeline/expectations/suites.py).",
     )
     def _check(pulse: PulseSettingsResource) -> dg.AssetCheckResult:
         # GX takes seconds to import: only runs that execute a check pay for it, not definition loading
-        from pipeline.quality.validate import suite_columns, validate_table
+        from pipeline.expectations.validate import suite_columns, validate_table
 
         columns = ", ".join(f'"{column}"' for column in suite_columns(model.name))
         with read_only(pulse.load().duckdb_path) as con:

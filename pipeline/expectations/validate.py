@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from pipeline.quality.suites import SUITES
+from pipeline.expectations.suites import SUITES
 
 if TYPE_CHECKING:
     from great_expectations.core import ExpectationValidationResult

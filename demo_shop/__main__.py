@@ -1,11 +1,11 @@
-"""Command line: `python -m pipeline.demo --customers 5000 --seed 42 --out .pulse/demo_raw`."""
+"""Command line: `pulse-demo-data` or `python -m demo_shop --customers 5000 --seed 42 --out /tmp/shop`."""
 
 from __future__ import annotations
 
 import argparse
-import time
+import functools
 
-from pipeline.demo.generate import generate_demo_shop
+from demo_shop.generate import generate_demo_shop
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,7 +21,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    started = time.perf_counter()
     counts = generate_demo_shop(
         args.out,
         customers=args.customers,
@@ -30,10 +29,10 @@ def main(argv: list[str] | None = None) -> int:
         end=args.end,
         fmt=args.fmt,
         dirty_share=args.dirty_share,
+        progress=functools.partial(print, flush=True),
     )
     for name, rows in counts.items():
         print(f"{name + '.' + args.fmt:<24}{rows:>14,} rows")
-    print(f"written to {args.out} in {time.perf_counter() - started:.1f} s")
     return 0
 
 

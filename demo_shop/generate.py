@@ -7,6 +7,10 @@ warped clock (hour of day, weekday, season, Black Friday) so uniform draws on th
 seasonal non-homogeneous Poisson process. Campaigns really work: a received e-mail or SMS raises
 the purchase rate for a week, which is what the assisted-sales analysis should find again.
 
+The shop sells in six currencies. Prices are set in euros and an order in another currency is
+charged in that currency at the day's exchange rate, which the shop also exports
+(exchange_rates.csv, demo_shop/exchange_rates.py), so converting back gives the euro value again.
+
 Everything is vectorised. Customers are simulated in fixed-size chunks with their own seeded
 generator, so memory for the simulation stays bounded and the output only depends on the
 arguments. The compact numeric results are then sorted by time and written in slices.
@@ -16,7 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from concurrent.futures import ThreadPoolExecutor
+import time
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -27,7 +32,12 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
+from demo_shop.exchange_rates import ExchangeRates
+from demo_shop.progress import Progress, Report
 from pipeline.raw.contract import ENTITIES, INVALID_REASONS
+
+# Bump when the same arguments write different files, so an existing demo folder is regenerated.
+GENERATOR_VERSION = 2
 
 # Fixed so a customer's data does not depend on how many customers are generated after it.
 CHUNK_CUSTOMERS = 50_000
@@ -35,7 +45,7 @@ SLICE_ROWS = 1_000_000
 DAY_S = 86_400
 WORKERS = min(2, os.cpu_count() or 1)
 
-FILES = ("orders", "order_items", "products", "customers", "web_events", "communications")
+FILES = ("orders", "order_items", "products", "customers", "web_events", "communications", "exchange_rates")
 COLUMNS = {entity.name: entity.columns for entity in ENTITIES}
 
 # (name, category, price in cents, popularity within its category)
@@ -110,6 +120,7 @@ DIRTY_VALUES = {
     "unparseable_timestamp": ("not-a-date", "31/02/2024"),
     "non_numeric_amount": ("12,5O", "abc"),
     "unknown_currency": ("XXX", "BTC"),
+    "missing_exchange_rate": ("NOK", "CHF"),  # accepted currencies the shop has no rates for
     "unknown_status": ("lost_in_space",),
 }
 DUPLICATE_VERSIONS = ("same", "refunded", "cancelled", "amount")
@@ -124,29 +135,39 @@ def generate_demo_shop(
     end: str = "2026-06-30",
     fmt: str = "csv",
     dirty_share: float = 0.01,
+    progress: Report | None = None,
+    progress_every_s: float = 5.0,
 ) -> dict[str, int]:
-    """Write the six raw files into out_dir and return the rows written per file.
+    """Write the raw files (FILES) into out_dir and return the rows written per file.
 
     Same arguments, same bytes. `dirty_share` adds that share of orders as dirty rows, spread
     evenly over DIRTY_KINDS (at least one of each when > 0): an invalid copy of a real order
     right after it (with one defect, so one quarantine reason), or a later version of an order
     appended at the end of the file. Clean rows are never altered, so order_items always add up
     to the first version of an order; only the "amount" duplicate version deliberately differs.
+    `progress` receives a line (stages and share done) at most every `progress_every_s` seconds.
     """
     if customers < 1 or seed < 0 or not 0 <= dirty_share < 0.5:
         raise ValueError("need customers >= 1, seed >= 0 and 0 <= dirty_share < 0.5")
     if fmt not in ("csv", "parquet"):
         raise ValueError(f"fmt must be 'csv' or 'parquet', not {fmt!r}")
+    started = time.perf_counter()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    report = Progress(progress, progress_every_s)
+    report.say(f"{customers:,} customers (seed {seed}) into {out}")
     cal = _Calendar(dt.date.fromisoformat(start), dt.date.fromisoformat(end))
     campaigns = _campaigns(cal, np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0,))))
+    fx = ExchangeRates(
+        cal.start, cal.end, CURRENCIES, np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(3,)))
+    )
     id_width = max(6, len(str(customers)))
+    n_chunks = -(-customers // CHUNK_CUSTOMERS)
 
     def simulate(k: int) -> tuple[_Chunk, pa.Table]:
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(1, k)))
         first = k * CHUNK_CUSTOMERS
-        chunk = _simulate_chunk(rng, first, min(CHUNK_CUSTOMERS, customers - first), cal, campaigns)
+        chunk = _simulate_chunk(rng, first, min(CHUNK_CUSTOMERS, customers - first), cal, campaigns, fx)
         return chunk, _customers_table(chunk.customers, cal, id_width)
 
     counts = {}
@@ -155,10 +176,12 @@ def generate_demo_shop(
     # chunk has its own generator and results are consumed in order, so the bytes do not change.
     with ThreadPoolExecutor(WORKERS) as pool:
         with _Sink(out / f"customers.{fmt}", _schema("customers"), fmt) as sink:
-            for chunk, table in pool.map(simulate, range(-(-customers // CHUNK_CUSTOMERS))):
+            report.advance("simulating customers", 0, n_chunks)
+            for chunk, table in pool.map(simulate, range(n_chunks)):
                 sink.write(table)
                 chunk.customers = {}  # written; only the compact per-row arrays are kept
                 parts.append(chunk)
+                report.advance("simulating customers", len(parts), n_chunks)
             counts["customers"] = sink.rows
 
         orders = _concat([p.orders for p in parts])
@@ -169,16 +192,21 @@ def generate_demo_shop(
 
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(2,)))
         jobs = {
-            "web_events": pool.submit(_write_events, out, fmt, events, cal, id_width),
+            "web_events": pool.submit(_write_events, out, fmt, events, cal, id_width, report),
             "orders": pool.submit(
-                _write_orders, out, fmt, orders, items, cal, campaigns, id_width, dirty_share, rng
+                _write_orders, out, fmt, orders, items, cal, campaigns, id_width, dirty_share, rng, report
             ),
         }
         del orders, items, events
-        counts["communications"] = _write_comms(out, fmt, comms, cal, campaigns, id_width)
+        counts["communications"] = _write_comms(out, fmt, comms, cal, campaigns, id_width, report)
         counts["products"] = _write_products(out, fmt)
+        counts["exchange_rates"] = _write_table(out, fmt, "exchange_rates", fx.table())
+        while not all(job.done() for job in jobs.values()):
+            wait(jobs.values(), timeout=0.5)
+            report.poll()  # lines from the writer threads go out on this thread
         counts["web_events"] = jobs["web_events"].result()
         counts.update(jobs["orders"].result())
+    report.say(f"done: {sum(counts.values()):,} rows in {time.perf_counter() - started:.1f} s")
     return {name: counts[name] for name in FILES}
 
 
@@ -334,7 +362,9 @@ class _Chunk:
     comms: dict[str, np.ndarray]
 
 
-def _simulate_chunk(rng: np.random.Generator, first: int, n: int, cal: _Calendar, campaigns) -> _Chunk:
+def _simulate_chunk(
+    rng: np.random.Generator, first: int, n: int, cal: _Calendar, campaigns, fx: ExchangeRates
+) -> _Chunk:
     c = _draw_customers(rng, n, cal)
     c["gid"] = np.arange(first, first + n, dtype=np.int32)
 
@@ -355,6 +385,9 @@ def _simulate_chunk(rng: np.random.Generator, first: int, n: int, cal: _Calendar
     cust, t, camp = cust[keep], t[keep], camp[keep]
     orders = _order_attributes(rng, c, cust, t, camp, campaigns)
     items = _basket_items(rng, c, cust, t, cal)
+    # prices are set in euros; the customer pays in the order's currency at that day's rate
+    rate = fx.rate(orders["currency"], t)
+    items["price"] = np.rint(items["price"] / rate[items["order"]]).astype(items["price"].dtype)
     orders["amount"] = np.rint(
         np.bincount(items["order"], weights=items["qty"] * items["price"], minlength=cust.size)
     ).astype(np.int64)
@@ -568,8 +601,9 @@ def _concat(parts: list[dict[str, np.ndarray]], offsets=None) -> dict[str, np.nd
 # --- orders: sort, number, refund, dirty ---------------------------------------------------------
 
 
-def _write_orders(out, fmt, o, items, cal, campaigns, id_width, dirty_share, rng) -> dict[str, int]:
+def _write_orders(out, fmt, o, items, cal, campaigns, id_width, dirty_share, rng, report) -> dict[str, int]:
     n = o["cust"].size
+    report.advance("preparing orders", 0, 1)
     # Refund transactions: the first line of a completed order is sent back days later.
     completed = np.flatnonzero(np.isin(o["status"], (0, 3)))
     picked = rng.permutation(completed)
@@ -599,12 +633,14 @@ def _write_orders(out, fmt, o, items, cal, campaigns, id_width, dirty_share, rng
     base["refund"] = is_refund
 
     rows, kind, variant = _dirty_rows(rng, base, order_sort, dirty_src, dirty_share, cal.epoch_s)
+    report.advance("preparing orders", 1, 1)
     counts = {"orders": 0, "order_items": 0}
     camp_ids = _text([x.campaign_id for x in campaigns] + [""])
     with _Sink(out / f"orders.{fmt}", _schema("orders"), fmt) as sink:
         for lo in range(0, rows.size, SLICE_ROWS):
             sl = slice(lo, lo + SLICE_ROWS)
             sink.write(_orders_table(base, rows[sl], kind[sl], variant[sl], cal, camp_ids, id_width))
+            report.advance("writing orders", sink.rows, rows.size)
         counts["orders"] = sink.rows
 
     item_sort = _stable_order(number[items["order"]])
@@ -622,6 +658,7 @@ def _write_orders(out, fmt, o, items, cal, campaigns, id_width, dirty_share, rng
                     schema=_schema("order_items"),
                 )
             )
+            report.advance("writing order items", sink.rows, item_sort.size)
         counts["order_items"] = sink.rows
     return counts
 
@@ -709,6 +746,7 @@ def _orders_table(base, rows, kind, variant, cal, camp_ids, id_width) -> pa.Tabl
     put("amount", "missing_amount", [""])
     put("amount", "non_numeric_amount", DIRTY_VALUES["non_numeric_amount"])
     put("currency", "unknown_currency", DIRTY_VALUES["unknown_currency"])
+    put("currency", "missing_exchange_rate", DIRTY_VALUES["missing_exchange_rate"])
     put("status", "unknown_status", DIRTY_VALUES["unknown_status"])
     for col, changes in fixes.items():
         rows = np.concatenate([r for r, _ in changes])
@@ -720,23 +758,23 @@ def _orders_table(base, rows, kind, variant, cal, camp_ids, id_width) -> pa.Tabl
 # --- the other files ----------------------------------------------------------------------------
 
 
-def _write_products(out, fmt) -> int:
-    with _Sink(out / f"products.{fmt}", _schema("products"), fmt) as sink:
-        sink.write(
-            pa.table(
-                {
-                    "product_id": _product_ids(np.arange(len(CATALOG))),
-                    "name": pa.array([p[0] for p in CATALOG]),
-                    "category": pa.array([p[1] for p in CATALOG]),
-                    "price": _decimal(np.array([p[2] for p in CATALOG])),
-                },
-                schema=_schema("products"),
-            )
-        )
+def _write_table(out, fmt, name, table) -> int:
+    with _Sink(out / f"{name}.{fmt}", _schema(name), fmt) as sink:
+        sink.write(table.cast(_schema(name)))
         return sink.rows
 
 
-def _write_events(out, fmt, ev, cal, id_width) -> int:
+def _write_products(out, fmt) -> int:
+    products = {
+        "product_id": _product_ids(np.arange(len(CATALOG))),
+        "name": pa.array([p[0] for p in CATALOG]),
+        "category": pa.array([p[1] for p in CATALOG]),
+        "price": _decimal(np.array([p[2] for p in CATALOG])),
+    }
+    return _write_table(out, fmt, "products", pa.table(products))
+
+
+def _write_events(out, fmt, ev, cal, id_width, report) -> int:
     order = _stable_order(ev["secs"])
     types = pa.array(EVENT_TYPES)
     with _Sink(out / f"web_events.{fmt}", _schema("web_events"), fmt) as sink:
@@ -753,10 +791,11 @@ def _write_events(out, fmt, ev, cal, id_width) -> int:
                     schema=_schema("web_events"),
                 )
             )
+            report.advance("writing web events", sink.rows, order.size)
         return sink.rows
 
 
-def _write_comms(out, fmt, cm, cal, campaigns, id_width) -> int:
+def _write_comms(out, fmt, cm, cal, campaigns, id_width, report) -> int:
     order = _stable_order(cm["secs"])
     camp_ids = pa.array([x.campaign_id for x in campaigns], pa.string())
     camp_channel = pa.array([x.channel for x in campaigns], pa.string())
@@ -775,6 +814,7 @@ def _write_comms(out, fmt, cm, cal, campaigns, id_width) -> int:
                     schema=_schema("communications"),
                 )
             )
+            report.advance("writing communications", sink.rows, order.size)
         return sink.rows
 
 

@@ -1,1 +1,0 @@
-"""Deterministic demo shop data that follows the raw data contract (docs/data-contract.md)."""
