@@ -119,13 +119,22 @@ class CategorySegmentModel:
         """The segment rank of each row of `frame` (which needs the model's feature columns)."""
         if self.tree is None:
             return np.ones(len(frame), dtype=np.int64)
-        rank_of_leaf = {segment.leaf: segment.rank for segment in self.segments}
-        leaves = self.tree.apply(_matrix(frame, self.features, self.sentinels))
-        return np.array([rank_of_leaf[leaf] for leaf in leaves], dtype=np.int64)
+        return self._ranks(_matrix(frame, self.features, self.sentinels))
+
+    def _ranks(self, matrix: np.ndarray) -> np.ndarray:
+        if self.tree is None:
+            return np.ones(len(matrix), dtype=np.int64)
+        rank_of_node = np.zeros(self.tree.tree_.node_count, dtype=np.int64)
+        for segment in self.segments:
+            rank_of_node[segment.leaf] = segment.rank
+        return rank_of_node[self.tree.apply(matrix)]
 
     def segment_table(self, scoring: pd.DataFrame) -> pd.DataFrame:
         """One row per segment (SEGMENT_COLUMNS), customers counted among `scoring` rows."""
-        customers = np.bincount(self.assign(scoring), minlength=len(self.segments) + 1)[1:]
+        return self._table(self.assign(scoring))
+
+    def _table(self, ranks: np.ndarray) -> pd.DataFrame:
+        customers = np.bincount(ranks, minlength=len(self.segments) + 1)[1:]
         total = int(customers.sum())
         rows = [
             {
@@ -155,16 +164,40 @@ def fit_category_segments(
     settings: SegmentSettings = SegmentSettings(),
 ) -> CategorySegmentModel:
     """Fit the rule tree of one category on training rows and whether each bought it in the label window."""
+    return _fit(
+        _design(training, feature_columns), _labels(bought, len(training), category), category, settings
+    )
+
+
+@dataclass(frozen=True)
+class _Design:
+    """The training rows as the tree sees them, built once for every category."""
+
+    features: tuple[str, ...]
+    profiles: dict[str, "_FeatureProfile"]
+    matrix: np.ndarray  # float32, nulls filled with each feature's sentinel
+
+    @property
+    def sentinels(self) -> dict[str, float]:
+        return {name: profile.sentinel for name, profile in self.profiles.items()}
+
+
+def _design(training: pd.DataFrame, feature_columns: Sequence[str] | None) -> _Design:
     features = _feature_columns(training, feature_columns)
-    labels = _labels(bought, len(training), category)
     profiles = _profiles(training, features)
     sentinels = {name: profile.sentinel for name, profile in profiles.items()}
+    return _Design(features, profiles, _matrix(training, features, sentinels))
+
+
+def _fit(
+    design: _Design, labels: np.ndarray, category: str, settings: SegmentSettings
+) -> CategorySegmentModel:
+    features, profiles, matrix, sentinels = design.features, design.profiles, design.matrix, design.sentinels
     positives = int(labels.sum())
     reason = _too_little_data(len(labels), positives, settings)
     if reason is not None:
         return _fallback(category, features, sentinels, labels, reason)
 
-    matrix = _matrix(training, features, sentinels)
     fit_rows = _sample(len(labels), settings)
     tree = DecisionTreeClassifier(
         max_leaf_nodes=settings.max_leaf_nodes,
@@ -238,24 +271,17 @@ def build_category_segments(
         raise ValueError(f"scoring frame has no '{id_column}' column")
     if feature_columns is None:
         feature_columns = [c for c in _numeric_columns(training) if c != id_column and c in scoring.columns]
+    design = _design(training, feature_columns)
+    scoring_matrix = _matrix(scoring, design.features, design.sentinels)
     models, tables, members = {}, [], []
     for category in sorted(labels.columns):
-        model = fit_category_segments(
-            training,
-            labels[category].to_numpy(),
-            category=category,
-            feature_columns=feature_columns,
-            settings=settings,
-        )
+        model = _fit(design, _labels(labels[category], len(training), category), category, settings)
+        ranks = model._ranks(scoring_matrix)
         models[category] = model
-        tables.append(model.segment_table(scoring))
+        tables.append(model._table(ranks))
         members.append(
             pd.DataFrame(
-                {
-                    id_column: scoring[id_column].to_numpy(),
-                    "category": category,
-                    "segment_rank": model.assign(scoring),
-                }
+                {id_column: scoring[id_column].to_numpy(), "category": category, "segment_rank": ranks}
             )
         )
     segments = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=list(SEGMENT_COLUMNS))
@@ -353,11 +379,15 @@ def _profiles(frame: pd.DataFrame, features: Sequence[str]) -> dict[str, _Featur
 
 
 def _matrix(frame: pd.DataFrame, features: Sequence[str], sentinels: dict[str, float]) -> np.ndarray:
+    """float32 (what the tree computes in), filled column by column: no float64 copy of the whole frame."""
     missing = [c for c in features if c not in frame.columns]
     if missing:
         raise ValueError(f"frame lacks the segment features {missing}")
-    columns = [np.where(np.isnan(v := _values(frame, c)), sentinels[c], v) for c in features]
-    return np.column_stack(columns).astype(np.float32) if columns else np.empty((len(frame), 0), np.float32)
+    matrix = np.empty((len(frame), len(features)), dtype=np.float32, order="F")
+    for index, column in enumerate(features):
+        values = _values(frame, column)
+        matrix[:, index] = np.where(np.isnan(values), sentinels[column], values)
+    return matrix
 
 
 def _too_little_data(rows: int, positives: int, settings: SegmentSettings) -> str | None:
