@@ -155,7 +155,7 @@ def _members(
         selected as (
             select {quote_identifier(JOIN_KEY)} as customer_id from {BASE_RELATION} where {compiled.where_sql}
         ),
-        normalized as (
+        normalized as materialized (
             select
                 selected.customer_id,
                 {email_sql("contacts.email")} as email_normalized,

@@ -48,21 +48,23 @@ def email_sql(email: str) -> str:
 
 def phone_sql(phone: str, country: str) -> str:
     """SQL for the E.164 digits (no `+`) of the SQL expressions `phone` and `country`; null if unparseable."""
-    codes = " ".join(f"when '{iso}' then '{code}'" for iso, code in DIALLING_CODES.items())
+    codes = "MAP {" + ", ".join(f"'{iso}': '{code}'" for iso, code in DIALLING_CODES.items()) + "}"
     keeps_zero = ", ".join(f"'{iso}'" for iso in KEEPS_LEADING_ZERO)
-    # the lambda binds each intermediate value once instead of repeating its expression
+    # separators: space, tab, newline, carriage return, no-break space, and - . / ( )
+    separators = "' -./()' || chr(9) || chr(10) || chr(13) || chr(160)"
+    # each lambda binds its values once instead of repeating their expressions; a map lookup and
+    # translate() instead of regular expressions keep a million phones to about a second
     return f"""list_transform([struct_pack(
-        cleaned := regexp_replace(regexp_replace(regexp_replace({phone},
-            '^\\s+|\\s+$', '', 'g'), '\\(0\\)', '', 'g'), '[\\s\\-.()/]', '', 'g'),
-        iso := upper(trim({country})))],
+        c := translate(replace({phone}, '(0)', ''), {separators}, ''),
+        iso := upper(trim({country})),
+        code := map_extract_value({codes}, upper(trim({country}))))],
       lambda x: list_transform([case
-          when regexp_full_match(x.cleaned, '\\+[0-9]+') then substr(x.cleaned, 2)
-          when regexp_full_match(x.cleaned, '00[0-9]+') then substr(x.cleaned, 3)
-          when regexp_full_match(x.cleaned, '[0-9]+') then
-            (case x.iso {codes} end) || (case
-              when x.iso in ({keeps_zero}) then x.cleaned
-              when (case x.iso {codes} end) = '{NANP_CODE}' then regexp_replace(x.cleaned, '^[01]', '')
-              else regexp_replace(x.cleaned, '^0', '') end)
+          when starts_with(x.c, '+') then substr(x.c, 2)
+          when starts_with(x.c, '00') then substr(x.c, 3)
+          when x.iso in ({keeps_zero}) then x.code || x.c
+          when x.code = '{NANP_CODE}' and substr(x.c, 1, 1) in ('0', '1') then x.code || substr(x.c, 2)
+          when x.code <> '{NANP_CODE}' and starts_with(x.c, '0') then x.code || substr(x.c, 2)
+          else x.code || x.c
         end], lambda d: case when regexp_full_match(d, '[1-9][0-9]{{7,14}}') then d end)[1]
     )[1]"""
 
