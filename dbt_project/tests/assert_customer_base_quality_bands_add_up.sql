@@ -17,7 +17,9 @@ bands as (
 
 customers_with_purchases as (
 
-    select count(distinct customer_id) as customers from {{ ref('int_orders_sequenced') }} where not is_refund
+    select count(distinct customer_id) as customers
+    from {{ ref('int_orders_sequenced') }}
+    where not is_refund
 
 )
 

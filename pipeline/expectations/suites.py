@@ -63,9 +63,14 @@ def customers() -> list["Expectation"]:
             gxe.ExpectColumnValuesToBeBetween(column=score, min_value=1, max_value=5)
             for score in ("r_score", "f_score", "m_score")
         ),
-        gxe.ExpectColumnValuesToBeInSet(column="lifecycle_state", value_set=list(vocabulary.lifecycle_states())),
-        gxe.ExpectColumnValuesToBeInSet(column="frequency_group", value_set=list(vocabulary.frequency_groups())),
-        gxe.ExpectColumnValuesToBeInSet(column="rfm_segment", value_set=list(vocabulary.rfm_segments())),
+        *(
+            gxe.ExpectColumnValuesToBeInSet(column=column, value_set=list(values()))
+            for column, values in (
+                ("lifecycle_state", vocabulary.lifecycle_states),
+                ("frequency_group", vocabulary.frequency_groups),
+                ("rfm_segment", vocabulary.rfm_segments),
+            )
+        ),
         gxe.ExpectColumnValuesToNotBeNull(column="revenue"),
     ]
 

@@ -3,9 +3,9 @@
 import pandas as pd
 import pytest
 
+from pipeline import vocabulary
 from pipeline.defs.dbt.project import dbt_project
 from pipeline.defs.publish.published_models import published_models
-from pipeline import vocabulary
 from pipeline.expectations.suites import SUITES
 from pipeline.expectations.validate import suite_columns, validate_table
 

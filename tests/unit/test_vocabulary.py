@@ -42,7 +42,7 @@ def test_rfm_grid_gives_every_cell_one_of_eleven_segments():
 
 
 def test_python_readers_derive_from_the_seeds():
-    assert contract.QUARANTINE_REASONS == vocabulary.quarantine_reasons()
-    assert contract.INVALID_REASONS == vocabulary.invalid_reasons()
+    assert vocabulary.quarantine_reasons() == contract.QUARANTINE_REASONS
+    assert vocabulary.invalid_reasons() == contract.INVALID_REASONS
     assert set(vocabulary.quarantine_reasons()) - set(vocabulary.invalid_reasons()) == {"cancelled"}
     assert vocabulary.reason_kinds() == ("invalid", "excluded")

@@ -10,9 +10,11 @@ from pipeline.warehouse import row_counts
 
 
 def table_relations(manifest_path: Path) -> dict[str, str]:
-    """dbt model name -> `schema.alias` for every model materialised as a table."""
+    """dbt model name -> `schema.alias` for every model the warehouse holds (tables and the mart views)."""
     return {
-        model.name: model.relation for model in manifest_models(manifest_path) if model.materialized != "view"
+        model.name: model.relation
+        for model in manifest_models(manifest_path)
+        if model.materialized != "ephemeral" and not model.relation.startswith("staging.")
     }
 
 

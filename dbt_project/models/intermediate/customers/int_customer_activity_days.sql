@@ -92,8 +92,10 @@ final as (
         first_purchase_at,
         last_purchase_at,
         case when is_purchase_day then day_number end as purchase_day_number,
-        case when is_purchase_day then {{ dbt.datediff('previous_day', 'activity_date', 'day') }} end
-            as gap_days,
+        case
+            when is_purchase_day
+                then {{ dbt.datediff('previous_day', 'activity_date', 'day') }}
+        end as gap_days,
         -- the last purchase day of its month carries the customer's latest gap at that month's cutoff
         is_purchase_day
         and (next_day is null or {{ dbt.date_trunc('month', 'next_day') }} != activity_month)

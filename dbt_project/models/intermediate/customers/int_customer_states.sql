@@ -1,4 +1,5 @@
--- noqa: disable=LT05
+-- noqa: disable=LT02,LT05
+-- (LT02: sqlfluff counts the jinja loops' whitespace as indentation)
 -- The one definition of customer state at a cutoff: one row per customer and cutoff (int_cutoff_dates) from
 -- the customer's first month on, using only facts on or before the cutoff. Order counts, revenue, first and
 -- last purchase, gaps, recency, RFM (window values, scores, cell, segment), the usual gap and the lifecycle
@@ -99,13 +100,17 @@ grid as (
         cutoffs.cutoff_date,
         cutoffs.is_as_of,
         -- the first purchase counts from its cutoff on (before it the customer had only refunds)
-        case when customer_starts.first_order_date <= cutoffs.cutoff_date
-            then customer_starts.first_order_date end as first_order_date,
-        case when customer_starts.first_order_date <= cutoffs.cutoff_date
-            then customer_starts.first_order_at end as first_order_at
+        case
+            when customer_starts.first_order_date <= cutoffs.cutoff_date
+                then customer_starts.first_order_date
+        end as first_order_date,
+        case
+            when customer_starts.first_order_date <= cutoffs.cutoff_date
+                then customer_starts.first_order_at
+        end as first_order_at
 
     from customer_starts
-    inner join cutoffs on cutoffs.month_start >= customer_starts.first_month
+    inner join cutoffs on customer_starts.first_month <= cutoffs.month_start
 
 ),
 

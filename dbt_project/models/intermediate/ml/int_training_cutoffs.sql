@@ -1,4 +1,5 @@
--- noqa: disable=LT02
+-- noqa: disable=LT02,RF04
+-- (LT02: jinja loop whitespace; RF04: `target` is the column's name for its readers)
 -- The training cutoffs of each prediction target: month ends whose label window ends on or before as_of. The
 -- window is the target's horizon, shrunk to half the history when the history is short; the latest cutoff
 -- is the last month end at least one window before as_of, then one every training_cutoff_step_days.
@@ -25,7 +26,13 @@ run_context as (
 
 history as (
 
-    select min(ordered_date) as first_order_date from {{ ref('int_orders_netted') }}
+    select
+        {{ dbt.datediff('min(orders.ordered_date)', 'run_context.as_of_date', 'day') }}
+            as history_days
+
+    from {{ ref('int_orders_netted') }} as orders
+    cross join run_context
+    group by run_context.as_of_date
 
 ),
 
@@ -45,10 +52,8 @@ windows as (
     select
         horizons.target,
         horizons.horizon_days,
-        cast(least(
-            horizons.horizon_days,
-            floor({{ dbt.datediff('history.first_order_date', 'run_context.as_of_date', 'day') }} / 2)
-        ) as {{ dbt.type_int() }}) as window_days,
+        cast(least(horizons.horizon_days, floor(history.history_days / 2)) as {{ dbt.type_int() }})
+            as window_days,
         run_context.as_of_date
 
     from horizons
@@ -91,7 +96,7 @@ chosen as (
         max(cutoffs.cutoff_date) as cutoff_date
 
     from latest_allowed
-    inner join cutoffs on cutoffs.cutoff_date <= latest_allowed.latest_cutoff_date
+    inner join cutoffs on latest_allowed.latest_cutoff_date >= cutoffs.cutoff_date
     group by
         latest_allowed.target,
         latest_allowed.horizon_days,

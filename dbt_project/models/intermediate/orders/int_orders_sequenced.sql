@@ -13,12 +13,14 @@ numbered as (
 
     select
         *,
-        case when not is_refund then row_number() over (
-            partition by customer_id, is_refund order by ordered_at, order_id
-        ) end as purchase_number,
-        case when not is_refund then lag(ordered_date) over (
-            partition by customer_id, is_refund order by ordered_at, order_id
-        ) end as previous_purchase_date
+        case
+            when not is_refund
+                then row_number() over (partition by customer_id, is_refund order by ordered_at, order_id)
+        end as purchase_number,
+        case
+            when not is_refund
+                then lag(ordered_date) over (partition by customer_id, is_refund order by ordered_at, order_id)
+        end as previous_purchase_date
 
     from orders
 
@@ -39,7 +41,8 @@ final as (
         purchase_number = 1 as is_first_purchase,
         purchase_number >= 2 as is_repeat_purchase,
         previous_purchase_date,
-        {{ dbt.datediff('previous_purchase_date', 'ordered_date', 'day') }} as days_since_previous_purchase,
+        {{ dbt.datediff('previous_purchase_date', 'ordered_date', 'day') }}
+            as days_since_previous_purchase,
         min(case when purchase_number = 1 then ordered_date end) over (partition by customer_id)
             as first_purchase_date,
         min(case when purchase_number = 2 then ordered_date end) over (partition by customer_id)

@@ -1,3 +1,6 @@
+-- A view: the int_order_items_enriched table is stored once, and published and checked through this contract.
+{{ config(materialized='view') }}
+
 with
 
 items as (

@@ -1,3 +1,6 @@
+-- A view: the int_orders_netted table is stored once, and published and checked through this contract.
+{{ config(materialized='view') }}
+
 with
 
 orders as (

@@ -19,8 +19,9 @@ reasons as (
 final as (
 
     select
-        {{ dbt.concat(['quarantined.source_file', "':'", 'cast(quarantined.source_row as ' ~ dbt.type_string() ~ ')']) }}
-            as quarantine_id,
+        {{ dbt.concat([
+            'quarantined.source_file', "':'", 'cast(quarantined.source_row as ' ~ dbt.type_string() ~ ')'
+        ]) }} as quarantine_id,
         quarantined.source_file,
         quarantined.source_row,
         quarantined.reason,

@@ -56,7 +56,8 @@ final as (
         cast(lost_customers as {{ dbt.type_bigint() }}) as lost_customers,
         cast(customers as {{ dbt.type_bigint() }}) as customers,
         {%- for months_ago in [1, 3, 6, 12] %}
-        cast(active_customers_{{ months_ago }}m_ago as {{ dbt.type_bigint() }}) as active_customers_{{ months_ago }}m_ago,
+        cast(active_customers_{{ months_ago }}m_ago as {{ dbt.type_bigint() }})
+            as active_customers_{{ months_ago }}m_ago,
         cast(
             round(100.0 * (active_customers - active_customers_{{ months_ago }}m_ago)
                 / nullif(active_customers_{{ months_ago }}m_ago, 0), 2)

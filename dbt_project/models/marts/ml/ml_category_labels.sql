@@ -45,8 +45,8 @@ bought as (
     inner join category_cutoffs on samples.cutoff_date = category_cutoffs.cutoff_date
     inner join items
         on samples.customer_id = items.customer_id
-            and items.ordered_date > samples.cutoff_date
-            and items.ordered_date <= {{ dbt.dateadd('day', 'category_cutoffs.window_days', 'samples.cutoff_date') }}
+            and samples.cutoff_date < items.ordered_date
+            and {{ dbt.dateadd('day', 'category_cutoffs.window_days', 'samples.cutoff_date') }} >= items.ordered_date
 
 ),
 

@@ -69,8 +69,8 @@ recent_orders as (
     from feature_rows
     inner join activity
         on feature_rows.customer_id = activity.customer_id
-            and activity.activity_date <= feature_rows.cutoff_date
-            and activity.activity_date > {{ dbt.dateadd('day', -365, 'feature_rows.cutoff_date') }}
+            and feature_rows.cutoff_date >= activity.activity_date
+            and {{ dbt.dateadd('day', -365, 'feature_rows.cutoff_date') }} < activity.activity_date
     group by feature_rows.customer_id, feature_rows.cutoff_date
 
 ),
@@ -99,8 +99,8 @@ messages as (
     from feature_rows
     inner join message_days
         on feature_rows.customer_id = message_days.customer_id
-            and message_days.sent_date <= feature_rows.cutoff_date
-            and message_days.sent_date > {{ dbt.dateadd('day', -90, 'feature_rows.cutoff_date') }}
+            and feature_rows.cutoff_date >= message_days.sent_date
+            and {{ dbt.dateadd('day', -90, 'feature_rows.cutoff_date') }} < message_days.sent_date
     group by feature_rows.customer_id, feature_rows.cutoff_date
 
 ),
@@ -129,8 +129,8 @@ responses as (
     from feature_rows
     inner join response_days
         on feature_rows.customer_id = response_days.customer_id
-            and response_days.ordered_date <= feature_rows.cutoff_date
-            and response_days.ordered_date > {{ dbt.dateadd('day', -90, 'feature_rows.cutoff_date') }}
+            and feature_rows.cutoff_date >= response_days.ordered_date
+            and {{ dbt.dateadd('day', -90, 'feature_rows.cutoff_date') }} < response_days.ordered_date
     group by feature_rows.customer_id, feature_rows.cutoff_date
 
 ),
@@ -168,8 +168,8 @@ web as (
     from feature_rows
     inner join web_days
         on feature_rows.customer_id = web_days.customer_id
-            and web_days.event_date <= feature_rows.cutoff_date
-            and web_days.event_date > {{ dbt.dateadd('day', -90, 'feature_rows.cutoff_date') }}
+            and feature_rows.cutoff_date >= web_days.event_date
+            and {{ dbt.dateadd('day', -90, 'feature_rows.cutoff_date') }} < web_days.event_date
     group by feature_rows.customer_id, feature_rows.cutoff_date
 
 ),

@@ -71,26 +71,45 @@ per_value as (
     from feature_rows
     inner join mix_days
         on feature_rows.customer_id = mix_days.customer_id
-            and mix_days.ordered_date <= feature_rows.cutoff_date
+            and feature_rows.cutoff_date >= mix_days.ordered_date
     group by feature_rows.customer_id, feature_rows.cutoff_date, mix_days.dimension, mix_days.mix_value
+
+),
+
+-- totals per dimension by aggregation and join: cheaper than a window over every (customer, value) row
+totals as (
+
+    select
+        customer_id,
+        cutoff_date,
+        dimension,
+        sum(spend) as spend,
+        sum(purchases) as purchases
+
+    from per_value
+    group by customer_id, cutoff_date, dimension
 
 ),
 
 final as (
 
     select
-        customer_id,
-        cutoff_date,
-        cast(dimension as {{ dbt.type_string() }}) as dimension,
-        cast(mix_value as {{ dbt.type_string() }}) as value,
-        cast(spend / nullif(sum(spend) over (partition by customer_id, cutoff_date, dimension), 0)
-            as {{ type_double() }}) as spend_share,
-        cast(purchases * 1.0 / sum(purchases) over (partition by customer_id, cutoff_date, dimension)
-            as {{ type_double() }}) as order_share,
-        cast({{ dbt.datediff('last_purchase_date', 'cutoff_date', 'day') }} as {{ type_double() }})
-            as days_since_last_purchase
+        per_value.customer_id,
+        per_value.cutoff_date,
+        cast(per_value.dimension as {{ dbt.type_string() }}) as dimension,
+        cast(per_value.mix_value as {{ dbt.type_string() }}) as value,  -- noqa: RF04
+        cast(per_value.spend / nullif(totals.spend, 0) as {{ type_double() }}) as spend_share,
+        cast(per_value.purchases * 1.0 / totals.purchases as {{ type_double() }}) as order_share,
+        cast(
+            {{ dbt.datediff('per_value.last_purchase_date', 'per_value.cutoff_date', 'day') }}
+            as {{ type_double() }}
+        ) as days_since_last_purchase
 
     from per_value
+    inner join totals
+        on per_value.customer_id = totals.customer_id
+            and per_value.cutoff_date = totals.cutoff_date
+            and per_value.dimension = totals.dimension
 
 )
 

@@ -47,18 +47,20 @@ windowed as (
         target_cutoffs.purchase_window_days,
         target_cutoffs.churn_window_days,
         target_cutoffs.clv_window_days,
-        {{ dbt.datediff('samples.cutoff_date', 'run_context.as_of_date', 'day') }} as next_order_window_days,
+        {{ dbt.datediff('samples.cutoff_date', 'run_context.as_of_date', 'day') }}
+            as next_order_window_days,
         activity.activity_date,
         activity.purchases,
         activity.amount,
-        {{ dbt.datediff('samples.cutoff_date', 'activity.activity_date', 'day') }} as days_after
+        {{ dbt.datediff('samples.cutoff_date', 'activity.activity_date', 'day') }}
+            as days_after
 
     from samples
     inner join target_cutoffs on samples.cutoff_date = target_cutoffs.cutoff_date
     cross join run_context
     left join activity
         on samples.customer_id = activity.customer_id
-            and activity.activity_date > samples.cutoff_date
+            and samples.cutoff_date < activity.activity_date
 
 ),
 
@@ -71,8 +73,10 @@ labelled as (
         max(churn_window_days) as churn_window_days,
         max(clv_window_days) as clv_window_days,
         max(next_order_window_days) as next_order_window_days,
-        sum(case when purchases > 0 and days_after <= purchase_window_days then 1 else 0 end) as purchases_in_purchase_window,
-        sum(case when purchases > 0 and days_after <= churn_window_days then 1 else 0 end) as purchases_in_churn_window,
+        sum(case when purchases > 0 and days_after <= purchase_window_days then 1 else 0 end)
+            as purchases_in_purchase_window,
+        sum(case when purchases > 0 and days_after <= churn_window_days then 1 else 0 end)
+            as purchases_in_churn_window,
         sum(case when days_after <= clv_window_days then amount else 0 end) as revenue_in_clv_window,
         min(case when purchases > 0 then days_after end) as days_to_next_order
 
@@ -86,7 +90,8 @@ final as (
     select
         customer_id,
         cutoff_date,
-        case when purchase_window_days is not null then purchases_in_purchase_window > 0 end as purchase_label,
+        case when purchase_window_days is not null then purchases_in_purchase_window > 0 end
+            as purchase_label,
         cast(purchase_window_days as {{ dbt.type_int() }}) as purchase_window_days,
         case when churn_window_days is not null then purchases_in_churn_window = 0 end as churn_label,
         cast(churn_window_days as {{ dbt.type_int() }}) as churn_window_days,
