@@ -65,7 +65,7 @@ def publish_run(
         for table in staged:
             touched[table.name] = before = current_version(store, table.name)
             versions[table.name] = commit_table(store, table, run_id, before)
-        progress(f"Committed {len(staged)} tables: {', '.join(f'{n} v{v}' for n, v in versions.items())}")
+        progress(f"Committed {len(staged)} tables (Delta versions {_span(versions.values())})")
         document = {
             "run_id": run_id,
             "as_of": None if as_of is None else str(as_of),
@@ -98,6 +98,11 @@ def publish_run(
     return document
 
 
+def _span(values: Iterable[int]) -> str:
+    low, high = min(values, default=0), max(values, default=0)
+    return str(low) if low == high else f"{low}-{high}"
+
+
 def _brief(error: BaseException) -> str:
     """The first line of an error (delta-rs appends whole tracebacks); the full chain stays attached."""
     lines = str(error).strip().splitlines() or [type(error).__name__]
@@ -118,7 +123,8 @@ def _stage_all(
                     f"staging {source.name} failed ({_brief(error)}); nothing was committed, "
                     "every table is at its previous version"
                 ) from error
-            progress(f"Staged {source.name}: {staged[-1].rows:,} rows in {len(staged[-1].actions)} file(s)")
+            log.debug(f"Staged {source.name}: {staged[-1].rows:,} rows in {len(staged[-1].actions)} file(s)")
+    progress(f"Staged {len(staged)} tables, {sum(table.rows for table in staged):,} rows")
     return staged
 
 
