@@ -100,6 +100,9 @@ class LocalFolderStore:
     def scratch_dir(self) -> Iterator[Path]:
         """A working folder on the same filesystem as the root, so staged files move by renaming."""
         self.root.mkdir(parents=True, exist_ok=True)
+        # one publish at a time: a staging folder still here is a killed run's, and nobody needs it
+        for stale in self.root.glob(".staging-*"):
+            shutil.rmtree(stale, ignore_errors=True)
         with tempfile.TemporaryDirectory(dir=self.root, prefix=".staging-") as scratch:
             yield Path(scratch)
 

@@ -127,3 +127,12 @@ def test_a_run_is_past_retention_once_its_successor_is_older_than_the_window():
     # the run _manifest.json names (after a rollback) is kept, however old
     assert runs_past_retention(runs, current_run_id="r1", cutoff=cutoff) == []
     assert runs_past_retention(runs[-1:], current_run_id="r3", cutoff=day + timedelta(days=99)) == []
+
+
+def test_a_killed_publish_leaves_no_staging_folder_behind_the_next_one(tmp_path):
+    store = open_store(str(tmp_path))
+    (tmp_path / ".staging-killed").mkdir()
+    (tmp_path / ".staging-killed" / "part-0.parquet").write_bytes(b"x")
+    with store.scratch_dir() as scratch:
+        assert [p.name for p in tmp_path.iterdir()] == [scratch.name]
+    assert list(tmp_path.iterdir()) == []

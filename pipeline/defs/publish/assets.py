@@ -187,8 +187,10 @@ def check_keys_by_asset(
 
 
 def dbt_run_context() -> PublishedTable:
-    [model] = [m for m in manifest_models(dbt_project.manifest_path) if m.name == RUN_CONTEXT_MODEL]
-    return PublishedTable(model.name, model.relation, dg.AssetKey(model.name))
+    for model in manifest_models(dbt_project.manifest_path):
+        if model.name == RUN_CONTEXT_MODEL:
+            return PublishedTable(model.name, model.relation, dg.AssetKey(model.name))
+    raise ValueError(f"no dbt model {RUN_CONTEXT_MODEL}: publishing reads the run's as_of from it")
 
 
 def build_publish_defs(
