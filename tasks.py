@@ -4,6 +4,7 @@
     python3 tasks.py run     install into .venv, then run the whole pipeline on the configured data
     python3 tasks.py test    install into .venv (with test tools), then lint and run every test
     python3 tasks.py ui      open the Dagster UI (dagster dev with workspace.yaml)
+    python3 tasks.py rollback [run_id]   restore every published table to an earlier run (lists runs)
 
 Each command installs first (quickly skipped when nothing changed), so it works on a fresh clone.
 """
@@ -106,7 +107,11 @@ def cmd_ui() -> int:
     )
 
 
-COMMANDS = {"run": cmd_run, "test": cmd_test, "ui": cmd_ui}
+def cmd_rollback() -> int:
+    return run([str(PYTHON), "-m", "pipeline.storage", "rollback", *sys.argv[2:]])
+
+
+COMMANDS = {"run": cmd_run, "test": cmd_test, "ui": cmd_ui, "rollback": cmd_rollback}
 
 
 def main() -> int:

@@ -4,10 +4,12 @@ import dagster as dg
 
 from pipeline.defs.automation.jobs import customer_pulse_job
 from pipeline.defs.automation.schedules import every_6_hours_customer_pulse_schedule
+from pipeline.defs.automation.sensors import new_raw_files_sensor
 from pipeline.defs.dbt import assets as dbt_assets
 from pipeline.defs.dbt.project import DBT_PROJECT_DIR
 from pipeline.defs.ingest import assets as ingest_assets
 from pipeline.defs.publish import assets as publish_assets
+from pipeline.defs.publish.published_tables import published_tables
 from pipeline.defs.quality import checks as quality_checks
 from pipeline.resources import build_resources
 from pipeline.settings import PulseSettings
@@ -16,15 +18,15 @@ from pipeline.settings import PulseSettings
 def build_definitions() -> dg.Definitions:
     # the schedule's timezone is the one setting needed when definitions load
     timezone = PulseSettings.from_env().schedule_timezone
+    upstream = dg.Definitions.merge(ingest_assets.defs, dbt_assets.defs, quality_checks.defs)
     return dg.Definitions.merge(
-        ingest_assets.defs,
-        dbt_assets.defs,
-        quality_checks.defs,
-        # publishing is gated on every check the dbt tests and expectation suites define
-        publish_assets.build_publish_defs([dbt_assets.pulse_dbt_models, *quality_checks.defs.asset_checks]),
+        upstream,
+        # publishing is gated on every check upstream defines on each published table's source
+        publish_assets.build_publish_defs(published_tables(), upstream),
         dg.Definitions(
             jobs=[customer_pulse_job],
             schedules=[every_6_hours_customer_pulse_schedule(timezone)],
+            sensors=[new_raw_files_sensor],
             resources=build_resources(DBT_PROJECT_DIR),
             # one step at a time: DuckDB allows one writer, and dbt and Python assets share the file
             executor=dg.in_process_executor,

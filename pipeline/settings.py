@@ -46,6 +46,8 @@ class PulseSettings:
     dbt_target: str = "local"
     dbt_vars: Mapping[str, object] = field(default_factory=dict)
     schedule_timezone: str = "UTC"
+    s3_region: str | None = None
+    publish_retention_days: int = 7
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "PulseSettings":
@@ -114,6 +116,10 @@ class PulseSettings:
             raw_path = str(Path(raw_path).expanduser().resolve())
         if not publish_uri.startswith("s3://"):
             publish_uri = str(Path(publish_uri).expanduser().resolve())
+        retention_days = as_int("PULSE_PUBLISH_RETENTION_DAYS", cls.publish_retention_days)
+        if retention_days < 1:
+            # the previous run must stay readable while readers finish with it, and stay restorable
+            raise SettingsError(f"PULSE_PUBLISH_RETENTION_DAYS={retention_days} must be at least 1 (day)")
         return cls(
             raw_path=raw_path,
             demo=demo,
@@ -128,6 +134,8 @@ class PulseSettings:
             dbt_target=get("PULSE_DBT_TARGET") or cls.dbt_target,
             dbt_vars=dbt_vars,
             schedule_timezone=get("PULSE_SCHEDULE_TIMEZONE") or cls.schedule_timezone,
+            s3_region=get("PULSE_S3_REGION"),
+            publish_retention_days=retention_days,
         )
 
 

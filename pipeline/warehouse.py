@@ -1,11 +1,15 @@
-"""Read-only access to the DuckDB warehouse for Python assets (dbt is the only writer of models)."""
+"""Access to the DuckDB warehouse for Python assets: read-only for what dbt builds, and a short-lived
+read-write connection for the tables a Python asset writes itself (e.g. `ml.customer_predictions`)."""
 
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 @contextmanager
@@ -38,3 +42,24 @@ def row_counts(duckdb_path: Path, relations: Iterable[str]) -> dict[str, int]:
             if relation in existing:
                 counts[relation] = con.sql(f"select count(*) from {relation}").fetchall()[0][0]
     return counts
+
+
+def replace_table(duckdb_path: Path, relation: str, batches: pa.RecordBatchReader) -> int:
+    """Replace `schema.table` with the batches in one transaction, creating the schema if needed, and
+    return its row count. Streams the batches; readers see the old table or the new one.
+
+    Opens the warehouse read-write only for this call: DuckDB allows one writer, and dbt must be able to
+    open the file as soon as the asset is done."""
+    schema, _, table = relation.partition(".")
+    if not (_IDENTIFIER.match(schema) and _IDENTIFIER.match(table)):
+        raise ValueError(f"{relation!r} is not a relation of the form schema.table (letters, digits, _)")
+    con = duckdb.connect(str(duckdb_path))
+    try:
+        con.register("incoming_batches", batches)
+        con.execute("begin transaction")
+        con.execute(f'create schema if not exists "{schema}"')
+        con.execute(f'create or replace table "{schema}"."{table}" as select * from incoming_batches')
+        con.execute("commit")
+        return con.sql(f'select count(*) from "{schema}"."{table}"').fetchall()[0][0]
+    finally:
+        con.close()

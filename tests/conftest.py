@@ -2,13 +2,13 @@
 
 import csv
 import os
-import socket
 import sys
 from pathlib import Path
 
 import pytest
 
 from pipeline.raw.contract import ENTITIES
+from tests.s3_server import MotoServer
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
@@ -19,6 +19,11 @@ os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "False"
 os.environ["DO_NOT_TRACK"] = "1"
 
 ORDER_COLUMNS = list(ENTITIES[0].columns)
+S3_TEST_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -54,27 +59,13 @@ def pulse_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]
     return values
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def s3_endpoint() -> str:
     """A real S3 HTTP API on 127.0.0.1 (moto's server mode), with throwaway credentials."""
-    from moto.server import ThreadedMotoServer
-
-    port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    previous = {
-        k: os.environ.get(k) for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION")
-    }
-    os.environ.update(
-        AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1"
-    )
-    yield f"http://127.0.0.1:{port}"
+    server = MotoServer()
+    previous = {k: os.environ.get(k) for k in S3_TEST_CREDENTIALS}
+    os.environ.update(S3_TEST_CREDENTIALS)
+    yield server.endpoint
     server.stop()
     for name, value in previous.items():
         if value is None:

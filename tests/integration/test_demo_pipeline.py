@@ -1,18 +1,19 @@
 """The whole job on a small demo shop, in process: every asset materialised, every check run and passed,
-every published table readable; then the same tables published to S3 through a real S3 API."""
+every published table a readable Delta table that matches the warehouse; then the same tables published
+to S3 through a real S3 API, and read back from it as a BI tool would."""
 
 import json
+from pathlib import Path
 
 import boto3
 import dagster as dg
 import duckdb
-import pyarrow.parquet as pq
 import pytest
-from pyarrow.fs import S3FileSystem
+from deltalake import DeltaTable
 
 from demo_shop.generate import generate_demo_shop
-from pipeline.defs.dbt.project import dbt_project
-from pipeline.defs.publish.published_models import published_models
+from pipeline.defs.publish.assets import gate_check_name, published_key
+from pipeline.defs.publish.published_tables import published_tables
 from tests.conftest import run_paths
 from tests.integration.pipeline_runs import pulse_settings, run_job_in_process
 
@@ -43,35 +44,56 @@ def test_every_asset_materialises_and_every_check_passes(demo_run):
     assert [c.check_name for c in checks if not c.passed] == []
 
 
+def test_each_published_asset_records_the_gate_it_passed(demo_run):
+    _, _, result, _ = demo_run
+    evaluations = {(e.asset_key, e.check_name): e for e in result.get_asset_check_evaluations()}
+    for table in published_tables():
+        gate = evaluations[(published_key(table), gate_check_name(table))]
+        assert gate.passed
+        seen = gate.metadata["checks"].value
+        assert seen and set(seen.values()) == {"passed"}, table.name
+    # the suite is among the checks the customers gate saw
+    customers_gate = evaluations[(dg.AssetKey("published_customers"), "customers_checks_passed")]
+    assert "customers_passes_expectations" in customers_gate.metadata["checks"].value
+
+
 def test_published_tables_match_the_warehouse(demo_run):
-    tmp, _, _, _ = demo_run
-    models = published_models(dbt_project.manifest_path)
-    assert {"fct_orders", "quarantined_orders"} <= {m.name for m in models}
+    tmp, _, result, _ = demo_run
+    tables = published_tables()
+    assert {"fct_orders", "quarantined_orders"} <= {t.name for t in tables}
     manifest = json.loads((tmp / "published/_manifest.json").read_text())
+    assert manifest["run_id"] == result.run_id
+    assert manifest["as_of_source"] == "latest_order"
+    assert json.loads((tmp / f"published/_runs/{result.run_id}.json").read_text()) == manifest
     with duckdb.connect(str(tmp / "warehouse.duckdb"), read_only=True) as con:
-        for model in models:
-            table = pq.read_table(tmp / "published" / model.name / "part-00000.parquet")
-            assert table.num_rows == con.sql(f"select count(*) from {model.relation}").fetchall()[0][0]
-            assert manifest["tables"][model.name]["rows"] == table.num_rows
-    # the demo shop is dirty on purpose: quarantine is never empty, and no contact detail is published
-    assert pq.read_table(tmp / "published/quarantined_orders").num_rows > 0
-    for model in models:
-        columns = set(pq.read_schema(tmp / "published" / model.name / "part-00000.parquet").names)
-        assert not columns & {"email", "phone"}, model.name
+        for table in tables:
+            delta = DeltaTable(str(tmp / "published" / table.name))
+            assert delta.version() == manifest["tables"][table.name]["version"] == 0
+            rows = delta.to_pyarrow_dataset().count_rows()
+            assert rows == con.sql(f"select count(*) from {table.relation}").fetchall()[0][0]
+            assert manifest["tables"][table.name]["rows"] == rows
+            columns = delta.schema().to_arrow().names
+            assert [c["name"] for c in manifest["tables"][table.name]["schema"]] == columns
+            # the demo shop is dirty on purpose, and no contact detail is ever published
+            assert not set(columns) & {"email", "phone"}, table.name
+    assert manifest["tables"]["quarantined_orders"]["rows"] > 0
 
 
 def test_publishing_alone_is_refused_without_passed_checks(demo_run, tmp_path):
     _, settings, _, _ = demo_run
     # a fresh instance has no record of the checks: publishing must not go ahead on trust
     with pulse_settings({**settings, "PULSE_PUBLISH_URI": str(tmp_path / "out")}):
-        result = run_job_in_process(asset_selection=dg.AssetSelection.keys(["published", "fct_orders"]))
+        result = run_job_in_process(asset_selection=dg.AssetSelection.keys("published_fct_orders"))
     assert not result.success
     failure = next(e for e in result.all_events if e.is_step_failure)
-    assert "fct_orders is not published" in str(failure.step_failure_data.error)
+    assert "Nothing is published" in str(failure.step_failure_data.error)
+    [gate] = result.get_asset_check_evaluations()
+    assert (gate.check_name, gate.passed) == ("fct_orders_checks_passed", False)
+    assert "not run since the last build" in gate.description or "never materialised" in gate.description
     assert not (tmp_path / "out").exists()
 
 
-def test_the_same_tables_publish_to_s3(demo_run, s3_endpoint, s3_bucket):
+def test_every_table_published_to_s3_reads_back_as_the_manifest_says(demo_run, s3_endpoint, s3_bucket):
     _, settings, _, instance = demo_run
     s3_settings = {
         **settings,
@@ -81,13 +103,16 @@ def test_the_same_tables_publish_to_s3(demo_run, s3_endpoint, s3_bucket):
     with pulse_settings(s3_settings):
         result = run_job_in_process(asset_selection=dg.AssetSelection.groups("publish"), instance=instance)
     assert result.success, [e.message for e in result.all_events if e.is_failure]
+
     client = boto3.client("s3", endpoint_url=s3_endpoint)
-    keys = {o["Key"] for o in client.list_objects_v2(Bucket=s3_bucket, Prefix="pulse/")["Contents"]}
-    models = published_models(dbt_project.manifest_path)
-    assert keys == {"pulse/_manifest.json", *(f"pulse/{m.name}/part-00000.parquet" for m in models)}
-    fs = S3FileSystem(
-        endpoint_override=s3_endpoint, access_key="testing", secret_key="testing", region="us-east-1"
-    )
-    local = pq.read_table(settings["PULSE_PUBLISH_URI"] + "/fct_orders/part-00000.parquet")
-    remote = pq.read_table(f"{s3_bucket}/pulse/fct_orders/part-00000.parquet", filesystem=fs)
-    assert remote.num_rows == local.num_rows and remote.schema == local.schema
+    manifest = json.loads(client.get_object(Bucket=s3_bucket, Key="pulse/_manifest.json")["Body"].read())
+    assert manifest["run_id"] == result.run_id
+    local = json.loads((Path(settings["PULSE_PUBLISH_URI"]) / "_manifest.json").read_text())
+    options = {"AWS_ENDPOINT_URL": s3_endpoint, "AWS_ALLOW_HTTP": "true", "AWS_REGION": "us-east-1"}
+    assert set(manifest["tables"]) == {table.name for table in published_tables()}
+    for name, entry in manifest["tables"].items():
+        assert entry["uri"] == f"s3://{s3_bucket}/pulse/{name}"
+        delta = DeltaTable(entry["uri"], version=entry["version"], storage_options=options)
+        schema = [{"name": f.name, "type": str(f.type.type)} for f in delta.schema().fields]
+        assert schema == entry["schema"], name
+        assert delta.to_pyarrow_dataset().count_rows() == entry["rows"] == local["tables"][name]["rows"]

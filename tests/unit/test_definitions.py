@@ -1,4 +1,4 @@
-"""The asset graph loads, and a snapshot of its keys, checks, jobs and schedules catches accidental renames.
+"""The asset graph loads, and a snapshot of its keys, checks, jobs, schedules and sensors catches renames.
 
 After an intended change: pytest tests/unit/test_definitions.py --update-snapshots
 """
@@ -10,6 +10,8 @@ import dagster as dg
 import pytest
 
 from pipeline.definitions import defs
+from pipeline.defs.publish.assets import FRESHNESS, MANIFEST_KEY, gate_check_name, published_key
+from pipeline.defs.publish.published_tables import published_tables
 from tests.conftest import REPO_ROOT
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "definitions.txt"
@@ -23,6 +25,7 @@ def _graph_lines() -> list[str]:
     ]
     lines += [f"job {job.name}" for job in repo.get_all_jobs() if not job.name.startswith("__")]
     lines += [f"schedule {s.name} {s.cron_schedule}" for s in repo.schedule_defs]
+    lines += [f"sensor {s.name}" for s in repo.sensor_defs]
     return sorted(lines)
 
 
@@ -33,14 +36,24 @@ def test_graph_matches_the_snapshot(request):
     assert lines == SNAPSHOT.read_text().splitlines()
 
 
-def test_every_published_table_sits_downstream_of_its_dbt_model():
+def test_every_published_table_sits_downstream_of_its_source_with_its_gate_visible_as_a_check():
     graph = defs.resolve_asset_graph()
-    published = [
-        k for k in graph.get_all_asset_keys() if k.path[0] == "published" and k.path[1] != "manifest"
-    ]
-    assert published, "nothing is published"
-    for key in published:
-        assert dg.AssetKey(key.path[1]) in graph.get(key).parent_keys
+    tables = published_tables()
+    assert {"customers", "fct_orders", "quarantined_orders"} <= {table.name for table in tables}
+    for table in tables:
+        node = graph.get(published_key(table))
+        assert table.asset_key in node.parent_keys
+        assert node.group_name == "publish"
+        assert dg.AssetCheckKey(published_key(table), gate_check_name(table)) in graph.asset_check_keys
+        assert node.freshness_policy == FRESHNESS
+    # the manifest lists every table, so the graph draws it after all of them
+    assert {published_key(table) for table in tables} <= graph.get(MANIFEST_KEY).parent_keys
+
+
+def test_new_raw_files_sensor_is_off_until_switched_on():
+    sensor = defs.resolve_sensor_def("new_raw_files_sensor")
+    assert sensor.default_status == dg.DefaultSensorStatus.STOPPED
+    assert sensor.job_name == "customer_pulse_job"
 
 
 def test_shipped_instance_runs_one_pipeline_at_a_time_without_telemetry(tmp_path):
@@ -50,6 +63,7 @@ def test_shipped_instance_runs_one_pipeline_at_a_time_without_telemetry(tmp_path
         assert queue.max_concurrent_runs == 1
         assert {"key": "customer_pulse/pipeline", "limit": 1} in queue.tag_concurrency_limits
         assert instance.telemetry_enabled is False
+        assert instance.freshness_enabled  # the daemon evaluates the published tables' freshness policies
 
 
 @pytest.mark.parametrize("job_name", ["customer_pulse_job"])

@@ -88,3 +88,13 @@ def test_demo_mode_errors_name_the_variables(env, message):
 def test_bad_values_name_the_variable(name, value, message):
     with pytest.raises(SettingsError, match=message):
         PulseSettings.from_env({name: value})
+
+
+def test_publish_retention_and_s3_region_settings():
+    settings = PulseSettings.from_env(
+        {"PULSE_PUBLISH_RETENTION_DAYS": "30", "PULSE_S3_REGION": "eu-central-1"}
+    )
+    assert (settings.publish_retention_days, settings.s3_region) == (30, "eu-central-1")
+    assert PulseSettings.from_env({}).publish_retention_days == 7
+    with pytest.raises(SettingsError, match="PULSE_PUBLISH_RETENTION_DAYS=0 must be at least 1"):
+        PulseSettings.from_env({"PULSE_PUBLISH_RETENTION_DAYS": "0"})

@@ -1,1 +1,1 @@
-"""Jobs and schedules."""
+"""Jobs, the four-times-a-day schedule and the new-raw-files sensor."""

@@ -1,95 +1,201 @@
-"""One `published/<table>` asset per published dbt model, then the manifest that lists them all."""
+"""`publish_tables`: one multi-asset with a `published_<table>` asset per published table, plus
+`published_manifest`, and a `<table>_checks_passed` check on each published asset.
 
-from datetime import UTC, datetime
+One step publishes them all because a run's tables are published all-or-nothing (pipeline/storage):
+every table is staged before any is committed, and a failure leaves every table at its previous
+version. A failed blocking check upstream skips the whole step, so no table of that run is published.
+The step is subsettable: a run that selects some published tables publishes those, and the manifest
+carries the others over (it is written by every publish, selected or not, since it records what is
+current). Single-part keys keep the lineage graph readable (`customers → published_customers`).
+"""
+
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
+from functools import partial
 
 import dagster as dg
 
-from pipeline.defs.dbt.manifest_models import ManifestModel
+from pipeline.defs.dbt.manifest_models import manifest_models
 from pipeline.defs.dbt.project import dbt_project
-from pipeline.defs.publish.gate import unpassed_checks
-from pipeline.defs.publish.published_models import published_models
+from pipeline.defs.publish.gate import check_statuses, unpassed_checks
+from pipeline.defs.publish.published_tables import PublishedTable
 from pipeline.resources import PulseSettingsResource
-from pipeline.storage import MANIFEST_NAME, open_store
+from pipeline.storage import TableSource, apply_retention, publish_run, publish_store
 from pipeline.warehouse import read_only, table_reader
 
+MANIFEST_KEY = dg.AssetKey("published_manifest")
+RUN_CONTEXT_MODEL = "int_run_context"  # the run's as_of and where it came from, one row
+# transient storage trouble outlasting the S3 clients' own retries: try the whole publish again later
+PUBLISH_RETRY_POLICY = dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL)
+# four runs a day: a published table older than 7 hours means a run was missed or failed
+FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=7))
 
-def published_key(model: ManifestModel) -> dg.AssetKey:
-    return dg.AssetKey(["published", model.name])
+
+def published_key(table: PublishedTable) -> dg.AssetKey:
+    return dg.AssetKey(f"published_{table.name}")
 
 
-def build_publish_asset(model: ManifestModel, check_keys: set[dg.AssetCheckKey]) -> dg.AssetsDefinition:
-    """`check_keys`: every check on the source table (dbt tests, suites); all must have passed."""
+def gate_check_name(table: PublishedTable) -> str:
+    return f"{table.name}_checks_passed"
 
-    @dg.asset(
-        key=published_key(model),
-        deps=[dg.AssetKey(model.name)],
-        group_name="publish",
-        kinds={"parquet"},
-        description=f"{model.name} published as Parquet to PULSE_PUBLISH_URI/{model.name}/",
-    )
-    def _publish(context: dg.AssetExecutionContext, pulse: PulseSettingsResource) -> dg.MaterializeResult:
-        source = dg.AssetKey(model.name)
-        if problems := unpassed_checks(context.instance, check_keys, source):
-            raise dg.Failure(
-                description=f"{model.name} is not published: not all its checks passed since it was built.",
-                metadata={"checks": problems},
-            )
-        settings = pulse.load()
-        store = open_store(settings.publish_uri, settings.s3_endpoint_url)
-        with read_only(settings.duckdb_path) as con:
-            rows = store.write_table(model.name, table_reader(con, model.relation))
-        return dg.MaterializeResult(
-            metadata={
-                "dagster/row_count": rows,
-                "uri": dg.MetadataValue.path(store.table_uri(model.name)),
-                "checks_passed": len(check_keys),
-            }
+
+def _gate_result(
+    table: PublishedTable, statuses: Mapping[str, str], problems: list[str]
+) -> dg.AssetCheckResult:
+    source = table.asset_key.to_user_string()
+    if problems:
+        description = (
+            f"not published: {len(problems)} check(s) on {source} did not pass: {'; '.join(problems)}"
         )
+    else:
+        description = f"all {len(statuses)} check(s) on {source} passed since it was last built"
+    return dg.AssetCheckResult(
+        asset_key=published_key(table),
+        check_name=gate_check_name(table),
+        passed=not problems,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=description,
+        metadata={"source": source, "checks": dg.MetadataValue.json(dict(statuses))},
+    )
 
-    return _publish
 
-
-def build_manifest_asset(models: list[ManifestModel]) -> dg.AssetsDefinition:
-    @dg.asset(
-        key=dg.AssetKey(["published", "manifest"]),
-        # reads the run's as_of, and must come after every table it lists
-        deps=[dg.AssetKey("int_run_context"), *(published_key(model) for model in models)],
+def build_publish_assets(
+    tables: list[PublishedTable],
+    gate_checks: Mapping[dg.AssetKey, set[dg.AssetCheckKey]],
+    run_context: PublishedTable,
+) -> dg.AssetsDefinition:
+    """`gate_checks`: every check on each source table (dbt tests, suites, a Python asset's own checks).
+    `run_context`: the one-row table with the run's as_of and as_of_source."""
+    specs = [
+        dg.AssetSpec(
+            key=published_key(table),
+            deps=[table.asset_key],
+            group_name="publish",
+            kinds={"deltalake"},
+            description=f"{table.relation} as a Delta Lake table at PULSE_PUBLISH_URI/{table.name}/",
+            freshness_policy=FRESHNESS,
+        )
+        for table in tables
+    ]
+    manifest_spec = dg.AssetSpec(
+        key=MANIFEST_KEY,
+        deps=[run_context.asset_key, *(spec.key for spec in specs)],
         group_name="publish",
         kinds={"json"},
-        description="_manifest.json: the tables of the latest publish, their rows and the run's as_of.",
+        description="_manifest.json and _runs/<run_id>.json: each published table's Delta version, rows, "
+        "schema and checks, and the run's as_of.",
     )
-    def publish_manifest(
-        context: dg.AssetExecutionContext, pulse: PulseSettingsResource
-    ) -> dg.MaterializeResult:
-        settings = pulse.load()
-        store = open_store(settings.publish_uri, settings.s3_endpoint_url)
-        with read_only(settings.duckdb_path) as con:
-            as_of = con.sql("select as_of from intermediate.int_run_context").fetchall()[0][0]
-            tables = {
-                model.name: {
-                    "uri": store.table_uri(model.name),
-                    "rows": con.sql(f"select count(*) from {model.relation}").fetchall()[0][0],
-                }
-                for model in models
-            }
-        document = {
-            "as_of": as_of,
-            "published_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "run_id": context.run.run_id,
-            "tables": tables,
-        }
-        uri = store.write_json(MANIFEST_NAME, document)
-        return dg.MaterializeResult(metadata={"uri": dg.MetadataValue.path(uri), "tables": len(tables)})
-
-    return publish_manifest
-
-
-def build_publish_defs(checked: list[dg.AssetsDefinition | dg.AssetChecksDefinition]) -> dg.Definitions:
-    """Publish assets for every published model, each gated on the checks that `checked` defines on it."""
-    check_keys = {key for definition in checked for key in definition.check_keys}
-    models = published_models(dbt_project.manifest_path)
-    assets = [
-        build_publish_asset(model, {key for key in check_keys if key.asset_key == dg.AssetKey(model.name)})
-        for model in models
+    check_specs = [
+        dg.AssetCheckSpec(
+            name=gate_check_name(table),
+            asset=published_key(table),
+            description=f"Every check on {table.asset_key.to_user_string()} (dbt tests, expectation suite) "
+            "passed since it was last built; publishing is refused otherwise.",
+        )
+        for table in tables
     ]
-    return dg.Definitions(assets=[*assets, build_manifest_asset(models)])
+
+    @dg.multi_asset(
+        name="publish_tables",
+        specs=[*specs, manifest_spec],
+        check_specs=check_specs,
+        can_subset=True,
+        retry_policy=PUBLISH_RETRY_POLICY,
+    )
+    def publish_tables(context: dg.AssetExecutionContext, pulse: PulseSettingsResource):
+        selected = [table for table in tables if published_key(table) in context.selected_asset_keys]
+        statuses, problems = {}, {}
+        for table in selected:
+            checks = gate_checks.get(table.asset_key, set())
+            statuses[table.name] = check_statuses(context.instance, checks, table.asset_key)
+            problems[table.name] = unpassed_checks(context.instance, checks, table.asset_key)
+        if blocked := sorted(name for name, found in problems.items() if found):
+            for table in selected:
+                yield _gate_result(table, statuses[table.name], problems[table.name])
+            raise dg.Failure(
+                description=f"Nothing is published: not every check passed since {', '.join(blocked)} "
+                "was last built.",
+                metadata={name: "; ".join(problems[name]) for name in blocked},
+                allow_retries=False,
+            )
+
+        settings = pulse.load()
+        store = publish_store(settings)
+        with read_only(settings.duckdb_path) as con:
+            [(as_of, as_of_source)] = con.sql(
+                f"select as_of, as_of_source from {run_context.relation}"
+            ).fetchall()
+            manifest = publish_run(
+                store,
+                run_id=context.run.run_id,
+                as_of=as_of,
+                as_of_source=as_of_source,
+                tables=[
+                    TableSource(table.name, partial(table_reader, con, table.relation), statuses[table.name])
+                    for table in selected
+                ],
+                keep=[table.name for table in tables if table not in selected],
+                progress=context.log.info,
+            )
+        _apply_retention_or_warn(context, store, settings.publish_retention_days)
+
+        for table in selected:
+            entry = manifest["tables"][table.name]
+            yield dg.MaterializeResult(
+                asset_key=published_key(table),
+                metadata={
+                    "dagster/row_count": entry["rows"],
+                    "uri": dg.MetadataValue.path(entry["uri"]),
+                    "delta_version": entry["version"],
+                    "as_of": manifest["as_of"],
+                },
+            )
+        if MANIFEST_KEY in context.selected_asset_keys:
+            yield dg.MaterializeResult(
+                asset_key=MANIFEST_KEY,
+                metadata={
+                    "uri": dg.MetadataValue.path(store.uri("_manifest.json")),
+                    "as_of": manifest["as_of"],
+                    "as_of_source": manifest["as_of_source"],
+                    "tables": len(manifest["tables"]),
+                },
+            )
+        for table in selected:
+            yield _gate_result(table, statuses[table.name], [])
+
+    return publish_tables
+
+
+def _apply_retention_or_warn(context: dg.AssetExecutionContext, store, retention_days: int) -> None:
+    # the run is published by now: a failed clean-up is reported, and the next publish tries again
+    try:
+        apply_retention(store, timedelta(days=retention_days), progress=context.log.info)
+    except Exception as error:
+        context.log.warning(
+            f"Retention (vacuum of versions older than {retention_days} days) failed: {error}"
+        )
+
+
+def check_keys_by_asset(
+    definitions: Iterable[dg.AssetsDefinition | dg.AssetChecksDefinition],
+) -> dict[dg.AssetKey, set[dg.AssetCheckKey]]:
+    found: dict[dg.AssetKey, set[dg.AssetCheckKey]] = {}
+    for definition in definitions:
+        for key in getattr(definition, "check_keys", ()):
+            found.setdefault(key.asset_key, set()).add(key)
+    return found
+
+
+def dbt_run_context() -> PublishedTable:
+    for model in manifest_models(dbt_project.manifest_path):
+        if model.name == RUN_CONTEXT_MODEL:
+            return PublishedTable(model.name, model.relation, dg.AssetKey(model.name))
+    raise ValueError(f"no dbt model {RUN_CONTEXT_MODEL}: publishing reads the run's as_of from it")
+
+
+def build_publish_defs(
+    tables: list[PublishedTable], upstream: dg.Definitions, run_context: PublishedTable | None = None
+) -> dg.Definitions:
+    """The publish multi-asset for `tables`, each gated on the checks `upstream` defines on its source."""
+    checks = check_keys_by_asset([*(upstream.assets or []), *(upstream.asset_checks or [])])
+    return dg.Definitions(assets=[build_publish_assets(tables, checks, run_context or dbt_run_context())])

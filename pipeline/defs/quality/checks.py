@@ -1,35 +1,36 @@
 """One blocking `<table>_passes_expectations` check per published table that has an expectation suite.
 
-Blocking: Dagster makes every asset downstream of `<table>` in the same run (here `published/<table>`)
-wait for the check, and skips it when the check fails with ERROR severity. The dbt multi-asset is not
-held back: it has already run, and the check reads what it built.
+Blocking: Dagster makes every asset downstream of `<table>` in the same run (here the publish step) wait
+for the check, and skips it when the check fails with ERROR severity. The asset that built the table is
+not held back: it has already run, and the check reads what it built. Tables come from the one registry
+of published tables, so a table a Python asset writes is checked like a dbt model.
 """
+
+from collections.abc import Iterable
 
 import dagster as dg
 
-from pipeline.defs.dbt.manifest_models import ManifestModel
-from pipeline.defs.dbt.project import dbt_project
-from pipeline.defs.publish.published_models import published_models
+from pipeline.defs.publish.published_tables import PublishedTable, published_tables
 from pipeline.expectations.suites import SUITES
 from pipeline.resources import PulseSettingsResource
 from pipeline.warehouse import read_only
 
 
-def build_expectations_check(model: ManifestModel) -> dg.AssetChecksDefinition:
+def build_expectations_check(table: PublishedTable) -> dg.AssetChecksDefinition:
     @dg.asset_check(
-        asset=dg.AssetKey(model.name),
-        name=f"{model.name}_passes_expectations",
+        asset=table.asset_key,
+        name=f"{table.name}_passes_expectations",
         blocking=True,
-        description=f"{model.name} meets its Great Expectations suite (pipeline/expectations/suites.py).",
+        description=f"{table.name} meets its Great Expectations suite (pipeline/expectations/suites.py).",
     )
     def _check(pulse: PulseSettingsResource) -> dg.AssetCheckResult:
         # GX takes seconds to import: only runs that execute a check pay for it, not definition loading
         from pipeline.expectations.validate import suite_columns, validate_table
 
-        columns = ", ".join(f'"{column}"' for column in suite_columns(model.name))
+        columns = ", ".join(f'"{column}"' for column in suite_columns(table.name))
         with read_only(pulse.load().duckdb_path) as con:
-            frame = con.sql(f"select {columns} from {model.relation}").df()
-        report = validate_table(model.name, frame)
+            frame = con.sql(f"select {columns} from {table.relation}").df()
+        report = validate_table(table.name, frame)
         return dg.AssetCheckResult(
             passed=report.success,
             severity=dg.AssetCheckSeverity.ERROR,
@@ -45,6 +46,8 @@ def build_expectations_check(model: ManifestModel) -> dg.AssetChecksDefinition:
     return _check
 
 
-_models = [model for model in published_models(dbt_project.manifest_path) if model.name in SUITES]
+def build_expectation_checks(tables: Iterable[PublishedTable]) -> list[dg.AssetChecksDefinition]:
+    return [build_expectations_check(table) for table in tables if table.name in SUITES]
 
-defs = dg.Definitions(asset_checks=[build_expectations_check(model) for model in _models])
+
+defs = dg.Definitions(asset_checks=build_expectation_checks(published_tables()))

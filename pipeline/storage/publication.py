@@ -1,0 +1,155 @@
+"""Publishing a run's tables all-or-nothing: stage every table, commit them all, record the run.
+
+1. Stage: each table's data files are written and uploaded into its folder, referenced by no version.
+   This is the slow part, where uploads fail; a failure here has changed no table.
+2. Commit: one small log file per table makes the staged files its new version, in quick succession.
+3. Record: `_runs/<run_id>.json`, then `_manifest.json`.
+If step 2 or 3 fails, every table this run touched is put back to its previous version (restored, or
+removed if this run created it) before the error is raised, so the previous manifest stays true.
+"""
+
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import pyarrow as pa
+
+from pipeline.storage.delta_tables import (
+    StagedTable,
+    commit_table,
+    current_version,
+    describe_schema,
+    discard_quietly,
+    drop_table,
+    restore_table,
+    stage_table,
+)
+from pipeline.storage.locations import Store
+from pipeline.storage.manifest import load_manifest, run_manifest_key, save_manifests
+
+log = logging.getLogger(__name__)
+
+
+class PublishError(RuntimeError):
+    """Publishing failed; the message says what state the tables were left in."""
+
+
+@dataclass(frozen=True)
+class TableSource:
+    name: str
+    open_reader: Callable[[], pa.RecordBatchReader]  # opened when the table is staged, one at a time
+    checks: Mapping[str, str] = field(default_factory=dict)  # check name -> "passed", recorded as is
+
+
+def publish_run(
+    store: Store,
+    *,
+    run_id: str,
+    as_of: object,
+    as_of_source: str,
+    tables: Sequence[TableSource],
+    keep: Iterable[str] = (),
+    now: datetime | None = None,
+    progress: Callable[[str], None] = log.info,
+) -> dict:
+    """Publish `tables` as one unit and return the run's manifest.
+
+    `keep`: other published tables whose entries carry over from the previous manifest unchanged (a run
+    that publishes only some tables still leaves a manifest that describes all of them)."""
+    previous = load_manifest(store) or {}
+    staged = _stage_all(store, tables, progress)
+    touched: dict[str, int | None] = {}  # table -> its version before this run
+    try:
+        versions = {}
+        for table in staged:
+            touched[table.name] = before = current_version(store, table.name)
+            versions[table.name] = commit_table(store, table, run_id, before)
+        progress(f"Committed {len(staged)} tables (Delta versions {_span(versions.values())})")
+        document = {
+            "run_id": run_id,
+            "as_of": None if as_of is None else str(as_of),
+            "as_of_source": as_of_source,
+            "published_at": (now or datetime.now(UTC)).isoformat(),
+            "tables": {
+                **{n: e for n, e in previous.get("tables", {}).items() if n in set(keep)},
+                **{
+                    table.name: {
+                        "uri": store.uri(table.name),
+                        "version": versions[table.name],
+                        "rows": table.rows,
+                        "schema": describe_schema(table.schema),
+                        "checks": dict(source.checks),
+                        "run_id": run_id,
+                    }
+                    for table, source in zip(staged, tables, strict=True)
+                },
+            },
+        }
+        save_manifests(store, document)
+    except BaseException as error:  # an interrupted run (Ctrl-C, termination) is put back too
+        _put_back(store, touched, run_id, previous.get("run_id"), error)
+        if not isinstance(error, Exception):
+            raise
+        raise PublishError(
+            f"publishing run {run_id} failed ({_brief(error)}); every table is back at its previous version "
+            "and the previous manifest still holds"
+        ) from error
+    return document
+
+
+def _span(values: Iterable[int]) -> str:
+    low, high = min(values, default=0), max(values, default=0)
+    return str(low) if low == high else f"{low}-{high}"
+
+
+def _brief(error: BaseException) -> str:
+    """The first line of an error (delta-rs appends whole tracebacks); the full chain stays attached."""
+    lines = str(error).strip().splitlines() or [type(error).__name__]
+    return lines[0][:300]
+
+
+def _stage_all(
+    store: Store, tables: Sequence[TableSource], progress: Callable[[str], None]
+) -> list[StagedTable]:
+    staged: list[StagedTable] = []
+    with store.scratch_dir() as scratch:
+        for source in tables:
+            try:
+                staged.append(stage_table(store, source.name, source.open_reader(), scratch))
+            except Exception as error:
+                discard_quietly(store, [key for table in staged for key in table.keys])
+                raise PublishError(
+                    f"staging {source.name} failed ({_brief(error)}); nothing was committed, "
+                    "every table is at its previous version"
+                ) from error
+            log.debug(f"Staged {source.name}: {staged[-1].rows:,} rows in {len(staged[-1].actions)} file(s)")
+    progress(f"Staged {len(staged)} tables, {sum(table.rows for table in staged):,} rows")
+    return staged
+
+
+def _put_back(
+    store: Store, touched: dict[str, int | None], run_id: str, previous_run: str | None, error: Exception
+) -> None:
+    """Undo this run's commits: each touched table back to its version before the run."""
+    try:
+        for name, before in touched.items():
+            now = current_version(store, name)
+            if now == before:
+                continue  # the commit never happened
+            if before is None:
+                drop_table(store, name)
+            else:
+                restore_table(store, name, before, reason=f"undo failed run {run_id}")
+        store.delete([run_manifest_key(run_id)])
+    except Exception as undo_error:
+        remedy = (
+            f"`python -m pipeline.storage rollback {previous_run}`"
+            if previous_run
+            else "a new run (nothing had been published before)"
+        )
+        raise PublishError(
+            f"publishing run {run_id} failed ({_brief(error)}), and putting the tables back failed too "
+            f"({_brief(undo_error)}). Some tables may show this run's data while _manifest.json still "
+            f"names the previous run; once storage is reachable, run {remedy}."
+        ) from undo_error

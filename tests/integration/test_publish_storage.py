@@ -1,0 +1,331 @@
+"""Publishing runs end to end through the storage module, on a local folder and on a real S3 API (moto's
+server over HTTP): a full publish, failures half-way at every stage, versions, rollback and retention.
+
+No Dagster here: the pipeline's publish step calls exactly `publish_run` and `apply_retention`.
+"""
+
+import json
+import uuid
+from datetime import timedelta
+
+import boto3
+import pyarrow as pa
+import pytest
+from deltalake import DeltaTable
+
+from pipeline.storage import (
+    PublishError,
+    RollbackError,
+    TableSource,
+    apply_retention,
+    delta_tables,
+    locations,
+    open_store,
+    publication,
+    publish_run,
+    read_manifest,
+    rollback,
+    run_history,
+)
+from pipeline.storage.__main__ import main as storage_cli
+from pipeline.storage.manifest import load_manifest, load_run_manifest, published_at
+from tests.conftest import S3_TEST_CREDENTIALS
+from tests.s3_server import MotoServer
+
+pytestmark = pytest.mark.integration
+
+
+def _orders(rows: int, amount: float) -> pa.Table:
+    return pa.table(
+        {
+            "order_id": [f"o{i}" for i in range(rows)],
+            "ordered_at": pa.array([1_700_000_000_000_000 + i for i in range(rows)], pa.timestamp("us")),
+            "amount": pa.array([amount] * rows, pa.float64()),
+        }
+    )
+
+
+def _source(name: str, table: pa.Table, batch_rows: int = 5) -> TableSource:
+    def open_reader() -> pa.RecordBatchReader:
+        return pa.RecordBatchReader.from_batches(table.schema, table.to_batches(max_chunksize=batch_rows))
+
+    return TableSource(name, open_reader, {f"{name}_passes_expectations": "passed"})
+
+
+def _failing_source(name: str, after_batches: int) -> TableSource:
+    """A table whose reader breaks part-way, like a warehouse read or an export that dies mid-stream."""
+    table = _orders(50, 1.0)
+
+    def batches():
+        for index, batch in enumerate(table.to_batches(max_chunksize=5)):
+            if index == after_batches:
+                raise OSError("the warehouse went away mid-read")
+            yield batch
+
+    return TableSource(name, lambda: pa.RecordBatchReader.from_batches(table.schema, batches()))
+
+
+def _publish_sources(store, run_id: str, *tables: TableSource, as_of: str = "2025-06-01 10:00:00") -> dict:
+    return publish_run(store, run_id=run_id, as_of=as_of, as_of_source="latest_order", tables=tables)
+
+
+def _publish(store, run_id: str, orders_rows: int, amount: float, as_of: str = "2025-06-01 10:00:00"):
+    """A run of three tables: orders, customers, and an empty one."""
+    return _publish_sources(
+        store,
+        run_id,
+        _source("fct_orders", _orders(orders_rows, amount)),
+        _source("customers", pa.table({"customer_id": ["c1", "c2"], "revenue": [amount, 2 * amount]})),
+        _source("popular_products", pa.table({"product_id": pa.array([], pa.string())})),
+        as_of=as_of,
+    )
+
+
+def _read(store, name: str, version: int | None = None) -> pa.Table:
+    return DeltaTable(
+        store.uri(name), version=version, storage_options=store.delta_storage_options
+    ).to_pyarrow_table()
+
+
+def _versions(store) -> dict[str, int | None]:
+    return {
+        name: delta_tables.current_version(store, name)
+        for name in ("fct_orders", "customers", "popular_products")
+    }
+
+
+def _data_files(store, name: str) -> set[str]:
+    return {f.key for f in store.list_files(f"{name}/") if f.key.endswith(".parquet")}
+
+
+@pytest.fixture(params=["folder", "s3"])
+def store(request, tmp_path):
+    if request.param == "folder":
+        return open_store(str(tmp_path / "published"))
+    endpoint = request.getfixturevalue("s3_endpoint")
+    bucket = f"pulse-{uuid.uuid4().hex[:12]}"
+    boto3.client("s3", endpoint_url=endpoint).create_bucket(Bucket=bucket)
+    return open_store(f"s3://{bucket}/customer-pulse", endpoint)
+
+
+def test_a_full_publish_writes_delta_tables_and_a_manifest_that_describes_them(store):
+    manifest = _publish(store, "run1", orders_rows=23, amount=10.0, as_of="2025-06-04 10:00:00")
+    assert load_manifest(store) == load_run_manifest(store, "run1") == json.loads(json.dumps(manifest))
+    assert manifest["as_of"] == "2025-06-04 10:00:00" and manifest["as_of_source"] == "latest_order"
+    orders = manifest["tables"]["fct_orders"]
+    assert orders["uri"] == store.uri("fct_orders")
+    assert (orders["version"], orders["rows"], orders["run_id"]) == (0, 23, "run1")
+    assert orders["checks"] == {"fct_orders_passes_expectations": "passed"}
+    assert orders["schema"] == [
+        {"name": "order_id", "type": "string"},
+        {"name": "ordered_at", "type": "timestamp"},
+        {"name": "amount", "type": "double"},
+    ]
+    for name, entry in manifest["tables"].items():
+        assert _read(store, name).num_rows == entry["rows"]
+    assert _read(store, "fct_orders").column("ordered_at").type == pa.timestamp("us", tz="UTC")
+    # nothing but tables and manifests at the root: staging leaves no trace
+    assert {f.key.split("/")[0] for f in store.list_files()} == {
+        "_manifest.json",
+        "_runs",
+        "fct_orders",
+        "customers",
+        "popular_products",
+    }
+
+
+def test_two_runs_give_two_versions_and_rollback_restores_the_first(store, capsys, monkeypatch):
+    _publish(store, "run1", orders_rows=10, amount=1.0, as_of="2025-06-04 10:00:00")
+    _publish(store, "run22", orders_rows=30, amount=2.0, as_of="2025-06-05 10:00:00")
+    assert _versions(store) == {"fct_orders": 1, "customers": 1, "popular_products": 1}
+    assert load_manifest(store)["run_id"] == "run22"
+    assert _read(store, "fct_orders").num_rows == 30
+    assert _read(store, "fct_orders", version=0).num_rows == 10  # the first run stays readable by version
+    assert [(run["run_id"], run["current"]) for run in run_history(store)] == [
+        ("run1", False),
+        ("run22", True),
+    ]
+
+    rolled_back = rollback(store, "run1")
+    assert _versions(store) == {"fct_orders": 2, "customers": 2, "popular_products": 2}
+    assert _read(store, "fct_orders").column("amount").to_pylist() == [1.0] * 10
+    assert _read(store, "customers").column("revenue").to_pylist() == [1.0, 2.0]
+    current = load_manifest(store)
+    assert current == json.loads(json.dumps(rolled_back))
+    assert (current["run_id"], current["as_of"], current["rolled_back_from_run_id"]) == (
+        "run1",
+        "2025-06-04 10:00:00",
+        "run22",
+    )
+    assert current["tables"]["fct_orders"]["version"] == 2
+    assert current["tables"]["fct_orders"]["restored_from_version"] == 0
+    # the next run publishes on top of the rolled-back state
+    _publish(store, "run333", orders_rows=5, amount=3.0)
+    assert _versions(store)["fct_orders"] == 3
+    # the command line lists the same history, marking what _manifest.json names
+    monkeypatch.setenv("PULSE_PUBLISH_URI", store.uri())
+    if getattr(store, "endpoint_url", None):
+        monkeypatch.setenv("PULSE_S3_ENDPOINT_URL", store.endpoint_url)
+    assert storage_cli(["history"]) == 0
+    listed = capsys.readouterr().out
+    assert "* run333" in listed and "  run1 " in listed and "fct_orders v0" in listed
+
+
+def test_a_publish_that_fails_while_staging_changes_no_table_and_the_next_run_succeeds(store):
+    _publish(store, "run1", orders_rows=10, amount=1.0)
+    before = {name: _data_files(store, name) for name in ("fct_orders", "customers")}
+    with pytest.raises(PublishError, match="staging popular_products failed .*nothing was committed"):
+        _publish_sources(
+            store,
+            "run2",
+            _source("fct_orders", _orders(40, 9.0)),
+            _source("customers", _orders(3, 9.0)),
+            _failing_source("popular_products", after_batches=3),
+        )
+    assert _versions(store) == {"fct_orders": 0, "customers": 0, "popular_products": 0}
+    assert load_manifest(store)["run_id"] == "run1"
+    assert load_run_manifest(store, "run2") is None
+    # the files staged for the tables before the failure were removed again
+    assert {name: _data_files(store, name) for name in ("fct_orders", "customers")} == before
+    _publish(store, "run3", orders_rows=12, amount=3.0)
+    assert _versions(store) == {"fct_orders": 1, "customers": 1, "popular_products": 1}
+
+
+def test_a_publish_that_fails_while_committing_puts_back_every_table_it_committed(store, monkeypatch):
+    _publish(store, "run1", orders_rows=10, amount=1.0)
+    real_commit = delta_tables.commit_table
+
+    def commit_then_fail_on_customers(store_, staged, run_id, previous):
+        if staged.name == "customers":
+            raise OSError("connection reset while committing customers")
+        return real_commit(store_, staged, run_id, previous)
+
+    monkeypatch.setattr(publication, "commit_table", commit_then_fail_on_customers)
+    with pytest.raises(PublishError, match="every table is back at its previous version"):
+        _publish_sources(  # fct_orders commits first; brand_new is created by this run
+            store,
+            "run2",
+            _source("fct_orders", _orders(40, 9.0)),
+            _source("brand_new", _orders(1, 1.0)),
+            _source("customers", _orders(3, 9.0)),
+        )
+    # fct_orders got a version 1 and was restored (version 2 = version 0's content); brand_new is gone
+    assert _read(store, "fct_orders").num_rows == 10
+    assert delta_tables.current_version(store, "brand_new") is None
+    assert delta_tables.current_version(store, "customers") == 0
+    assert load_manifest(store)["run_id"] == "run1"
+    assert load_run_manifest(store, "run2") is None
+    monkeypatch.setattr(publication, "commit_table", real_commit)
+    manifest = _publish(store, "run3", orders_rows=12, amount=3.0)
+    assert manifest["tables"]["fct_orders"]["version"] == 3
+    assert _read(store, "fct_orders").num_rows == 12
+
+
+@pytest.fixture
+def pausable_s3(monkeypatch):
+    """An S3 server of this test's own, so pausing it stops no other test; short timeouts and retries."""
+    for name, value in S3_TEST_CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(locations, "S3_MAX_ATTEMPTS", 2)
+    monkeypatch.setattr(locations, "S3_READ_TIMEOUT_SECONDS", 2)
+    monkeypatch.setattr(locations, "S3_CONNECT_TIMEOUT_SECONDS", 2)
+    server = MotoServer()
+    boto3.client("s3", endpoint_url=server.endpoint).create_bucket(Bucket="pulse-paused")
+    yield server, open_store("s3://pulse-paused/customer-pulse", server.endpoint)
+    server.stop()
+
+
+def test_the_s3_server_stopping_mid_publish_leaves_every_table_at_its_previous_version(
+    pausable_s3, monkeypatch
+):
+    server, store = pausable_s3
+    _publish(store, "run1", orders_rows=10, amount=1.0)
+    real_stage = publication.stage_table
+
+    def stage_then_stop_the_server(store_, name, reader, scratch):
+        if name == "customers":  # fct_orders is already uploaded; the server stops answering now
+            server.pause()
+        return real_stage(store_, name, reader, scratch)
+
+    monkeypatch.setattr(publication, "stage_table", stage_then_stop_the_server)
+    with pytest.raises(PublishError, match="staging customers failed"):
+        _publish(store, "run2", orders_rows=40, amount=9.0)
+    server.resume()
+    assert _versions(store) == {"fct_orders": 0, "customers": 0, "popular_products": 0}
+    assert _read(store, "fct_orders").num_rows == 10
+    assert load_manifest(store)["run_id"] == "run1"
+
+    monkeypatch.setattr(publication, "stage_table", real_stage)
+    _publish(store, "run3", orders_rows=12, amount=3.0)
+    assert _versions(store) == {"fct_orders": 1, "customers": 1, "popular_products": 1}
+    assert load_manifest(store)["run_id"] == "run3"
+
+
+def test_retention_removes_only_the_runs_and_files_past_it(store, monkeypatch):
+    _publish(store, "run1", orders_rows=10, amount=1.0)
+    _publish(store, "run22", orders_rows=20, amount=2.0)
+    # a failed run whose clean-up failed too (storage down) leaves staged files no version refers to
+    monkeypatch.setattr(publication, "discard_quietly", lambda store_, keys: None)
+    with pytest.raises(PublishError):
+        _publish_sources(
+            store,
+            "failed",
+            _source("fct_orders", _orders(7, 7.0)),
+            _failing_source("customers", after_batches=1),
+        )
+    assert len(_data_files(store, "fct_orders")) == 3  # run1's, run22's and the failed run's orphan
+    _publish(store, "run333", orders_rows=30, amount=3.0)
+
+    run22, run333 = load_run_manifest(store, "run22"), load_run_manifest(store, "run333")
+    # the clock: 7 days after run333, minus half the gap between run22 and run333. So run1 was replaced
+    # (by run22) more than 7 days ago, run22 (replaced by run333) less than 7 days ago.
+    gap = published_at(run333) - published_at(run22)
+    now = published_at(run333) + timedelta(days=7) - gap / 2
+    report = apply_retention(store, timedelta(days=7), now=now)
+
+    assert report.dropped_runs == ["run1"]
+    assert [run["run_id"] for run in run_history(store)] == ["run22", "run333"]
+    # fct_orders keeps exactly the files of run22 (v1) and run333 (v2): run1's and the orphan are gone
+    assert report.removed_files["fct_orders"] == 2
+    assert len(_data_files(store, "fct_orders")) == 2
+    assert _read(store, "fct_orders", version=1).num_rows == 20
+    assert _read(store, "fct_orders").num_rows == 30
+    with pytest.raises(
+        RollbackError, match="no run run1 .*replaced longer ago than PULSE_PUBLISH_RETENTION_DAYS"
+    ):
+        rollback(store, "run1")
+    rollback(store, "run22")
+    assert _read(store, "fct_orders").num_rows == 20
+    # a retention pass right after changes nothing it must keep
+    assert apply_retention(store, timedelta(days=7)).dropped_runs == []
+    assert _read(store, "fct_orders", version=2).num_rows == 30
+
+
+def test_rollback_to_a_run_whose_files_were_vacuumed_changes_nothing(store):
+    _publish(store, "run1", orders_rows=10, amount=1.0)
+    _publish(store, "run22", orders_rows=20, amount=2.0)
+    # the files of run1's customers version vanish (an operator's vacuum with a shorter retention)
+    assert delta_tables.vacuum_table(store, "customers", keep_versions=[]) == 1
+    before = _versions(store)
+    with pytest.raises(RollbackError, match="run run1 cannot be restored: version 0 of customers lacks"):
+        rollback(store, "run1")
+    assert _versions(store) == before
+    assert _read(store, "fct_orders").num_rows == 20
+    assert load_manifest(store)["run_id"] == "run22"
+
+
+def test_a_large_table_is_published_from_many_batches(store):
+    rows = 200_000
+    table = _orders(rows, 5.0)
+    manifest = _publish_sources(store, "big", _source("fct_orders", table, batch_rows=8_192))
+    assert manifest["tables"]["fct_orders"]["rows"] == rows
+    assert DeltaTable(store.uri("fct_orders"), storage_options=store.delta_storage_options).count() == rows
+
+
+def test_read_manifest_reads_the_configured_publish_root(tmp_path):
+    from pipeline.settings import PulseSettings
+
+    settings = PulseSettings.from_env({"PULSE_PUBLISH_URI": str(tmp_path / "pub")})
+    assert read_manifest(settings) is None
+    _publish(open_store(str(tmp_path / "pub")), "run1", orders_rows=3, amount=1.0)
+    assert read_manifest(settings)["tables"]["fct_orders"]["rows"] == 3
