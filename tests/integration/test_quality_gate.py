@@ -1,8 +1,9 @@
 """A table that passes every dbt test but breaks its expectation suite is not published.
 
-The fault is one dbt cannot see: an analyst adds a misspelt code to the dbt var accepted_currencies, so
-an order in "Euro" is accepted as EURO. dbt only checks currency against that list; the suite checks it
-is an ISO 4217 code. One in-process run of the whole job on a hand-made orders.csv.
+The fault is one dbt cannot see: an analyst adds a misspelt code to the dbt var accepted_currencies (and
+the rates file converts it), so an order in "Euro" is accepted as EURO. dbt only checks currency against
+that list and the rates; the suite checks it is an ISO 4217 code. One in-process run of the whole job on
+a hand-made orders.csv.
 """
 
 import json
@@ -34,6 +35,8 @@ def accepted_currencies_with_a_typo() -> list[str]:
 def gated_run(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("quality_gate")
     write_csv(tmp / "raw/orders.csv", ORDER_COLUMNS, ROWS)
+    rates = [["2025-01-01", "EURO", "1"]]
+    write_csv(tmp / "raw/exchange_rates.csv", ["date", "currency", "rate_to_reporting"], rates)
     settings = {
         **run_paths(tmp),
         "PULSE_DBT_VARS": json.dumps({"accepted_currencies": accepted_currencies_with_a_typo()}),
