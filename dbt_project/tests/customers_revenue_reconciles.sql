@@ -1,4 +1,5 @@
 -- Revenue reconciles: the sum over customers equals the sum over fct_orders (refunds included).
+{{ config(meta={'dagster': {'ref': {'name': 'customers'}}}) }}
 with
 
 customer_revenue as (

@@ -1,5 +1,6 @@
 -- assisted_sales: revenue and orders summed over all months equal the fct_orders totals, assisted +
 -- regular add up to them, and no month has more assisted orders than window + campaign orders.
+{{ config(meta={'dagster': {'ref': {'name': 'assisted_sales'}}}) }}
 with
 
 fct_orders_totals as (

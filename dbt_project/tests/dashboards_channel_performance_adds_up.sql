@@ -1,5 +1,6 @@
 -- channel_performance: revenue and orders summed over all channels equal fct_orders totals. Returns the grain
 -- when not.
+{{ config(meta={'dagster': {'ref': {'name': 'channel_performance'}}}) }}
 with
 
 fct_orders_totals as (

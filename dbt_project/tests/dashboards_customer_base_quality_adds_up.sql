@@ -1,5 +1,6 @@
 -- customer_base_quality: the five bands of a month add up to its base, and the latest snapshot's base
 -- is every customer with a purchase. Returns the offending months.
+{{ config(meta={'dagster': {'ref': {'name': 'customer_base_quality'}}}) }}
 with
 
 bands as (

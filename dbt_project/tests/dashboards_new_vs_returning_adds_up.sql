@@ -1,5 +1,6 @@
 -- new_vs_returning: at each grain (day, month, year), revenue and orders summed over all rows equal the
 -- fct_orders totals, and new + returning add up to the totals. Returns each grain that does not.
+{{ config(meta={'dagster': {'ref': {'name': 'new_vs_returning'}}}) }}
 with
 
 fct_orders_totals as (

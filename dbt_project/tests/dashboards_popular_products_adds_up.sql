@@ -1,6 +1,7 @@
 -- popular_products: for each product, the 'all' x 'all' row holds exactly its units, orders and line
 -- revenue in fct_order_items, and the four bands of a category add up to its 'all' band.
 -- Returns the offending products.
+{{ config(meta={'dagster': {'ref': {'name': 'popular_products'}}}) }}
 with
 
 items as (

@@ -1,5 +1,6 @@
 -- repeat_customers: at each grain, revenue summed over all rows equals sum(amount) over fct_orders, and
 -- repeat + one-time add up to the totals. Returns each grain that does not.
+{{ config(meta={'dagster': {'ref': {'name': 'repeat_customers'}}}) }}
 with
 
 fct_orders_totals as (

@@ -1,4 +1,5 @@
 -- The month-end snapshot at as_of uses the same definitions as customers: same customers, cells and states.
+{{ config(meta={'dagster': {'ref': {'name': 'int_customer_month_end_snapshots'}}}) }}
 with
 
 customers as (

@@ -1,5 +1,6 @@
 -- Every customer of a month end is in exactly one transition: per month, the transitions add up to the
 -- customers of lifecycle_monthly, and each to_state total matches that state's count.
+{{ config(meta={'dagster': {'ref': {'name': 'lifecycle_transitions'}}}) }}
 with
 
 transitions as (
