@@ -9,6 +9,7 @@ from pipeline.defs.dbt.project import DBT_PROJECT_DIR
 from pipeline.defs.ingest import assets as ingest_assets
 from pipeline.defs.publish import assets as publish_assets
 from pipeline.defs.quality import checks as quality_checks
+from pipeline.defs.quality import volume
 from pipeline.resources import build_resources
 from pipeline.settings import PulseSettings
 
@@ -20,8 +21,11 @@ def build_definitions() -> dg.Definitions:
         ingest_assets.defs,
         dbt_assets.defs,
         quality_checks.defs,
-        # publishing is gated on every check the dbt tests and expectation suites define
-        publish_assets.build_publish_defs([dbt_assets.pulse_dbt_models, *quality_checks.defs.asset_checks]),
+        volume.defs,
+        # publishing is gated on every check the dbt tests, expectation suites and the volume check define
+        publish_assets.build_publish_defs(
+            [dbt_assets.pulse_dbt_models, *quality_checks.defs.asset_checks, *volume.defs.asset_checks]
+        ),
         dg.Definitions(
             jobs=[customer_pulse_job],
             schedules=[every_6_hours_customer_pulse_schedule(timezone)],

@@ -30,6 +30,10 @@ class PulseSettings:
     dbt_target: str = "local"
     dbt_vars: Mapping[str, object] = field(default_factory=dict)
     schedule_timezone: str = "UTC"
+    # the order volume check: largest accepted drop in clean orders against the last publish, and the
+    # override for a deliberate reset
+    max_order_drop: float = 0.5
+    allow_order_drop: bool = False
 
     @property
     def uses_demo_data(self) -> bool:
@@ -51,6 +55,24 @@ class PulseSettings:
                 return int(value)
             except ValueError as error:
                 raise SettingsError(f"{name}={value!r} is not a whole number") from error
+
+        def as_share(name: str, default: float) -> float:
+            value = get(name)
+            if value is None:
+                return default
+            try:
+                share = float(value)
+            except ValueError as error:
+                raise SettingsError(f"{name}={value!r} is not a number (a share such as 0.5)") from error
+            if not 0 <= share <= 1:
+                raise SettingsError(f"{name}={value!r} must be a share between 0 and 1 (0.5 = 50 %)")
+            return share
+
+        def as_bool(name: str) -> bool:
+            value = (get(name) or "false").lower()
+            if value not in {"true", "false", "1", "0", "yes", "no"}:
+                raise SettingsError(f"{name}={get(name)!r} must be true or false")
+            return value in {"true", "1", "yes"}
 
         dbt_vars: dict[str, object] = {}
         if raw_vars := get("PULSE_DBT_VARS"):
@@ -88,4 +110,6 @@ class PulseSettings:
             dbt_target=get("PULSE_DBT_TARGET") or cls.dbt_target,
             dbt_vars=dbt_vars,
             schedule_timezone=get("PULSE_SCHEDULE_TIMEZONE") or cls.schedule_timezone,
+            max_order_drop=as_share("PULSE_MAX_ORDER_DROP", cls.max_order_drop),
+            allow_order_drop=as_bool("PULSE_ALLOW_ORDER_DROP"),
         )

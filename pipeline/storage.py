@@ -48,6 +48,11 @@ class LocalFolderStore:
                 os.unlink(tmp)
         return rows
 
+    def read_manifest(self) -> dict | None:
+        """The last published `_manifest.json`, or None when nothing was published here yet."""
+        path = self.root / MANIFEST_NAME
+        return json.loads(path.read_text()) if path.is_file() else None
+
     def write_json(self, name: str, document: dict) -> str:
         self.root.mkdir(parents=True, exist_ok=True)
         target = self.root / name
@@ -81,6 +86,15 @@ class S3Store:
             # one PUT per object is atomic on S3: readers see the old or the new file, never a mix
             self._client().upload_file(str(local), self.bucket, self._key(table, PART_NAME))
         return rows
+
+    def read_manifest(self) -> dict | None:
+        """The last published `_manifest.json`, or None when nothing was published here yet."""
+        client = self._client()
+        try:
+            body = client.get_object(Bucket=self.bucket, Key=self._key(MANIFEST_NAME))["Body"].read()
+        except client.exceptions.NoSuchKey:
+            return None
+        return json.loads(body)
 
     def write_json(self, name: str, document: dict) -> str:
         body = json.dumps(document, indent=2, sort_keys=True, default=str).encode()

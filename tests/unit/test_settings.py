@@ -44,3 +44,19 @@ def test_values_come_from_the_environment(tmp_path):
 def test_bad_values_name_the_variable(name, value, message):
     with pytest.raises(SettingsError, match=message):
         PulseSettings.from_env({name: value})
+
+
+def test_order_volume_settings_default_to_a_half_and_no_override():
+    settings = PulseSettings.from_env({})
+    assert (settings.max_order_drop, settings.allow_order_drop) == (0.5, False)
+    custom = PulseSettings.from_env({"PULSE_MAX_ORDER_DROP": "0.2", "PULSE_ALLOW_ORDER_DROP": "TRUE"})
+    assert (custom.max_order_drop, custom.allow_order_drop) == (0.2, True)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("PULSE_MAX_ORDER_DROP", "50%"), ("PULSE_MAX_ORDER_DROP", "1.5"), ("PULSE_ALLOW_ORDER_DROP", "maybe")],
+)
+def test_bad_order_volume_settings_name_the_variable(name, value):
+    with pytest.raises(SettingsError, match=name):
+        PulseSettings.from_env({name: value})
