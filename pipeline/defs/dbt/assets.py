@@ -7,6 +7,7 @@ from dagster_dbt import DbtCliResource, dbt_assets
 
 from pipeline.defs.dbt.cli_args import dbt_build_args
 from pipeline.defs.dbt.project import dbt_project
+from pipeline.defs.dbt.reconciliation import with_reconciliation
 from pipeline.defs.dbt.row_counts import table_relations, with_row_counts
 from pipeline.defs.dbt.translator import PulseDbtTranslator
 from pipeline.resources import PulseSettingsResource
@@ -21,7 +22,8 @@ def pulse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, pul
     os.environ["PULSE_DUCKDB_PATH"] = str(settings.duckdb_path)
     invocation = dbt.cli(dbt_build_args(settings), context=context, raise_on_error=False)
     relations = table_relations(dbt_project.manifest_path)
-    yield from with_row_counts(invocation.stream(), settings.duckdb_path, relations)
+    events = with_row_counts(invocation.stream(), settings.duckdb_path, relations)
+    yield from with_reconciliation(events, settings.duckdb_path, relations)
     if not invocation.is_successful():
         failed = failed_nodes(invocation.get_artifact("run_results.json"))
         raise dg.Failure(
