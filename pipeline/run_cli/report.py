@@ -8,7 +8,7 @@ import dagster as dg
 from dagster._utils.error import SerializableErrorInfo
 
 from pipeline.defs.dbt.reconciliation import RECONCILED_TABLE, reconciliation_line
-from pipeline.run_cli.stages import CHECKS, DBT, PUBLISH
+from pipeline.run_cli.stages import DBT, PUBLISH
 
 _WANTED = {
     dg.DagsterEventType.STEP_FAILURE,
@@ -18,10 +18,7 @@ _WANTED = {
 }
 # errors whose message says it all; any other error keeps its class name, which helps to find it
 _PLAIN_ERRORS = {"RawDataError", "SettingsError", "Failure"}
-_HINTS = {
-    DBT: "A dbt model or test failed: the UI shows its log and, for a test, the failing rows.",
-    CHECKS: "The tables behind a failed check were not published; the last published ones stay.",
-}
+_HINTS = {DBT: "A dbt model or test failed: the UI shows its log and, for a test, the failing rows."}
 
 
 @dataclass(frozen=True)
@@ -100,7 +97,8 @@ def failure_lines(
         lines += [f"  {line}" for line in description.strip().splitlines()]
     if events.published_steps:
         lines.append(
-            f"{len(events.published_steps)} publish steps ran before the failure; the others did not."
+            f"{len(events.published_steps)} publish steps ran; the tables behind the failure were not "
+            "published, and their last published versions stay."
         )
     else:
         lines.append("Nothing was published: the published tables are as they were before this run.")
