@@ -12,7 +12,7 @@ from pathlib import Path
 
 import dagster as dg
 import yaml
-from dagster._core.definitions.reconstruct import ReconstructableRepository
+from dagster._core.definitions.reconstruct import ReconstructableJob, ReconstructableRepository
 from dagster._core.execution.api import execute_run_iterator  # the public execute_job has no event stream
 
 from pipeline.defs.automation.jobs import customer_pulse_job
@@ -27,7 +27,8 @@ RUN_CONFIG = REPO_ROOT / "pipeline" / "run_logging.yaml"
 UI_HINT = "python3 tasks.py ui  (http://127.0.0.1:3000)"
 
 
-def _load_job() -> tuple[dg.JobDefinition, object]:
+def _load_job() -> tuple[dg.JobDefinition, ReconstructableJob]:
+    """Loaded the way `dagster job execute` did, so the run records where its code came from."""
     repository = ReconstructableRepository.for_module("pipeline.definitions", "defs", str(REPO_ROOT))
     reconstructable = repository.get_reconstructable_job(customer_pulse_job.name)
     return reconstructable.get_definition(), reconstructable
