@@ -62,26 +62,8 @@ def run(command: list[str], **extra_env: str) -> int:
 
 
 def cmd_run() -> int:
-    code = run(
-        [str(BIN / "dagster"), "job", "execute", "-m", "pipeline.definitions", "-j", "customer_pulse_job"]
-        + ["-c", str(ROOT / "pipeline" / "run_logging.yaml")]  # INFO, not every DEBUG event
-    )
-    if code != 0:
-        print("\nThe pipeline failed; the log above names the failing step. Open the UI for details:")
-        print("    python3 tasks.py ui")
-        return code
-    summary = subprocess.run(
-        [str(PYTHON), "-m", "pipeline.published_summary"],
-        cwd=ROOT,
-        env=pulse_env(),
-        capture_output=True,
-        text=True,
-    )
-    print(summary.stdout or summary.stderr)
-    print(
-        "Open the Dagster UI to see every asset, check and run:  python3 tasks.py ui  (http://127.0.0.1:3000)"
-    )
-    return 0
+    # one Dagster run in the DAGSTER_HOME instance; prints one line per stage, then the outcome
+    return run([str(PYTHON), "-m", "pipeline.run_cli"])
 
 
 def cmd_test() -> int:

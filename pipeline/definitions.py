@@ -11,6 +11,7 @@ from pipeline.defs.ingest import assets as ingest_assets
 from pipeline.defs.publish import assets as publish_assets
 from pipeline.defs.publish.published_tables import published_tables
 from pipeline.defs.quality import checks as quality_checks
+from pipeline.defs.quality import volume
 from pipeline.resources import build_resources
 from pipeline.settings import PulseSettings
 
@@ -18,7 +19,7 @@ from pipeline.settings import PulseSettings
 def build_definitions() -> dg.Definitions:
     # the schedule's timezone is the one setting needed when definitions load
     timezone = PulseSettings.from_env().schedule_timezone
-    upstream = dg.Definitions.merge(ingest_assets.defs, dbt_assets.defs, quality_checks.defs)
+    upstream = dg.Definitions.merge(ingest_assets.defs, dbt_assets.defs, quality_checks.defs, volume.defs)
     return dg.Definitions.merge(
         upstream,
         # publishing is gated on every check upstream defines on each published table's source

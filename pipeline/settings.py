@@ -48,6 +48,10 @@ class PulseSettings:
     schedule_timezone: str = "UTC"
     s3_region: str | None = None
     publish_retention_days: int = 7
+    # the order volume check: largest accepted drop in clean orders against the last publish, and the
+    # override for a deliberate reset
+    max_order_drop: float = 0.5
+    allow_order_drop: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "PulseSettings":
@@ -73,6 +77,18 @@ class PulseSettings:
                 return int(value)
             except ValueError as error:
                 raise SettingsError(f"{name}={value!r} is not a whole number") from error
+
+        def as_share(name: str, default: float) -> float:
+            value = get(name)
+            if value is None:
+                return default
+            try:
+                share = float(value)
+            except ValueError as error:
+                raise SettingsError(f"{name}={value!r} is not a number (a share such as 0.5)") from error
+            if not 0 <= share <= 1:
+                raise SettingsError(f"{name}={value!r} must be a share between 0 and 1 (0.5 = 50 %)")
+            return share
 
         dbt_vars: dict[str, object] = {}
         if raw_vars := get("PULSE_DBT_VARS"):
@@ -136,6 +152,8 @@ class PulseSettings:
             schedule_timezone=get("PULSE_SCHEDULE_TIMEZONE") or cls.schedule_timezone,
             s3_region=get("PULSE_S3_REGION"),
             publish_retention_days=retention_days,
+            max_order_drop=as_share("PULSE_MAX_ORDER_DROP", cls.max_order_drop),
+            allow_order_drop=as_bool("PULSE_ALLOW_ORDER_DROP") or False,
         )
 
 

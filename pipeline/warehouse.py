@@ -28,16 +28,17 @@ def table_reader(
     return con.sql(f"select * from {relation}").to_arrow_reader(batch_size)
 
 
+def existing_relations(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Every `schema.table` (and view) in the warehouse."""
+    rows = con.sql("select table_schema, table_name from information_schema.tables").fetchall()
+    return {f"{schema}.{name}" for schema, name in rows}
+
+
 def row_counts(duckdb_path: Path, relations: Iterable[str]) -> dict[str, int]:
     """Row counts of the relations that exist; missing ones are left out."""
     counts: dict[str, int] = {}
     with read_only(duckdb_path) as con:
-        existing = {
-            f"{schema}.{name}"
-            for schema, name in con.sql(
-                "select table_schema, table_name from information_schema.tables"
-            ).fetchall()
-        }
+        existing = existing_relations(con)
         for relation in relations:
             if relation in existing:
                 counts[relation] = con.sql(f"select count(*) from {relation}").fetchall()[0][0]

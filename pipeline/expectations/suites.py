@@ -25,6 +25,8 @@ def _gxe() -> ModuleType:
 
 
 def fct_orders() -> list["Expectation"]:
+    """One row per order_id with customer, time and amount filled in; currency a three-letter ISO 4217
+    code; status completed or refunded; gross and refunded amounts never negative."""
     gxe = _gxe()
     return [
         gxe.ExpectColumnValuesToNotBeNull(column="order_id"),
@@ -43,6 +45,8 @@ def fct_orders() -> list["Expectation"]:
 
 
 def quarantined_orders() -> list["Expectation"]:
+    """Every rejected row has a reason from the raw contract's list, a reason_kind (invalid or excluded)
+    and the source_file and source_row it came from."""
     gxe = _gxe()
     return [
         gxe.ExpectColumnValuesToNotBeNull(column="reason"),
@@ -55,6 +59,8 @@ def quarantined_orders() -> list["Expectation"]:
 
 
 def customers() -> list["Expectation"]:
+    """One row per customer_id; R, F and M scores from 1 to 5; a known lifecycle_state and
+    frequency_group; revenue filled in."""
     gxe = _gxe()
     return [
         gxe.ExpectColumnValuesToNotBeNull(column="customer_id"),

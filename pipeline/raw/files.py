@@ -1,8 +1,7 @@
 """Finding an entity's files in a raw folder and reading them as text batches with row lineage."""
 
-import csv
-import gzip
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
@@ -10,7 +9,8 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from pipeline.raw.contract import SOURCE_FILE_COLUMN, SOURCE_ROW_COLUMN, RawEntity
-from pipeline.raw.errors import RawDataError
+from pipeline.raw.csv_head import DELIMITERS, guess_other_delimiter, locate_invalid_utf8, read_csv_head
+from pipeline.raw.errors import RawDataError, export_again
 
 _SUFFIXES = (".csv", ".csv.gz", ".parquet")
 _BATCH_BYTES = 64 << 20
@@ -32,28 +32,69 @@ def find_entity_files(folder: Path, entity: RawEntity) -> list[Path]:
     return found
 
 
-def _header(path: Path) -> list[str]:
-    if path.name.endswith(".parquet"):
-        return list(pq.read_schema(path).names)
-    opener = gzip.open if path.name.endswith(".gz") else open
+@dataclass(frozen=True)
+class RawFile:
+    """One file of an entity, inspected before anything is loaded."""
+
+    path: Path
+    columns: dict[str, str | None]  # contract column -> the file's own column name (None when absent)
+    delimiter: str | None  # None for Parquet
+    has_rows: bool
+
+
+def _parquet_header(path: Path, entity: RawEntity) -> tuple[list[str], bool]:
+    if path.stat().st_size == 0:
+        raise RawDataError(f"{path}: the file is empty (0 bytes). {export_again(entity)}")
     try:
-        with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
-            return next(csv.reader(handle), [])
-    except (UnicodeDecodeError, OSError, csv.Error) as error:
-        raise RawDataError(f"{path}: cannot read the header row ({error})") from error
+        metadata = pq.read_metadata(path)
+    except (pa.ArrowInvalid, OSError) as error:
+        raise RawDataError(f"{path}: not a readable Parquet file ({error})") from error
+    return list(metadata.schema.names), metadata.num_rows > 0
 
 
-def column_mapping(path: Path, entity: RawEntity) -> dict[str, str | None]:
-    """Contract column -> the file's own column name (None when an optional column is absent)."""
-    header = _header(path)
+def _missing_column_error(path: Path, entity: RawEntity, header: list[str], delimiter: str | None) -> str:
+    missing = next(c for c in entity.required_columns if c not in {h.strip().lower() for h in header})
+    found = ", ".join(header) if header else "no columns"
+    message = f"{path}: required column '{missing}' is missing from {entity.name} (found: {found})"
+    if delimiter is not None and len(header) == 1:
+        accepted = ", ".join(DELIMITERS.values())
+        other = guess_other_delimiter(header[0])
+        seems = f"; the header seems to be separated by {other!r}" if other else ""
+        message += f". Accepted delimiters are {accepted}{seems}"
+    return message
+
+
+def inspect_file(path: Path, entity: RawEntity) -> RawFile:
+    """Encoding, delimiter, header and whether rows follow; raises RawDataError naming file and column."""
+    if path.name.endswith(".parquet"):
+        header, has_rows = _parquet_header(path, entity)
+        delimiter = None
+    else:
+        head = read_csv_head(path, entity)
+        header, has_rows, delimiter = head.header, head.has_rows, head.delimiter
     by_normalised = {name.strip().lower(): name for name in header}
-    missing = [c for c in entity.required_columns if c not in by_normalised]
-    if missing:
-        found = ", ".join(header) if header else "no columns"
-        raise RawDataError(
-            f"{path}: required column '{missing[0]}' is missing from {entity.name} (found: {found})"
+    if any(column not in by_normalised for column in entity.required_columns):
+        raise RawDataError(_missing_column_error(path, entity, header, delimiter))
+    columns = {column: by_normalised.get(column) for column in entity.columns}
+    return RawFile(path=path, columns=columns, delimiter=delimiter, has_rows=has_rows)
+
+
+def require_rows(folder: Path, entity: RawEntity, files: list[RawFile]) -> None:
+    """An entity whose files hold a header but no data rows is a broken export, not an empty shop."""
+    if not files or any(file.has_rows for file in files):
+        return
+    where = files[0].path if len(files) == 1 else f"{folder / entity.name}/ (all {len(files)} files)"
+    what = (
+        "no data rows" if any(file.delimiter is None for file in files) else "a header row but no data rows"
+    )
+    if entity.required:
+        advice = f"Export {entity.name} again with its rows."
+    else:
+        advice = (
+            f"If you have no {entity.name}, remove the file ({entity.name} is optional); "
+            "otherwise export it again with its rows."
         )
-    return {column: by_normalised.get(column) for column in entity.columns}
+    raise RawDataError(f"{where}: {what}. {advice}")
 
 
 def text_schema(entity: RawEntity) -> pa.Schema:
@@ -62,39 +103,37 @@ def text_schema(entity: RawEntity) -> pa.Schema:
     return pa.schema(fields)
 
 
-def _file_batches(path: Path, columns: list[str]) -> Iterator[pa.RecordBatch]:
+def _file_batches(file: RawFile) -> Iterator[pa.RecordBatch]:
     """Only the contract's columns are read; extra columns in the file are never parsed."""
-    if path.name.endswith(".parquet"):
-        yield from pq.ParquetFile(path).iter_batches(batch_size=262_144, columns=columns)
+    columns = [original for original in file.columns.values() if original is not None]
+    if file.delimiter is None:
+        yield from pq.ParquetFile(file.path).iter_batches(batch_size=262_144, columns=columns)
         return
     # every column as text: typing is the cleaning step's job, so one bad value never fails the load
     convert = pacsv.ConvertOptions(
         include_columns=columns, column_types={name: pa.string() for name in columns}
     )
     reader = pacsv.open_csv(
-        path, read_options=pacsv.ReadOptions(block_size=_BATCH_BYTES), convert_options=convert
+        file.path,
+        read_options=pacsv.ReadOptions(block_size=_BATCH_BYTES),
+        parse_options=pacsv.ParseOptions(delimiter=file.delimiter),
+        convert_options=convert,
     )
     yield from reader
 
 
-def entity_batches(
-    folder: Path, mappings: dict[Path, dict[str, str | None]], entity: RawEntity
-) -> Iterator[pa.RecordBatch]:
-    """All of an entity's rows as text, in file order, with the file name and 1-based data row.
-
-    `mappings`: each file (in order) with its `column_mapping`, checked before loading starts.
-    """
+def entity_batches(folder: Path, files: list[RawFile], entity: RawEntity) -> Iterator[pa.RecordBatch]:
+    """All of an entity's rows as text, in file order, with the file name and 1-based data row."""
     schema = text_schema(entity)
-    for path, mapping in mappings.items():
-        source = str(path.relative_to(folder))
+    for file in files:
+        source = str(file.path.relative_to(folder))
         row = 0
         try:
-            present = [original for original in mapping.values() if original is not None]
-            for batch in _file_batches(path, present):
+            for batch in _file_batches(file):
                 n = batch.num_rows
                 arrays = []
                 for column in entity.columns:
-                    original = mapping[column]
+                    original = file.columns[column]
                     if original is None:
                         arrays.append(pa.nulls(n, pa.string()))
                     else:
@@ -104,4 +143,9 @@ def entity_batches(
                 row += n
                 yield pa.RecordBatch.from_arrays(arrays, schema=schema)
         except (pa.ArrowInvalid, OSError) as error:
-            raise RawDataError(f"{path}: cannot read {entity.name} after data row {row} ({error})") from error
+            # the head was UTF-8; a bad byte further down is located only now, on the failure path
+            if "invalid UTF8" in str(error) and (located := locate_invalid_utf8(file.path)):
+                raise located from None
+            raise RawDataError(
+                f"{file.path}: cannot read {entity.name} after data row {row} ({error})"
+            ) from error

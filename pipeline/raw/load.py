@@ -8,7 +8,7 @@ import pyarrow as pa
 
 from pipeline.raw.contract import ENTITIES
 from pipeline.raw.errors import RawDataError
-from pipeline.raw.files import column_mapping, entity_batches, find_entity_files, text_schema
+from pipeline.raw.files import entity_batches, find_entity_files, inspect_file, require_rows, text_schema
 
 RAW_SCHEMA = "raw"
 
@@ -40,10 +40,11 @@ def load_raw_folder(folder: Path, duckdb_path: Path) -> dict[str, dict]:
                 f"{folder}: required file '{entity.name}' is missing (looked for {entity.name}.csv, "
                 f"{entity.name}.csv.gz, {entity.name}.parquet or {entity.name}/)"
             )
-    # check every header before touching the warehouse, so a bad file never leaves half a load
-    mappings = {
-        entity: {path: column_mapping(path, entity) for path in files} for entity, files in plan.items()
-    }
+    # inspect every file (encoding, delimiter, header, rows) before touching the warehouse, so a bad
+    # file never leaves half a load; columns first, so a missing column is named before an empty file
+    inspected = {entity: [inspect_file(path, entity) for path in files] for entity, files in plan.items()}
+    for entity, files in inspected.items():
+        require_rows(folder, entity, files)
     duckdb_path = Path(duckdb_path)
     duckdb_path.parent.mkdir(parents=True, exist_ok=True)
     summary: dict[str, dict] = {}
@@ -51,7 +52,7 @@ def load_raw_folder(folder: Path, duckdb_path: Path) -> dict[str, dict]:
     with duckdb.connect(str(duckdb_path)) as con:
         con.execute(f"create schema if not exists {RAW_SCHEMA}").fetchall()
         for entity, files in plan.items():
-            batches = _Recording(entity_batches(folder, mappings[entity], entity))
+            batches = _Recording(entity_batches(folder, inspected[entity], entity))
             reader = pa.RecordBatchReader.from_batches(text_schema(entity), batches)
             con.register("incoming", reader)
             try:

@@ -1,6 +1,7 @@
 """Running the real pipeline from tests: the Dagster job in process, or the `dagster` CLI as a user would."""
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -57,4 +58,21 @@ def run_cli_materialize(env_values: Mapping[str, str], tmp_path: Path) -> subpro
         capture_output=True,
         text=True,
         timeout=1200,
+    )
+
+
+def run_tasks_py(env_values: Mapping[str, str], dagster_home: Path) -> subprocess.CompletedProcess:
+    """`python3 tasks.py run` as a user types it, on the shipped instance settings in `dagster_home`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PULSE_")}
+    env.update(env_values)
+    env["DAGSTER_HOME"] = str(dagster_home)
+    dagster_home.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO_ROOT / "dagster_home" / "dagster.yaml", dagster_home / "dagster.yaml")
+    return subprocess.run(
+        [sys.executable, str(REPO_ROOT / "tasks.py"), "run"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
     )

@@ -64,6 +64,7 @@ def test_shipped_instance_runs_one_pipeline_at_a_time_without_telemetry(tmp_path
         assert {"key": "customer_pulse/pipeline", "limit": 1} in queue.tag_concurrency_limits
         assert instance.telemetry_enabled is False
         assert instance.freshness_enabled  # the daemon evaluates the published tables' freshness policies
+        assert instance.nux_enabled is False  # no "Join the Dagster community" dialog over the UI
 
 
 @pytest.mark.parametrize("job_name", ["customer_pulse_job"])

@@ -98,3 +98,19 @@ def test_publish_retention_and_s3_region_settings():
     assert PulseSettings.from_env({}).publish_retention_days == 7
     with pytest.raises(SettingsError, match="PULSE_PUBLISH_RETENTION_DAYS=0 must be at least 1"):
         PulseSettings.from_env({"PULSE_PUBLISH_RETENTION_DAYS": "0"})
+
+
+def test_order_volume_settings_default_to_a_half_and_no_override():
+    settings = PulseSettings.from_env({})
+    assert (settings.max_order_drop, settings.allow_order_drop) == (0.5, False)
+    custom = PulseSettings.from_env({"PULSE_MAX_ORDER_DROP": "0.2", "PULSE_ALLOW_ORDER_DROP": "TRUE"})
+    assert (custom.max_order_drop, custom.allow_order_drop) == (0.2, True)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("PULSE_MAX_ORDER_DROP", "50%"), ("PULSE_MAX_ORDER_DROP", "1.5"), ("PULSE_ALLOW_ORDER_DROP", "maybe")],
+)
+def test_bad_order_volume_settings_name_the_variable(name, value):
+    with pytest.raises(SettingsError, match=name):
+        PulseSettings.from_env({name: value})

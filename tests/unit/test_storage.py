@@ -82,6 +82,13 @@ def test_delta_storage_options_name_the_endpoint_but_never_a_credential():
     )
 
 
+def test_read_manifest_is_none_until_one_is_published(tmp_path, s3_endpoint, s3_bucket):
+    for store in (open_store(str(tmp_path / "out")), open_store(f"s3://{s3_bucket}/pulse", s3_endpoint)):
+        assert store.read_manifest() is None
+        store.write_json("_manifest.json", {"run_id": "r1", "tables": {"fct_orders": {"rows": 7}}})
+        assert store.read_manifest()["tables"]["fct_orders"]["rows"] == 7
+
+
 def test_s3_prefix_downloads_to_a_local_folder(s3_endpoint, s3_bucket, tmp_path):
     client = boto3.client("s3", endpoint_url=s3_endpoint)
     client.put_object(Bucket=s3_bucket, Key="shop/orders.csv", Body=b"order_id\n1\n")

@@ -5,6 +5,7 @@ from dagster_dbt import DbtCliResource, dbt_assets
 
 from pipeline.defs.dbt.cli_args import dbt_build_args
 from pipeline.defs.dbt.project import dbt_project
+from pipeline.defs.dbt.reconciliation import with_reconciliation
 from pipeline.defs.dbt.row_counts import table_relations, with_row_counts
 from pipeline.defs.dbt.translator import PulseDbtTranslator
 from pipeline.resources import PulseSettingsResource
@@ -18,7 +19,8 @@ def pulse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, pul
     # the warehouse path reaches profiles.yml as a dbt var on the command line (cli_args.py)
     invocation = dbt.cli(dbt_build_args(settings), context=context, raise_on_error=False)
     relations = table_relations(dbt_project.manifest_path)
-    yield from with_row_counts(invocation.stream(), settings.duckdb_path, relations)
+    events = with_row_counts(invocation.stream(), settings.duckdb_path, relations)
+    yield from with_reconciliation(events, settings.duckdb_path, relations)
     if not invocation.is_successful():
         failed = failed_nodes(invocation.get_artifact("run_results.json"))
         raise dg.Failure(

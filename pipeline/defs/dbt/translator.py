@@ -19,7 +19,12 @@ _GROUPS = {
 
 class PulseDbtTranslator(DagsterDbtTranslator):
     def __init__(self) -> None:
-        super().__init__(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+        super().__init__(
+            # source tests (not_null on raw.orders lineage) are checks on the raw/<table> assets too
+            settings=DagsterDbtTranslatorSettings(
+                enable_asset_checks=True, enable_source_tests_as_checks=True
+            )
+        )
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         # models by their own (unique) name, as BI users know the tables; sources as raw/<table>

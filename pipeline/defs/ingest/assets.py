@@ -5,6 +5,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipeline.raw.contract import ENTITIES
+from pipeline.raw.errors import RawDataError
 from pipeline.raw.load import load_raw_folder
 from pipeline.raw.source_folder import local_raw_folder
 from pipeline.resources import PulseSettingsResource
@@ -29,7 +30,15 @@ def raw_files(context: dg.AssetExecutionContext, pulse: PulseSettingsResource):
         prepare_demo_shop(settings, context.log)
     folder = local_raw_folder(settings)
     context.log.info(f"Loading raw files from {settings.raw_path} into {settings.duckdb_path}")
-    summary = load_raw_folder(folder, settings.duckdb_path)
+    try:
+        summary = load_raw_folder(folder, settings.duckdb_path)
+    except RawDataError as error:
+        # a Failure is shown as its description first, without a chained traceback through our code
+        raise dg.Failure(
+            description=f"{error}\nFix the file and run again (docs/data-contract.md: what each file holds).",
+            metadata={"raw_path": settings.raw_path},
+            allow_retries=False,
+        ) from None
     for entity in ENTITIES:
         loaded = summary[entity.name]
         yield dg.MaterializeResult(

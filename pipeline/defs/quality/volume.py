@@ -1,0 +1,77 @@
+"""`order_volume_holds`: a blocking check that fct_orders did not collapse since the last publish.
+
+Dagster holds back only the direct dependents of a table whose blocking check failed, and each publish
+asset depends on its own table. So the one evaluation is recorded on fct_orders and on every published
+table: when it fails, no publish asset runs, and a broken export replaces nothing.
+"""
+
+from collections.abc import Iterator
+
+import dagster as dg
+
+from pipeline.defs.dbt.manifest_models import manifest_models
+from pipeline.defs.dbt.project import dbt_project
+from pipeline.defs.publish.published_tables import published_tables
+from pipeline.expectations.order_volume import TABLE, assess_order_volume
+from pipeline.resources import PulseSettingsResource
+from pipeline.storage import read_manifest
+from pipeline.warehouse import read_only
+
+CHECK_NAME = "order_volume_holds"
+FCT_ORDERS = dg.AssetKey(TABLE)
+DESCRIPTION = (
+    "fct_orders has clean orders, and no fewer than PULSE_MAX_ORDER_DROP (default 50 %) below the last "
+    "published run (its _manifest.json). Evaluated once and recorded on every published table, so that "
+    "none is published when it fails; PULSE_ALLOW_ORDER_DROP=true lets a deliberate reset through."
+)
+
+
+def _current_rows(duckdb_path) -> int:
+    [relation] = [
+        model.relation for model in manifest_models(dbt_project.manifest_path) if model.name == TABLE
+    ]
+    with read_only(duckdb_path) as con:
+        return con.sql(f"select count(*) from {relation}").fetchall()[0][0]
+
+
+def build_order_volume_check(tables: list[dg.AssetKey]) -> dg.AssetChecksDefinition:
+    """`tables`: fct_orders and every table whose publish must wait for the verdict."""
+    specs = [
+        dg.AssetCheckSpec(CHECK_NAME, asset=key, blocking=True, description=DESCRIPTION) for key in tables
+    ]
+
+    # subsettable: the check can be run from any one table's page in the UI
+    @dg.multi_asset_check(specs=specs, name=CHECK_NAME, can_subset=True)
+    def order_volume_holds(
+        context: dg.AssetCheckExecutionContext, pulse: PulseSettingsResource
+    ) -> Iterator[dg.AssetCheckResult]:
+        settings = pulse.load()
+        last_manifest = read_manifest(settings)
+        verdict = assess_order_volume(
+            _current_rows(settings.duckdb_path),
+            last_manifest,
+            settings.max_order_drop,
+            settings.allow_order_drop,
+        )
+        metadata = {key: value for key, value in verdict.metadata.items() if value is not None}
+        # fct_orders first: a report that names one table names the one the verdict is about
+        selected = sorted(
+            context.selected_asset_check_keys, key=lambda k: (k.asset_key != FCT_ORDERS, str(k))
+        )
+        for check_key in selected:
+            yield dg.AssetCheckResult(
+                asset_key=check_key.asset_key,
+                check_name=CHECK_NAME,
+                passed=verdict.passed,
+                severity=dg.AssetCheckSeverity.ERROR,
+                description=verdict.description,
+                metadata=metadata,
+            )
+
+    return order_volume_holds
+
+
+_published = [table.asset_key for table in published_tables()]
+order_volume_check = build_order_volume_check([FCT_ORDERS, *(key for key in _published if key != FCT_ORDERS)])
+
+defs = dg.Definitions(asset_checks=[order_volume_check])

@@ -1,0 +1,1 @@
+"""`python -m pipeline.run_cli`: one real Dagster run of the pipeline, told in a few plain lines."""

@@ -1,0 +1,152 @@
+"""The run's steps grouped into the stages a person follows (load, dbt build, checks, publish), one line each.
+
+A stage is found from what a step produces, not from its name: the raw group loads files, the dbt
+multi-asset builds, check-only steps check, the publish group publishes; any other group is its own stage.
+"""
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TextIO
+
+import dagster as dg
+from dagster._core.definitions.dependency import NodeHandle  # no public way from a job node to its assets
+
+LOAD, DBT, CHECKS, PUBLISH = "Load raw files", "dbt build", "Checks", "Publish"
+_ORDER = (LOAD, DBT, CHECKS, PUBLISH)
+_BY_GROUP = {"raw": LOAD, "publish": PUBLISH}
+
+
+def _stage_of(assets_def: dg.AssetsDefinition) -> str:
+    specs = list(assets_def.specs)
+    if not specs:
+        return CHECKS
+    if any("dbt" in spec.kinds for spec in specs):
+        return DBT
+    group = specs[0].group_name or "assets"
+    return _BY_GROUP.get(group, group)
+
+
+def stages_by_step(job: dg.JobDefinition) -> dict[str, str]:
+    """Step key (the op's name in the job) -> stage label."""
+    layer = job.asset_layer
+    return {
+        name: _stage_of(layer.get_assets_def_for_node(NodeHandle(name, None))) for name in job.graph.node_dict
+    }
+
+
+def elapsed(seconds: float) -> str:
+    return (
+        f"{seconds:.1f} s"
+        if seconds < 10
+        else f"{seconds:.0f} s"
+        if seconds < 90
+        else f"{seconds / 60:.1f} min"
+    )
+
+
+@dataclass
+class _Stage:
+    label: str
+    steps: set[str]
+    started: float | None = None
+    finished: set[str] = field(default_factory=set)
+    failed: list[str] = field(default_factory=list)
+    written: int = 0
+    rows: dict[str, int] = field(default_factory=dict)
+    # by check name: one verdict recorded on several tables counts once
+    checks_passed: set[str] = field(default_factory=set)
+    checks_failed: set[str] = field(default_factory=set)
+    closed: bool = False
+
+    def summary(self) -> str:
+        if self.label == LOAD and self.rows:
+            loaded = ", ".join(f"{name} {rows:,}" for name, rows in self.rows.items() if rows)
+            return f"{loaded} rows"
+        if self.label == DBT:
+            tests = f"{len(self.checks_passed)} tests passed"
+            if self.checks_failed:
+                tests += f", {len(self.checks_failed)} failed"
+            return f"{self.written} models built, {tests}"
+        if self.label == CHECKS:
+            total = len(self.checks_passed | self.checks_failed)
+            failed = f" (failed: {', '.join(sorted(self.checks_failed))})" if self.checks_failed else ""
+            return f"{len(self.checks_passed - self.checks_failed)} of {total} passed{failed}"
+        return f"{self.written} of {len(self.steps)} written"
+
+
+class StageProgress:
+    """Fed the run's events as they happen; writes a stage's line when its last step is done."""
+
+    def __init__(self, console: TextIO, stage_by_step: Mapping[str, str], clock=time.monotonic) -> None:
+        self._console = console
+        self._stage_by_step = dict(stage_by_step)
+        self._clock = clock
+        self._stages: dict[str, _Stage] = {}
+        for step, label in stage_by_step.items():
+            self._stages.setdefault(label, _Stage(label, set())).steps.add(step)
+        self._open_line: _Stage | None = None  # the stage whose line is started but not ended
+
+    def _write(self, text: str) -> None:
+        self._console.write(text)
+        self._console.flush()
+
+    def _begin(self, stage: _Stage) -> None:
+        stage.started = self._clock()
+        if self._open_line is None:  # else this stage gets a full line of its own when it is done
+            self._write(f"  {stage.label}: ")
+            self._open_line = stage
+
+    def _end_open_line(self) -> None:
+        if self._open_line is not None:
+            self._write("…\n")  # another line must be written first: the open stage repeats its label later
+            self._open_line = None
+
+    def _close(self, stage: _Stage) -> None:
+        stage.closed = True
+        outcome = stage.summary()
+        if stage.failed:
+            outcome = "FAILED" + (f" ({', '.join(stage.failed)})" if len(stage.steps) > 1 else "")
+        now = self._clock()
+        took = elapsed(now - (now if stage.started is None else stage.started))
+        if self._open_line is stage:
+            self._write(f"{outcome} ({took})\n")
+            self._open_line = None
+        else:
+            self._end_open_line()
+            self._write(f"  {stage.label}: {outcome} ({took})\n")
+
+    def on_event(self, event: dg.DagsterEvent) -> None:
+        stage = self._stages.get(self._stage_by_step.get(event.step_key or "", ""))
+        if stage is None:
+            return
+        if event.is_step_start and stage.started is None:
+            self._begin(stage)
+        elif event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
+            stage.written += 1
+            materialization = event.step_materialization_data.materialization
+            rows = materialization.metadata.get("dagster/row_count")
+            if stage.label == LOAD and rows is not None:
+                stage.rows[materialization.asset_key.path[-1]] = int(rows.value)
+        elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+            evaluation = event.asset_check_evaluation_data
+            (stage.checks_passed if evaluation.passed else stage.checks_failed).add(evaluation.check_name)
+        elif event.is_step_success or event.is_step_failure or event.is_step_skipped:
+            stage.finished.add(event.step_key)
+            if event.is_step_failure:
+                stage.failed.append(event.step_key)
+            if stage.finished >= stage.steps and not stage.closed:
+                self._close(stage)
+
+    def finish(self) -> None:
+        """At the end of the run: close stages cut short, and name the ones that never started."""
+        for stage in self._stages.values():
+            if stage.started is not None and not stage.closed:
+                self._close(stage)
+        not_run = sorted(
+            (stage.label for stage in self._stages.values() if stage.started is None),
+            key=lambda label: (_ORDER.index(label) if label in _ORDER else len(_ORDER), label),
+        )
+        self._end_open_line()
+        if not_run:
+            self._write(f"  Not run: {', '.join(not_run)}\n")

@@ -1,0 +1,18 @@
+"""Every dbt data test is a Dagster asset check, so dagster-dbt never falls back to logging an
+AssetObservation (with a multi-line warning) for a test it cannot attach to one asset.
+
+A singular test that reads several models names the one it checks:
+`{{ config(meta={'dagster': {'ref': {'name': '<model>'}}}) }}`; source tests are checks on raw/<table>.
+"""
+
+import json
+
+from pipeline.defs.dbt.assets import pulse_dbt_models
+from pipeline.defs.dbt.project import dbt_project
+
+
+def test_every_dbt_data_test_maps_to_an_asset_check():
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    tests = {node["name"] for node in manifest["nodes"].values() if node["resource_type"] == "test"}
+    checks = {key.name for key in pulse_dbt_models.check_keys}
+    assert sorted(tests - checks) == []

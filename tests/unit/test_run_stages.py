@@ -1,0 +1,59 @@
+"""`tasks.py run` groups the job's steps into the stages it prints, from what each step produces."""
+
+from pipeline.definitions import defs
+from pipeline.run_cli.stages import CHECKS, DBT, LOAD, PUBLISH, stages_by_step
+
+
+def test_each_step_of_the_job_belongs_to_its_stage():
+    stages = stages_by_step(defs.resolve_job_def("customer_pulse_job"))
+    assert stages["raw_files"] == LOAD
+    assert stages["pulse_dbt_models"] == DBT
+    checks = {step for step, stage in stages.items() if stage == CHECKS}
+    assert "order_volume_holds" in checks
+    assert any(step.endswith("_passes_expectations") for step in checks)
+    assert sum(stage == PUBLISH for stage in stages.values()) > 10
+    assert {LOAD, DBT, CHECKS, PUBLISH} <= set(stages.values())
+
+
+class _Event:
+    """The few fields StageProgress reads from a DagsterEvent."""
+
+    def __init__(self, step_key: str, kind: str, check: tuple[str, bool] | None = None) -> None:
+        import dagster as dg
+
+        self.step_key = step_key
+        self.is_step_start = kind == "start"
+        self.is_step_success = kind == "success"
+        self.is_step_failure = kind == "failure"
+        self.is_step_skipped = False
+        self.event_type = dg.DagsterEventType.ASSET_CHECK_EVALUATION if check else None
+        if check:
+            self.asset_check_evaluation_data = dg.AssetCheckEvaluation(
+                asset_key=dg.AssetKey("t"), check_name=check[0], passed=check[1], metadata={}
+            )
+
+
+def test_stage_lines_stay_whole_when_stages_overlap():
+    import io
+
+    from pipeline.run_cli.stages import StageProgress
+
+    console, ticks = io.StringIO(), iter(range(100))
+    steps = {"check_a": CHECKS, "check_b": CHECKS, "publish_a": PUBLISH, "publish_b": PUBLISH}
+    progress = StageProgress(console, steps, clock=lambda: float(next(ticks)))
+    for event in [
+        _Event("check_a", "start"),
+        _Event("check_a", "", check=("a_holds", True)),
+        _Event("check_a", "success"),
+        _Event("publish_a", "start"),  # publishing starts while a check is still to run
+        _Event("check_b", "start"),
+        _Event("check_b", "", check=("b_holds", False)),
+        _Event("check_b", "failure"),
+        _Event("publish_a", "success"),
+    ]:
+        progress.on_event(event)
+    progress.finish()
+    assert console.getvalue().splitlines() == [
+        "  Checks: FAILED (check_b) (2.0 s)",
+        "  Publish: 0 of 2 written (2.0 s)",
+    ]
