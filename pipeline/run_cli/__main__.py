@@ -16,8 +16,8 @@ from dagster._core.definitions.reconstruct import ReconstructableJob, Reconstruc
 from dagster._core.execution.api import execute_run_iterator  # the public execute_job has no event stream
 
 from pipeline.defs.automation.jobs import customer_pulse_job
-from pipeline.published_summary import published_lines
 from pipeline.defs.ingest.assets import prepare_demo_shop
+from pipeline.published_summary import published_lines
 from pipeline.run_cli.quiet_console import console_to_file
 from pipeline.run_cli.report import failure_lines, read_run_events, reconciliation
 from pipeline.run_cli.stages import StageProgress, elapsed, stages_by_step

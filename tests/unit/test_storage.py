@@ -18,6 +18,7 @@ from pipeline.storage import (
     write_bytes,
 )
 from pipeline.storage.delta_tables import with_utc_timestamps
+from pipeline.storage.manifest import load_manifest, save_manifests
 from pipeline.storage.retention import runs_past_retention
 
 
@@ -84,9 +85,9 @@ def test_delta_storage_options_name_the_endpoint_but_never_a_credential():
 
 def test_read_manifest_is_none_until_one_is_published(tmp_path, s3_endpoint, s3_bucket):
     for store in (open_store(str(tmp_path / "out")), open_store(f"s3://{s3_bucket}/pulse", s3_endpoint)):
-        assert store.read_manifest() is None
-        store.write_json("_manifest.json", {"run_id": "r1", "tables": {"fct_orders": {"rows": 7}}})
-        assert store.read_manifest()["tables"]["fct_orders"]["rows"] == 7
+        assert load_manifest(store) is None
+        save_manifests(store, {"run_id": "r1", "tables": {"fct_orders": {"rows": 7}}})
+        assert load_manifest(store)["tables"]["fct_orders"]["rows"] == 7
 
 
 def test_s3_prefix_downloads_to_a_local_folder(s3_endpoint, s3_bucket, tmp_path):
