@@ -4,6 +4,7 @@ every model on contract-shaped frames, with the peak memory.
 Run by hand (not in CI):
     export PATH=$PWD/.venv/bin:$PATH OMP_WAIT_POLICY=passive
     python bench/bench_models.py --customers 100000            # synthetic shop (default 1 M customers)
+    python bench/bench_models.py --lean-inputs                 # mix pivoted in SQL, FLOAT features
     python bench/bench_models.py --duckdb .pulse/warehouse.duckdb  # the dbt feature and label tables
 
 Synthetic frames come from the tests' simulated shop (tests/unit/ml/synthetic_shop.py): order
@@ -29,24 +30,51 @@ def _peak_mb() -> float:
 
 def _generate(customers: int, seed: int, folder: Path) -> None:
     sys.path.insert(0, str(REPO_ROOT))
-    from tests.unit.ml.synthetic_shop import make_shop
-
-    if all((folder / f"{name}.parquet").exists() for name in FRAMES):
-        print(f"reusing synthetic frames in {folder}")
-        return
-    started = time.perf_counter()
-    shop = make_shop(customers=customers, seed=seed, positives_only_categories=True)
-    folder.mkdir(parents=True, exist_ok=True)
-    for name in FRAMES:
-        getattr(shop, name).to_parquet(folder / f"{name}.parquet", index=False)
-    (folder / "as_of.txt").write_text(shop.as_of.date().isoformat())
-    print(f"simulated {customers:,} customers in {time.perf_counter() - started:.0f} s -> {folder}")
-
-
-def _load_parquet(folder: Path) -> tuple[dict, str]:
     import pandas as pd
 
-    frames = {name: pd.read_parquet(folder / f"{name}.parquet") for name in FRAMES}
+    from tests.unit.ml.synthetic_shop import make_shop
+
+    if not all((folder / f"{name}.parquet").exists() for name in FRAMES):
+        started = time.perf_counter()
+        shop = make_shop(customers=customers, seed=seed, positives_only_categories=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in FRAMES:
+            getattr(shop, name).to_parquet(folder / f"{name}.parquet", index=False)
+        (folder / "as_of.txt").write_text(shop.as_of.date().isoformat())
+        print(f"simulated {customers:,} customers in {time.perf_counter() - started:.0f} s -> {folder}")
+    if not (folder / "features_lean.parquet").exists():
+        features, mix = (pd.read_parquet(folder / f"{name}.parquet") for name in ("features", "mix"))
+        _lean_features(features, mix).to_parquet(folder / "features_lean.parquet", index=False)
+
+
+def _lean_features(features, mix):
+    """What the warehouse query can hand over instead: the mix pivoted into share columns (a DuckDB
+    PIVOT) and every numeric feature as FLOAT (4 bytes), so no long mix frame is ever loaded."""
+    import numpy as np
+
+    from models_ml.design import MIX_PREFIXES, slug
+
+    names = mix["dimension"].map(MIX_PREFIXES) + mix["value"].map({v: slug(v) for v in mix["value"].unique()})
+    wide = mix.assign(name=names).pivot_table(
+        index=["customer_id", "cutoff_date"], columns="name", values="spend_share", aggfunc="sum"
+    )
+    lean = features.merge(wide.reset_index(), on=["customer_id", "cutoff_date"], how="left")
+    numeric = lean.select_dtypes("number").columns
+    lean[numeric] = lean[numeric].astype(np.float32)
+    return lean
+
+
+def _load_parquet(folder: Path, lean: bool) -> tuple[dict, str]:
+    import pyarrow.parquet as pq
+
+    def read(name: str):  # dates as datetime64, as DuckDB's .df() returns them (not a Python object each)
+        table = pq.read_table(folder / f"{name}.parquet")
+        # free the Arrow buffers while converting, so the frame is not held twice (as `.arrow()` can)
+        return table.to_pandas(date_as_object=False, self_destruct=True, split_blocks=True)
+
+    frames = {name: read(name) for name in FRAMES if not (lean and name == "mix")}
+    if lean:
+        frames["features"], frames["mix"] = read("features_lean"), None
     return frames, (folder / "as_of.txt").read_text().strip()
 
 
@@ -81,7 +109,7 @@ def _measure(args: argparse.Namespace) -> None:
         )
         frames, as_of = _load_duckdb(args.duckdb, tables)
     else:
-        frames, as_of = _load_parquet(args.workdir / f"shop-{args.customers}-{args.seed}")
+        frames, as_of = _load_parquet(args.workdir / f"shop-{args.customers}-{args.seed}", args.lean_inputs)
     load_seconds = time.perf_counter() - started
     scored = int(frames["features"]["is_scoring_cutoff"].sum())
     print(
@@ -139,6 +167,11 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/pulse-ml-bench"))
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--sample-size", type=int, default=200_000)
+    parser.add_argument(
+        "--lean-inputs",
+        action="store_true",
+        help="mix pivoted into the features and FLOAT features (synthetic)",
+    )
     parser.add_argument("--duckdb", type=Path, default=None, help="read the dbt tables from this file")
     parser.add_argument("--features-table", default="ml_customer_features")
     parser.add_argument("--labels-table", default="ml_customer_labels")

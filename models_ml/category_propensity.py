@@ -16,11 +16,12 @@ import pandas as pd
 
 from models_ml.baselines import RF_COLUMNS, CellRate, order_rate_probability, rf_cells
 from models_ml.boosting import Target
-from models_ml.contract import CUTOFF, KEYS, SCORING_FLAG
+from models_ml.contract import CUTOFF, SCORING_FLAG
 from models_ml.design import MIX_PREFIXES, slug
 from models_ml.labelled import LabelledSet
 from models_ml.registry import ModelBundle
 from models_ml.run_context import RunContext
+from models_ml.sampling import smallest_hashes
 from models_ml.training import Problem
 
 CATEGORY_MODEL = "category_propensity"
@@ -71,16 +72,15 @@ class CategoryProblem(Problem):
         universe = np.flatnonzero(training)
         cutoff = features[CUTOFF].to_numpy("datetime64[s]")[universe]
         keep = [
-            members[np.argsort(context.row_hash[members], kind="stable")[: self.rows_per_cutoff_cap]]
+            smallest_hashes(context.row_hash, members, self.rows_per_cutoff_cap)
             for members in (universe[cutoff == c] for c in np.unique(cutoff))
         ]
         universe = np.sort(np.concatenate(keep)) if keep else universe
         self.universe_rows = len(universe)
         bought = labels[labels["bought"].astype(bool)]
-        positions = features.loc[training, KEYS].assign(_row=np.flatnonzero(training))
-        bought = bought.merge(positions, on=KEYS, how="inner")
+        bought_rows = context.inputs.locate(bought)
         category_index = pd.Categorical(bought["category"], categories=self.categories).codes
-        positive_keys = bought["_row"].to_numpy(np.int64) * count + category_index
+        positive_keys = (bought_rows * count + category_index)[bought_rows >= 0]
 
         rows = np.repeat(universe, count)
         category = np.tile(np.arange(count), len(universe))
@@ -104,7 +104,7 @@ class CategoryProblem(Problem):
         known = columns >= 0
         share = np.zeros(len(category), dtype=np.float32)
         share[known] = matrix[np.flatnonzero(known), columns[known]]
-        return share
+        return np.nan_to_num(share, nan=0.0)  # a share pivoted in SQL is null where nothing was spent
 
     def _extras(self, matrix: np.ndarray, category: np.ndarray) -> np.ndarray:
         """One-hot of the category and the customer's spend share in it, beside the customer matrix."""

@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from models_ml.row_index import RowIndex
+
 CUSTOMER_ID = "customer_id"
 CUTOFF = "cutoff_date"
 SCORING_FLAG = "is_scoring_cutoff"
@@ -35,13 +37,20 @@ class InputContractError(ValueError):
 
 @dataclass(frozen=True)
 class Inputs:
-    """The run's inputs, checked and normalised (dates as datetime64, ids as strings)."""
+    """The run's inputs, checked and normalised (dates as datetime64, ids as strings), and where each
+    (customer, cutoff) is in `features`."""
 
     features: pd.DataFrame
     labels: pd.DataFrame
     mix: pd.DataFrame
     category_labels: pd.DataFrame
     as_of: pd.Timestamp
+    index: RowIndex
+    label_rows: np.ndarray  # feature row of each labels row, -1 where features have none
+
+    def locate(self, frame: pd.DataFrame) -> np.ndarray:
+        """Feature row of each row of a keyed frame (mix, labels), -1 where features have none."""
+        return self.index.locate(frame[CUSTOMER_ID], frame[CUTOFF])
 
 
 def _frame(obj: object, name: str) -> pd.DataFrame:
@@ -98,13 +107,6 @@ def _features(raw: object, as_of: pd.Timestamp) -> pd.DataFrame:
     features = _frame(raw, "features")
     _require(features, "features", [*KEYS, SCORING_FLAG])
     features = _keys(features, "features")
-    duplicated = features.duplicated(KEYS)
-    if duplicated.any():
-        first = features.loc[duplicated, KEYS].iloc[0]
-        raise InputContractError(
-            f"features: more than one row for customer_id={first[CUSTOMER_ID]!r}, "
-            f"cutoff_date={first[CUTOFF]:%Y-%m-%d} (one row per customer and cutoff)"
-        )
     flag = features[SCORING_FLAG].fillna(False).astype(bool)
     features[SCORING_FLAG] = flag
     if not flag.any():
@@ -134,17 +136,23 @@ def _windowed(frame: pd.DataFrame, label: str, window: str, as_of: pd.Timestamp)
         frame[label] = frame[label].where(~unusable)
 
 
-def _labels(raw: object, as_of: pd.Timestamp) -> pd.DataFrame:
+def _labels(raw: object, as_of: pd.Timestamp, index: RowIndex) -> tuple[pd.DataFrame, np.ndarray]:
+    """The labels, checked, and the feature row of each (-1 where features have none)."""
     labels = _frame(raw, "labels")
     columns = [*KEYS, *[c for pair in LABEL_WINDOWS.items() for c in pair]]
     if labels.empty:
-        return pd.DataFrame({c: pd.Series(dtype="float64") for c in columns}).astype(
-            {CUSTOMER_ID: "str", CUTOFF: "datetime64[s]"}
-        )
+        empty = pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})
+        return empty.astype({CUSTOMER_ID: "str", CUTOFF: "datetime64[s]"}), np.empty(0, dtype=np.int64)
     _require(labels, "labels", columns)
     labels = _keys(labels[columns], "labels")
-    if labels.duplicated(KEYS).any():
-        raise InputContractError("labels: more than one row for a customer and cutoff")
+    rows = pd.Series(index.locate(labels[CUSTOMER_ID], labels[CUTOFF]))
+    twice = rows.duplicated().to_numpy() & (rows >= 0).to_numpy()
+    if twice.any():
+        first = labels.iloc[int(np.flatnonzero(twice)[0])]
+        raise InputContractError(
+            f"labels: more than one row for customer_id={first[CUSTOMER_ID]!r}, "
+            f"cutoff_date={first[CUTOFF]:%Y-%m-%d}"
+        )
     for label in ("purchase_label", "churn_label"):
         labels[label] = labels[label].astype("boolean").astype("float64")
     for label in ("clv_label", "days_to_next_order"):
@@ -153,7 +161,7 @@ def _labels(raw: object, as_of: pd.Timestamp) -> pd.DataFrame:
         raise InputContractError("labels.clv_label: negative value (net revenue in the window must be >= 0)")
     for label, window in LABEL_WINDOWS.items():
         _windowed(labels, label, window, as_of)
-    return labels
+    return labels, rows.to_numpy()
 
 
 def _mix(raw: object) -> pd.DataFrame:
@@ -192,10 +200,21 @@ def check_inputs(
 ) -> Inputs:
     """Check every frame against the contract and normalise it; raise `InputContractError` if it breaks."""
     stamp = _as_timestamp(as_of)
+    checked = _features(features, stamp)
+    index = RowIndex(checked[CUSTOMER_ID], checked[CUTOFF])
+    if index.first_duplicate is not None:
+        first = checked.iloc[index.first_duplicate]
+        raise InputContractError(
+            f"features: more than one row for customer_id={first[CUSTOMER_ID]!r}, "
+            f"cutoff_date={first[CUTOFF]:%Y-%m-%d} (one row per customer and cutoff)"
+        )
+    checked_labels, label_rows = _labels(labels, stamp, index)
     return Inputs(
-        features=_features(features, stamp),
-        labels=_labels(labels, stamp),
+        features=checked,
+        labels=checked_labels,
+        label_rows=label_rows,
         mix=_mix(mix),
         category_labels=_category_labels(category_labels, stamp),
         as_of=stamp,
+        index=index,
     )

@@ -14,7 +14,6 @@ from pandas.api.types import is_bool_dtype, is_numeric_dtype
 from models_ml.contract import (
     CUSTOMER_ID,
     CUTOFF,
-    KEYS,
     LABEL_WINDOWS,
     LIFECYCLE_COLUMN,
     LIFECYCLE_STATES,
@@ -50,7 +49,8 @@ def numeric_columns(features: pd.DataFrame) -> list[str]:
 class Design:
     """The run's feature rows and the way to turn any subset of them into a float32 matrix."""
 
-    def __init__(self, features: pd.DataFrame, mix: pd.DataFrame):
+    def __init__(self, features: pd.DataFrame, mix: pd.DataFrame, mix_rows: np.ndarray):
+        """`mix_rows` is the feature row of each mix row (-1: none), from `Inputs.locate`."""
         self.features = features.reset_index(drop=True)
         self.numeric = numeric_columns(self.features)
         self.lifecycle = (
@@ -58,13 +58,14 @@ class Design:
         )
         self.display: dict[str, str] = {}  # mix feature -> the value as the shop spells it
         self._index_lifecycle()
-        self._index_mix(mix)
+        self._index_mix(mix, mix_rows)
         self.names = [*self.numeric, *self.lifecycle, *self.mix_names]
 
-    def _index_mix(self, mix: pd.DataFrame) -> None:
+    def _index_mix(self, mix: pd.DataFrame, mix_rows: np.ndarray) -> None:
         """Locate each mix row's feature row once, so building any subset's matrix is a scatter."""
         self.mix_names: list[str] = []
-        self._mix_row = self._mix_col = np.empty(0, dtype=np.int64)
+        self._mix_row = np.empty(0, dtype=np.int64)
+        self._mix_col = np.empty(0, dtype=np.int32)
         self._mix_value = np.empty(0, dtype=np.float32)
         if mix.empty:
             return
@@ -76,13 +77,11 @@ class Design:
             self.display.setdefault(name, str(value) if str(value).strip() else "unknown")
         self.mix_names = sorted(self.display)
         column_of_group = pd.Categorical(group_names, categories=self.mix_names).codes.astype(np.int64)
-        located = mix[KEYS].assign(_group=groups.ngroup().to_numpy(), _mix=np.arange(len(mix)))
-        positions = self.features[KEYS].assign(_row=np.arange(len(self.features)))
-        located = located.merge(positions, on=KEYS, how="inner")
-        self._mix_row = located["_row"].to_numpy(np.int64)
-        self._mix_col = column_of_group[located["_group"].to_numpy()]
+        found = mix_rows >= 0
+        self._mix_row = mix_rows[found]
+        self._mix_col = column_of_group.astype(np.int32)[groups.ngroup().to_numpy()[found]]
         share = pd.to_numeric(mix["spend_share"], errors="coerce").fillna(0.0).to_numpy(np.float32)
-        self._mix_value = share[located["_mix"].to_numpy()]
+        self._mix_value = share[found]
 
     def _index_lifecycle(self) -> None:
         """Lifecycle state of every row as a code (-1 missing, len(STATES) for a state we do not know)."""

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 
 import numpy as np
+import pandas as pd
 
 from models_ml.design import LIFECYCLE_PREFIX, MIX_PREFIXES
 
@@ -142,7 +143,24 @@ def template(name: str, display: dict[str, str]) -> tuple[tuple[str, ...], Forma
     return (name,), _generic(name)
 
 
+class _Column:
+    """One reason column built as codes into a list of distinct texts: 1 M customers share a few
+    thousand texts, so no million Python strings are made; the column is an Arrow-backed `str` Series."""
+
+    def __init__(self, rows: int):
+        self.texts = [""]
+        self.codes = np.zeros(rows, dtype=np.int64)
+
+    def put(self, rows: np.ndarray, texts: list[str], inverse: np.ndarray) -> None:
+        self.codes[rows] = len(self.texts) + inverse
+        self.texts.extend(texts)
+
+    def series(self) -> pd.Series:
+        return pd.Series(self.texts, dtype="str").take(self.codes).reset_index(drop=True)
+
+
 def _write(
+    column: _Column,
     feature: str,
     rows: np.ndarray,
     good: bool,
@@ -150,28 +168,39 @@ def _write(
     values: np.ndarray,
     names: list[str],
     display: dict[str, str],
-) -> np.ndarray:
+) -> None:
     """Reason texts of one feature for `rows`, formatting each distinct value combination once."""
     columns, formatter = template(feature, display)
     index = {n: i for i, n in enumerate(names)}
-    picked = np.column_stack(
-        [values[rows, index[c]] if c in index else np.full(len(rows), np.nan) for c in columns]
-    ).astype(np.float64)
-    if np.isnan(picked[:, 0]).all():
+    picked = [
+        np.round(values[rows, index[c]].astype(np.float64), 4) if c in index else np.full(len(rows), np.nan)
+        for c in columns
+    ]
+    if np.isnan(picked[0]).all():
         label = feature.replace("__", ": ").replace("_", " ")
-        return np.full(len(rows), f"{label} unknown ({effect})", dtype=object)
-    picked = np.where(np.isnan(picked), _MISSING, np.round(picked, 4))
-    unique, inverse = np.unique(picked, axis=0, return_inverse=True)
-    texts = np.array(
-        [
-            f"{feature.replace('_', ' ')} unknown ({effect})"
-            if _missing(combo[0])
-            else f"{formatter(tuple(combo), good)} ({effect})"
-            for combo in unique
-        ],
-        dtype=object,
-    )
-    return texts[inverse.reshape(-1)]
+        column.put(rows, [f"{label} unknown ({effect})"], np.zeros(len(rows), dtype=np.int64))
+        return
+    picked = [np.where(np.isnan(p), _MISSING, p) for p in picked]
+    inverse, combos = pd.MultiIndex.from_arrays(picked).factorize()  # hashing, not sorting
+    texts = [
+        f"{feature.replace('_', ' ')} unknown ({effect})"
+        if _missing(combo[0])
+        else f"{formatter(tuple(combo), good)} ({effect})"
+        for combo in combos
+    ]
+    column.put(rows, texts, inverse)
+
+
+def _strongest(impact: np.ndarray, count: int, chunk: int = 100_000) -> np.ndarray:
+    """Column indices of the `count` largest |contributions| per row, strongest first (in chunks: a
+    full argpartition index of 1 M rows × 50 features would be 400 MB)."""
+    top = np.empty((len(impact), count), dtype=np.int64)
+    for start in range(0, len(impact), chunk):
+        strength = np.abs(impact[start : start + chunk])
+        part = np.argpartition(-strength, count - 1, axis=1)[:, :count] if count else top[:0]
+        order = np.argsort(-np.take_along_axis(strength, part, axis=1), axis=1, kind="stable")
+        top[start : start + chunk] = np.take_along_axis(part, order, axis=1)
+    return top
 
 
 def top_reasons(
@@ -181,25 +210,21 @@ def top_reasons(
     model_features: list[str],
     target: str,
     display: dict[str, str] | None = None,
-) -> list[np.ndarray]:
-    """`REASONS` arrays of texts (first = strongest) for a churn or purchase model's scored rows.
+) -> list[pd.Series]:
+    """`REASONS` text columns (first = strongest) for a churn or purchase model's scored rows.
 
     `contributions` is `pred_contribs` output (rows × model features + bias); `values` holds the rows'
     feature values in `names` order (they may include columns the model does not use, such as the
-    usual gap quoted beside recency).
+    usual gap quoted beside recency). A slot is "" where no further feature moved the score.
     """
     display = display or {}
     up, down = EFFECTS[target]
     impact = contributions[:, : len(model_features)]
     count = min(REASONS, impact.shape[1])
-    strength = np.abs(impact)
-    top = (
-        np.argpartition(-strength, count - 1, axis=1)[:, :count] if count else np.empty((len(impact), 0), int)
-    )
-    top = np.take_along_axis(top, np.argsort(-np.take_along_axis(strength, top, axis=1), axis=1), axis=1)
+    top = _strongest(impact, count)
     out = []
     for slot in range(REASONS):
-        texts = np.full(len(impact), "", dtype=object)
+        column = _Column(len(impact))
         if slot < count:
             feature_index = top[:, slot]
             signed = impact[np.arange(len(impact)), feature_index]
@@ -209,26 +234,29 @@ def top_reasons(
                     if len(rows):
                         good = raises == _GOOD_WHEN_UP[target]
                         effect = up if raises else down
-                        texts[rows] = _write(model_features[f], rows, good, effect, values, names, display)
-        out.append(texts)
+                        _write(column, model_features[f], rows, good, effect, values, names, display)
+        out.append(column.series())
     return out
 
 
 def baseline_reasons(
     values: np.ndarray, names: list[str], target: str, score: np.ndarray, method: str
-) -> list[np.ndarray]:
+) -> list[pd.Series]:
     """Reasons for a rule-based score: recency and frequency (what the baseline reads), and the rule."""
     up, down = EFFECTS[target]
     raises = score >= np.mean(score) if len(score) else np.zeros(0, bool)
     out = []
     for feature in ("recency_days", "order_count"):
-        texts = np.full(len(score), "", dtype=object)
+        column = _Column(len(score))
         if feature in names:
             for direction in (True, False):
                 rows = np.flatnonzero(raises == direction)
                 if len(rows):
                     good = direction == _GOOD_WHEN_UP[target]
-                    texts[rows] = _write(feature, rows, good, up if direction else down, values, names, {})
-        out.append(texts)
-    out.append(np.full(len(score), f"rule-based score, no model: {method}", dtype=object))
+                    effect = up if direction else down
+                    _write(column, feature, rows, good, effect, values, names, {})
+        out.append(column.series())
+    rule = _Column(len(score))
+    rule.put(np.arange(len(score)), [f"rule-based score, no model: {method}"], np.zeros(len(score), np.int64))
+    out.append(rule.series())
     return out

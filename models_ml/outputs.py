@@ -14,7 +14,7 @@ from models_ml.grid import predictive_cells
 from models_ml.importance import IMPORTANCE_COLUMNS, feature_importance
 from models_ml.metrics import CALIBRATION_BINS, classifier_metrics, gains_by_decile
 from models_ml.run_context import RunContext
-from models_ml.training import TargetRun, primary_metric
+from models_ml.training import BASELINE_VERSION, TargetRun, primary_metric
 
 # output column of each customer-level model's score
 SCORE_COLUMNS = {
@@ -57,7 +57,7 @@ def customer_predictions(
 ) -> pd.DataFrame:
     """One row per scored customer: every target, its decile, source, model version and reasons."""
     names, values = context.design.names, context.scoring_matrix
-    out = pd.DataFrame({"customer_id": pd.Series(context.scoring_customers, dtype="str")})
+    out = pd.DataFrame({"customer_id": context.scoring_customers})
     as_of = np.datetime64(context.inputs.as_of, "D")
     out["as_of"] = _dates(np.full(len(out), as_of))
     for model in ("purchase", "churn", "clv", "next_order"):
@@ -84,7 +84,7 @@ def customer_predictions(
             else:
                 reasons = baseline_reasons(values, names, model, run.scores, run.baseline_method)
             for slot, texts in enumerate(reasons, start=1):
-                out[f"{model}_reason_{slot}"] = pd.Series(texts, dtype="str")
+                out[f"{model}_reason_{slot}"] = texts
     out["predictive_cell"] = predictive_cells(
         out["purchase_probability_30d"].to_numpy(),
         out["churn_probability"].to_numpy(),
@@ -104,17 +104,18 @@ def category_propensity(
 ) -> pd.DataFrame:
     """One row per customer and category: probability, rank among the customer's categories (1 = most
     likely), source and model version. Empty when the shop has no category labels."""
-    columns = [
-        "customer_id",
-        "as_of",
-        "category",
-        "probability",
-        "rank",
-        "prediction_source",
-        "model_version",
-    ]
     if run is None or problem is None or not problem.categories:
-        return pd.DataFrame({c: pd.Series(dtype="str") for c in columns})
+        return pd.DataFrame(
+            {
+                "customer_id": pd.Series(dtype="str"),
+                "as_of": _dates(np.empty(0, dtype="datetime64[D]")),
+                "category": pd.Series(dtype="str"),
+                "probability": pd.Series(dtype="float64"),
+                "rank": pd.Series(dtype="int16"),
+                "prediction_source": pd.Series(dtype="str"),
+                "model_version": pd.Series(dtype="str"),
+            }
+        )
     count, customers = len(problem.categories), context.scoring_customers
     sources = category_sources(run, problem, context.config)
     model = run.scores.reshape(count, len(customers)).T  # scoring blocks are category-major
@@ -123,17 +124,21 @@ def category_propensity(
     order = np.argsort(-probability, axis=1, kind="stable")
     rank = np.empty_like(order)
     np.put_along_axis(rank, order, np.arange(1, count + 1)[None, :].repeat(len(customers), 0), axis=1)
+    per_category = np.tile(np.arange(count), len(customers))  # customer-major rows
+
+    def repeated(values: list[str], codes: np.ndarray) -> pd.Series:  # an Arrow take, no Python strings
+        return pd.Series(values, dtype="str").take(codes).reset_index(drop=True)
+
+    versions = [run.version if source == "model" else BASELINE_VERSION for source in sources]
     return pd.DataFrame(
         {
-            "customer_id": pd.Series(np.repeat(customers, count), dtype="str"),
+            "customer_id": customers.take(np.repeat(np.arange(len(customers)), count)).reset_index(drop=True),
             "as_of": _dates(np.full(len(customers) * count, np.datetime64(context.inputs.as_of, "D"))),
-            "category": pd.Series(
-                np.tile(np.array(problem.categories, dtype=object), len(customers)), dtype="str"
-            ),
+            "category": repeated(problem.categories, per_category),
             "probability": probability.reshape(-1),
             "rank": rank.reshape(-1).astype(np.int16),
-            "prediction_source": np.tile(sources, len(customers)),
-            "model_version": np.where(np.tile(sources, len(customers)) == "model", run.version, "baseline"),
+            "prediction_source": repeated(list(sources), per_category),
+            "model_version": repeated(versions, per_category),
         }
     )
 
@@ -262,7 +267,29 @@ def model_metrics(
         rows.append(row)
         if run.model == CATEGORY_MODEL and category_problem is not None and category_problem.categories:
             rows.extend(_category_rows(run, category_problem, config, row))
-    return pd.DataFrame(rows)
+    return _typed(pd.DataFrame(rows))
+
+
+_DATE_COLUMNS = ("as_of", "holdout_cutoff")
+_FLAG_COLUMNS = ("trained_this_run", "passes_auc_floor", "beats_baseline", "quality_ok")
+_COUNT_SUFFIXES = ("_rows", "_customers", "_positives", "_limit", "horizon_days")
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Stable column types whatever is missing this run (an all-null column must not lose its type)."""
+    for column in frame.columns:
+        values = frame[column]
+        if column in _DATE_COLUMNS:
+            frame[column] = _dates(pd.to_datetime(values).to_numpy())
+        elif column in _FLAG_COLUMNS:
+            frame[column] = values.astype("boolean")
+        elif column.endswith(_COUNT_SUFFIXES):
+            frame[column] = pd.to_numeric(values).round().astype("Int64")
+        elif column.removeprefix("baseline_") in METRIC_NAMES or column.endswith(("_value", "_floor")):
+            frame[column] = pd.to_numeric(values).astype("float64")
+        else:
+            frame[column] = values.astype("str")
+    return frame
 
 
 def importance(runs: dict[str, TargetRun], contributions: dict[str, np.ndarray | None]) -> pd.DataFrame:

@@ -8,9 +8,8 @@ import pandas as pd
 
 from models_ml.baselines import BASELINE_COLUMNS
 from models_ml.config import ModelConfig
-from models_ml.contract import CUSTOMER_ID, KEYS, SCORING_FLAG, Inputs
+from models_ml.contract import CUSTOMER_ID, SCORING_FLAG, Inputs
 from models_ml.design import Design
-from models_ml.sampling import customer_hashes, row_hashes
 
 
 @dataclass
@@ -20,22 +19,20 @@ class RunContext:
     design: Design = field(init=False)
 
     def __post_init__(self) -> None:
-        self.design = Design(self.inputs.features, self.inputs.mix)
+        mix = self.inputs.mix
+        self.design = Design(self.inputs.features, mix, self.inputs.locate(mix))
         features = self.design.features
-        self.row_hash = row_hashes(features, self.config.seed)
-        self.customer_hash = customer_hashes(features, self.config.seed)
+        self.customer_hash, self.row_hash = self.inputs.index.hashes(self.config.seed)
         scoring = np.flatnonzero(features[SCORING_FLAG].to_numpy())
         # canonical output order: by customer id, whatever order the warehouse returned
-        order = np.argsort(features[CUSTOMER_ID].to_numpy()[scoring], kind="stable")
+        ids = features[CUSTOMER_ID].iloc[scoring].reset_index(drop=True)
+        order = ids.argsort(kind="stable").to_numpy()
         self.scoring_rows = scoring[order]
+        self.scoring_customers: pd.Series = ids.take(order).reset_index(drop=True)  # str, Arrow-backed
 
     @cached_property
     def scoring_matrix(self) -> np.ndarray:
         return self.design.matrix(self.scoring_rows)
-
-    @cached_property
-    def scoring_customers(self) -> np.ndarray:
-        return self.design.features[CUSTOMER_ID].to_numpy()[self.scoring_rows]
 
     def frame(self, rows: np.ndarray | None, columns: list[str] = BASELINE_COLUMNS) -> pd.DataFrame:
         """Raw feature columns (the baselines' by default) of `rows` (None: the scoring rows)."""
@@ -44,8 +41,10 @@ class RunContext:
         return features[present].iloc[self.scoring_rows if rows is None else rows].reset_index(drop=True)
 
     @cached_property
-    def located_labels(self) -> pd.DataFrame:
-        """The labels frame with `_row`, the position of each label's feature row (unmatched dropped)."""
+    def label_rows(self) -> np.ndarray:
+        """The training feature row of each row of the labels frame; -1 where there is none."""
+        rows = self.inputs.label_rows.copy()
+        found = rows >= 0
         training = ~self.design.features[SCORING_FLAG].to_numpy()
-        positions = self.design.features.loc[training, KEYS].assign(_row=np.flatnonzero(training))
-        return self.inputs.labels.merge(positions, on=KEYS, how="inner")
+        rows[found] = np.where(training[rows[found]], rows[found], -1)
+        return rows

@@ -46,20 +46,17 @@ class CustomerProblem(Problem):
         self.spec, self.context = spec, context
         self.model, self.kind, self.label = spec.model, spec.kind, spec.label
         self.requested_horizon_days = getattr(context.config, spec.horizon_setting)
-        located = context.located_labels
-        usable = located[spec.window].notna().to_numpy().copy()
+        labels, label_rows = context.inputs.labels, context.label_rows
+        label = labels[spec.label].to_numpy(np.float64, na_value=np.nan)
+        window = labels[spec.window].to_numpy(np.float64, na_value=np.nan)
+        usable = (label_rows >= 0) & ~np.isnan(window)
         if spec.kind != "survival":  # a survival label is null when censored: the row still counts
-            usable &= located[spec.label].notna().to_numpy()
-        located = located[usable]
-        rows = located["_row"].to_numpy(np.int64)
+            usable &= ~np.isnan(label)
+        rows = label_rows[usable]
         self.labelled = LabelledSet(
             rows=rows,
-            target=Target(
-                spec.kind,
-                located[spec.label].to_numpy(np.float64, na_value=np.nan),
-                located[spec.window].to_numpy(np.float64),
-            ),
-            cutoff=located[CUTOFF].to_numpy("datetime64[s]"),
+            target=Target(spec.kind, label[usable], window[usable]),
+            cutoff=context.design.features[CUTOFF].to_numpy("datetime64[s]")[rows],
             customer_hash=context.customer_hash[rows],
             row_hash=context.row_hash[rows],
         )

@@ -3,6 +3,7 @@ learnt nothing is flagged for the publishing gate."""
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from models_ml import run_predictions
 from tests.unit.ml.conftest import CONFIG, NOW
@@ -83,9 +84,15 @@ def test_too_few_positives_gives_baseline_predictions(shop):
     assert (run.customer_predictions["purchase_prediction_source"] == "baseline").all()
 
 
-def test_an_orders_only_shop_gets_every_customer_model_and_no_categories():
+def _schema(frame: pd.DataFrame) -> pa.Schema:
+    return pa.Table.from_pandas(frame, preserve_index=False).schema.remove_metadata()
+
+
+def test_an_orders_only_shop_gets_every_customer_model_and_no_categories(first_run):
     plain = make_shop(customers=1200, seed=7, with_categories=False)
     run = run_predictions(**plain.inputs(), config=CONFIG, now=NOW)
+    for table in ("customer_predictions", "category_propensity", "model_metrics"):  # same published types
+        assert _schema(getattr(run, table)) == _schema(getattr(first_run, table)), table
     metrics = _metrics(run)
     for model in ("purchase", "churn", "clv", "next_order"):
         assert metrics.loc[model, "prediction_source"] == "model", metrics.loc[model, "reason"]

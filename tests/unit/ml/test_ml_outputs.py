@@ -62,7 +62,7 @@ def test_metrics_record_the_windows_and_samples_actually_used(shop, first_run):
     purchase = metrics.loc["purchase"]
     labelled = shop.labels[shop.labels["purchase_label"].notna()]
     latest = labelled["cutoff_date"].max()
-    assert purchase["holdout_cutoff"] == str(latest)
+    assert purchase["holdout_cutoff"] == latest
     assert purchase["holdout_rows"] == (labelled["cutoff_date"] == latest).sum()
     assert purchase["train_rows"] == (labelled["cutoff_date"] < latest).sum()
     assert purchase["final_sample_rows"] == len(labelled)  # below the sample limit: everyone
