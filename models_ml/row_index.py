@@ -41,7 +41,8 @@ class RowIndex:
         cutoff_code, cutoff_values = pd.factorize(cutoffs)
         self.customers, self.cutoffs = pd.Index(customers), pd.Index(cutoff_values)
         self._customer_code, self._cutoff_code = customer_code, cutoff_code
-        self._table = np.full((len(customers), len(cutoff_values)), -1, dtype=np.int64)
+        position = np.int32 if len(customer_code) < 2**31 else np.int64  # 4 bytes a cell when it fits
+        self._table = np.full((len(customers), len(cutoff_values)), -1, dtype=position)
         self._table[customer_code, cutoff_code] = np.arange(len(customer_code))
         self.first_duplicate: int | None = None  # position of a second row for the same key, if any
         if (self._table >= 0).sum() < len(customer_code):
