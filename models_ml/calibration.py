@@ -11,6 +11,7 @@ from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 
 _EPS = 1e-6
+_EPS_PUBLISHED = 1e-3
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
@@ -44,8 +45,8 @@ class Calibrator:
 
     def apply(self, raw: np.ndarray) -> np.ndarray:
         raw = np.asarray(raw, dtype=np.float64)
-        if self.method == "isotonic":
-            return np.interp(raw, self.x, self.y)
+        if self.method == "isotonic":  # a step at 0 or 1 would publish certainty no fold can show
+            return np.clip(np.interp(raw, self.x, self.y), _EPS_PUBLISHED, 1 - _EPS_PUBLISHED)
         if self.method == "sigmoid":
             return 1.0 / (1.0 + np.exp(-(self.slope * _logit(raw) + self.intercept)))
         return raw

@@ -321,6 +321,6 @@ def gains(runs: dict[str, TargetRun]) -> pd.DataFrame:
             for column in ("cumulative_gain", "lift", "cumulative_lift"):
                 frame[f"model_{column}"] = model[column]
         frame.insert(0, "model", run.model)
-        frame.insert(1, "holdout_cutoff", str(np.datetime64(holdout.cutoff, "D")))
+        frame.insert(1, "holdout_cutoff", _dates(np.full(len(frame), np.datetime64(holdout.cutoff, "D"))))
         frames.append(frame)
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
