@@ -1,4 +1,83 @@
-"""Model training and scoring (churn, purchase propensity, CLV): DataFrames in, models and metrics out.
+"""Customer Pulse's learning library: feature and label frames in, calibrated, explained predictions,
+metrics beside a no-model baseline and registry bundles out. It never imports Dagster or `pipeline/`.
 
-A pure library: it never imports Dagster or pipeline/, so it can be tested and used on its own.
+One entry point
+---------------
+    run = run_predictions(features, labels, as_of, mix=mix, category_labels=category_labels,
+                          config=ModelConfig(...), champions={name: ModelBundle, ...}, now=now)
+
+`run` is a `PredictionRun`:
+    run.customer_predictions    -> table `customer_predictions`   (one row per customer)
+    run.category_propensity     -> table `customer_category_propensity` (customer × category)
+    run.model_metrics           -> table `model_metrics`          (one row per model, + per category)
+    run.feature_importance      -> table `model_feature_importance`
+    run.model_gains             -> lift and cumulative gain by decile on the held-out cutoff
+    run.trained_bundles         -> every model trained this run: save each (`bundle.to_bytes()`)
+                                   under `bundle_key(bundle.model, bundle.version)`
+    run.champions               -> the bundle that scored each model: point `champion_key(model)` at it
+    run.decisions               -> champion / challenger decision and reason per model
+    run.plots(model)            -> {'cumulative_gain' | 'calibration' | 'feature_importance': PNG bytes}
+
+Inputs (the contract; see `contract.py`): `features` one row per (customer_id, cutoff_date) with
+`is_scoring_cutoff` (true only at as_of), numeric feature columns and `lifecycle_state`; `labels` one
+row per training (customer_id, cutoff_date) with each label and its window in days (null where the
+window is not complete by as_of); `mix` long (customer_id, cutoff_date, dimension, value, spend_share,
+order_share) and `category_labels` long (customer_id, cutoff_date, category, bought, window_days), both
+optional. Models are named 'purchase', 'churn', 'clv', 'next_order' and 'category_propensity'.
+
+The pieces, each usable alone: `check_inputs` (contract), `Design` (feature matrix), `fit_model` /
+`FittedModel` (XGBoost + calibrator), `Calibrator`, the baselines, `classifier_metrics` /
+`regressor_metrics` / `gains_by_decile`, `top_reasons`, `ModelBundle` (registry bytes),
+`decide_champion` / `retrain_due`, `predictive_cell`, and the plot functions.
 """
+
+from models_ml.boosting import FittedModel, fit_model
+from models_ml.calibration import Calibrator
+from models_ml.category_propensity import CATEGORY_MODEL
+from models_ml.champion import ChampionDecision, decide_champion, retrain_due
+from models_ml.config import GridCuts, ModelConfig
+from models_ml.contract import InputContractError, check_inputs
+from models_ml.explain import top_reasons
+from models_ml.grid import PREDICTIVE_CELLS, predictive_cell, predictive_cells
+from models_ml.metrics import (
+    classifier_metrics,
+    expected_calibration_error,
+    gains_by_decile,
+    regressor_metrics,
+)
+from models_ml.plots import calibration_png, cumulative_gain_png, feature_importance_png
+from models_ml.predictions import PredictionRun, run_predictions
+from models_ml.registry import ModelBundle, bundle_key, champion_key
+from models_ml.targets import CUSTOMER_TARGETS
+
+MODELS = (*(target.model for target in CUSTOMER_TARGETS), CATEGORY_MODEL)
+
+__all__ = [
+    "MODELS",
+    "PREDICTIVE_CELLS",
+    "Calibrator",
+    "ChampionDecision",
+    "FittedModel",
+    "GridCuts",
+    "InputContractError",
+    "ModelBundle",
+    "ModelConfig",
+    "PredictionRun",
+    "bundle_key",
+    "calibration_png",
+    "champion_key",
+    "check_inputs",
+    "classifier_metrics",
+    "cumulative_gain_png",
+    "decide_champion",
+    "expected_calibration_error",
+    "feature_importance_png",
+    "fit_model",
+    "gains_by_decile",
+    "predictive_cell",
+    "predictive_cells",
+    "regressor_metrics",
+    "retrain_due",
+    "run_predictions",
+    "top_reasons",
+]

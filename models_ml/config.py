@@ -1,0 +1,103 @@
+"""Every knob of the learning library in one frozen object; the assets fill it from the settings."""
+
+from dataclasses import dataclass, field
+
+CALIBRATION_METHODS = ("isotonic", "sigmoid")
+REGRESSOR_PRIMARY_METRICS = ("spearman", "mae")
+
+
+@dataclass(frozen=True)
+class GridCuts:
+    """Cut points of the 3×3 predictive grid: below the first is low, from the second up is high."""
+
+    purchase: tuple[float, float] = (0.2, 0.5)
+    churn: tuple[float, float] = (0.2, 0.5)
+
+    def __post_init__(self) -> None:
+        for name in ("purchase", "churn"):
+            low, high = getattr(self, name)
+            if not 0 < low < high < 1:
+                raise ValueError(f"GridCuts.{name}={(low, high)}: need 0 < low < high < 1")
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Horizons, sampling, honesty thresholds, calibration and booster settings (defaults in the issue)."""
+
+    # Requested horizons in days. dbt may shrink a label window when history is short; the window
+    # actually used is read from the labels and recorded in model_metrics beside these.
+    purchase_horizon_days: int = 30
+    churn_horizon_days: int = 180
+    category_horizon_days: int = 90
+    clv_horizon_days: int = 365
+    next_order_horizon_days: int = 365
+    # Bounded, stratified training sample (customer-cutoff rows; category rows are customer-cutoff-
+    # category triples) and a bounded uniform sample of the held-out cutoff for the metrics.
+    sample_size: int = 200_000
+    evaluation_sample_size: int = 200_000
+    # A model is trained only with at least this many distinct customers and positive rows.
+    min_customers: int = 200
+    min_positives: int = 30
+    # Quality decision inputs (the gate itself lives in the pipeline's checks).
+    auc_floor: float = 0.6
+    # Same data, same seed and same thread count give identical scores.
+    seed: int = 42
+    n_threads: int = 2
+    calibration_method: str = "isotonic"
+    calibration_fraction: float = 0.2  # share of customers held out of fitting to calibrate (by hash)
+    grid_cuts: GridCuts = field(default_factory=GridCuts)
+    # Champion / challenger: the challenger wins unless worse by more than the tolerance.
+    champion_tolerance: float = 0.005
+    regressor_primary_metric: str = "spearman"
+    retrain_every_hours: float = 24.0
+    # XGBoost: early stopping on the calibration fold keeps small shops from over-fitting.
+    learning_rate: float = 0.1
+    max_depth: int = 5
+    max_rounds: int = 300
+    early_stopping_rounds: int = 20
+    tweedie_variance_power: float = 1.3
+    # Reasons from exact TreeSHAP instead of XGBoost's fast path attribution (see FittedModel.contributions).
+    exact_contributions: bool = False
+    # Survival predictions beyond this many days are capped (the date stays readable, not year 2090).
+    next_order_max_days: int = 730
+
+    def __post_init__(self) -> None:
+        positive = (
+            "purchase_horizon_days",
+            "churn_horizon_days",
+            "category_horizon_days",
+            "clv_horizon_days",
+            "next_order_horizon_days",
+            "sample_size",
+            "evaluation_sample_size",
+            "min_customers",
+            "min_positives",
+            "n_threads",
+            "max_depth",
+            "max_rounds",
+            "early_stopping_rounds",
+            "next_order_max_days",
+        )
+        for name in positive:
+            if getattr(self, name) < 1:
+                raise ValueError(f"ModelConfig.{name}={getattr(self, name)!r} must be at least 1")
+        if self.calibration_method not in CALIBRATION_METHODS:
+            raise ValueError(
+                f"ModelConfig.calibration_method={self.calibration_method!r}: "
+                f"use one of {CALIBRATION_METHODS}"
+            )
+        if self.regressor_primary_metric not in REGRESSOR_PRIMARY_METRICS:
+            raise ValueError(
+                f"ModelConfig.regressor_primary_metric={self.regressor_primary_metric!r}: "
+                f"use one of {REGRESSOR_PRIMARY_METRICS}"
+            )
+        if not 0.05 <= self.calibration_fraction <= 0.5:
+            raise ValueError(
+                f"ModelConfig.calibration_fraction={self.calibration_fraction} not in [0.05, 0.5]"
+            )
+        if not 0 <= self.auc_floor <= 1:
+            raise ValueError(f"ModelConfig.auc_floor={self.auc_floor} not in [0, 1]")
+        if self.champion_tolerance < 0 or self.retrain_every_hours < 0:
+            raise ValueError("ModelConfig.champion_tolerance and retrain_every_hours must not be negative")
+        if not 0 < self.learning_rate <= 1 or not 1 < self.tweedie_variance_power < 2:
+            raise ValueError("ModelConfig.learning_rate must be in (0, 1], tweedie_variance_power in (1, 2)")

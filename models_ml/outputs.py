@@ -1,0 +1,326 @@
+"""The published frames: customer_predictions, customer_category_propensity, model_metrics,
+model_feature_importance and model_gains. Column names here are the published contract."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from models_ml.category_propensity import CATEGORY_MODEL, CategoryProblem
+from models_ml.config import ModelConfig
+from models_ml.explain import baseline_reasons, top_reasons
+from models_ml.grid import predictive_cells
+from models_ml.importance import IMPORTANCE_COLUMNS, feature_importance
+from models_ml.metrics import CALIBRATION_BINS, classifier_metrics, gains_by_decile
+from models_ml.run_context import RunContext
+from models_ml.training import BASELINE_VERSION, TargetRun, primary_metric
+
+# output column of each customer-level model's score
+SCORE_COLUMNS = {
+    "purchase": "purchase_probability_30d",
+    "churn": "churn_probability",
+    "clv": "predicted_clv",
+    "next_order": "predicted_days_to_next_order",
+}
+EXPLAINED = ("churn", "purchase")
+CLASSIFIER_METRICS = ["roc_auc", "pr_auc", "brier", "ece", "lift_top_decile", "gain_top_decile"]
+REGRESSOR_METRICS = ["mae", "rmse", "spearman", "total_predicted", "total_actual"]
+METRIC_NAMES = CLASSIFIER_METRICS + REGRESSOR_METRICS
+
+
+def _dates(values: np.ndarray) -> pd.Series:
+    """Whole days as an Arrow date32 column (a DATE in Parquet, not a timestamp)."""
+    return pd.Series(pd.arrays.ArrowExtensionArray(pa.array(np.asarray(values, dtype="datetime64[D]"))))
+
+
+def score_decile(values: np.ndarray) -> np.ndarray:
+    """1 … 10 by rank, 10 = highest score; ties keep the (customer id) order, so it is deterministic."""
+    if len(values) == 0:
+        return np.empty(0, dtype=np.int8)
+    rank = pd.Series(values).rank(method="first").to_numpy()
+    return np.ceil(rank * 10 / len(values)).astype(np.int8)
+
+
+def contributions_of(run: TargetRun, context: RunContext) -> np.ndarray | None:
+    """XGBoost contributions of the scoring model on the scored customers (churn and purchase only)."""
+    if run.scoring_model is None or run.model not in EXPLAINED:
+        return None
+    columns = [context.design.names.index(f) for f in run.scoring_model.features]
+    return run.scoring_model.contributions(
+        context.scoring_matrix[:, columns], context.config.exact_contributions
+    )
+
+
+def customer_predictions(
+    runs: dict[str, TargetRun], context: RunContext, contributions: dict[str, np.ndarray | None]
+) -> pd.DataFrame:
+    """One row per scored customer: every target, its decile, source, model version and reasons."""
+    names, values = context.design.names, context.scoring_matrix
+    out = pd.DataFrame({"customer_id": context.scoring_customers})
+    as_of = np.datetime64(context.inputs.as_of, "D")
+    out["as_of"] = _dates(np.full(len(out), as_of))
+    for model in ("purchase", "churn", "clv", "next_order"):
+        run = runs[model]
+        column = SCORE_COLUMNS[model]
+        out[column] = run.scores
+        if model == "next_order":
+            days = np.round(run.scores).astype("timedelta64[D]")
+            out["expected_next_order_date"] = _dates(as_of + days)
+        else:
+            out[f"{model}_decile"] = score_decile(run.scores)
+        out[f"{model}_prediction_source"] = run.source
+        out[f"{model}_model_version"] = run.version
+        if model in EXPLAINED:
+            if contributions.get(model) is not None:
+                reasons = top_reasons(
+                    contributions[model],
+                    values,
+                    names,
+                    run.scoring_model.features,
+                    model,
+                    context.design.display,
+                )
+            else:
+                reasons = baseline_reasons(values, names, model, run.scores, run.baseline_method)
+            for slot, texts in enumerate(reasons, start=1):
+                out[f"{model}_reason_{slot}"] = texts
+    out["predictive_cell"] = predictive_cells(
+        out["purchase_probability_30d"].to_numpy(),
+        out["churn_probability"].to_numpy(),
+        context.config.grid_cuts,
+    )
+    return out
+
+
+def category_sources(run: TargetRun, problem: CategoryProblem, config: ModelConfig) -> np.ndarray:
+    """Per category: 'model', or 'baseline' when it has too few positives of its own (or no model)."""
+    enough = problem.positives_by_category() >= config.min_positives
+    return np.where(enough & (run.source == "model"), "model", "baseline")
+
+
+def category_propensity(
+    run: TargetRun | None, problem: CategoryProblem | None, context: RunContext
+) -> pd.DataFrame:
+    """One row per customer and category: probability, rank among the customer's categories (1 = most
+    likely), source and model version. Empty when the shop has no category labels."""
+    if run is None or problem is None or not problem.categories:
+        return pd.DataFrame(
+            {
+                "customer_id": pd.Series(dtype="str"),
+                "as_of": _dates(np.empty(0, dtype="datetime64[D]")),
+                "category": pd.Series(dtype="str"),
+                "probability": pd.Series(dtype="float64"),
+                "rank": pd.Series(dtype="int16"),
+                "prediction_source": pd.Series(dtype="str"),
+                "model_version": pd.Series(dtype="str"),
+            }
+        )
+    count, customers = len(problem.categories), context.scoring_customers
+    sources = category_sources(run, problem, context.config)
+    model = run.scores.reshape(count, len(customers)).T  # scoring blocks are category-major
+    fallback = run.baseline_scores.reshape(count, len(customers)).T
+    probability = np.where(sources == "model", model, fallback)
+    order = np.argsort(-probability, axis=1, kind="stable")
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.arange(1, count + 1)[None, :].repeat(len(customers), 0), axis=1)
+    per_category = np.tile(np.arange(count), len(customers))  # customer-major rows
+
+    def repeated(values: list[str], codes: np.ndarray) -> pd.Series:  # an Arrow take, no Python strings
+        return pd.Series(values, dtype="str").take(codes).reset_index(drop=True)
+
+    versions = [run.version if source == "model" else BASELINE_VERSION for source in sources]
+    return pd.DataFrame(
+        {
+            "customer_id": customers.take(np.repeat(np.arange(len(customers)), count)).reset_index(drop=True),
+            "as_of": _dates(np.full(len(customers) * count, np.datetime64(context.inputs.as_of, "D"))),
+            "category": repeated(problem.categories, per_category),
+            "probability": probability.reshape(-1),
+            "rank": rank.reshape(-1).astype(np.int16),
+            "prediction_source": repeated(list(sources), per_category),
+            "model_version": repeated(versions, per_category),
+        }
+    )
+
+
+def _nan_to_none(value: object) -> object:
+    return None if isinstance(value, float) and math.isnan(value) else value
+
+
+def _quality(run: TargetRun, config: ModelConfig) -> dict:
+    """Inputs of the publishing gate: AUC over the floor, primary metric not below the baseline."""
+    if run.source != "model":
+        return {"passes_auc_floor": None, "beats_baseline": None, "quality_ok": True}
+    metric, higher = primary_metric(run.kind, config)
+    model, baseline = run.metrics.get(metric, np.nan), run.baseline_metrics.get(metric, np.nan)
+    if np.isnan(model):
+        beats = False
+    elif np.isnan(baseline):
+        beats = True
+    else:
+        beats = bool(model >= baseline if higher else model <= baseline)
+    floor = None
+    if run.kind == "classifier":
+        auc = run.metrics.get("roc_auc", np.nan)
+        floor = bool(not np.isnan(auc) and auc >= config.auc_floor)
+    return {"passes_auc_floor": floor, "beats_baseline": beats, "quality_ok": beats and floor is not False}
+
+
+def _metrics_row(run: TargetRun, config: ModelConfig, as_of: pd.Timestamp) -> dict:
+    stats, decision = run.stats, run.decision
+    metric, _ = primary_metric(run.kind, config)
+    row = {
+        "as_of": as_of.date(),
+        "model": run.model,
+        "category": None,
+        "target": run.label,
+        "kind": run.kind,
+        "prediction_source": run.source,
+        "reason": run.reason,
+        "model_version": run.version,
+        "trained_this_run": run.trained_this_run,
+        "champion_decision": decision.winner,
+        "challenger_version": decision.challenger_version,
+        "champion_version": decision.champion_version,
+        "primary_metric": metric,
+        "challenger_primary_value": decision.challenger_value,
+        "champion_primary_value": decision.champion_value,
+        "requested_horizon_days": stats.get("requested_horizon_days"),
+        "horizon_days": stats.get("horizon_days"),
+        "train_cutoffs": ",".join(stats.get("train_cutoffs", [])),
+        "holdout_cutoff": stats.get("holdout_cutoff"),
+        "final_training_cutoffs": ",".join(stats.get("final_cutoffs", [])),
+    }
+    for part in ("train", "holdout", "final"):
+        counts = stats.get(part, {})
+        prefix = "final_train" if part == "final" else part
+        for count in ("rows", "customers", "positives"):
+            row[f"{prefix}_{count}"] = counts.get(count)
+    row |= {
+        "sample_limit": config.sample_size,
+        "train_sample_rows": stats.get("train_sample_rows"),
+        "final_sample_rows": stats.get("final_sample_rows"),
+        "evaluation_sample_limit": config.evaluation_sample_size,
+    }
+    for name in METRIC_NAMES:
+        row[name] = run.metrics.get(name)
+        row[f"baseline_{name}"] = run.baseline_metrics.get(name)
+    row |= {
+        "baseline_method": run.baseline_method,
+        "auc_floor": config.auc_floor,
+        **_quality(run, config),
+        "calibration_method": config.calibration_method if run.kind == "classifier" else None,
+        "ece_bins": f"{CALIBRATION_BINS} equal-frequency" if run.kind == "classifier" else None,
+    }
+    return {k: _nan_to_none(v) for k, v in row.items()}
+
+
+def _category_rows(run: TargetRun, problem: CategoryProblem, config: ModelConfig, base: dict) -> list[dict]:
+    """One metrics row per category, on the pooled model's held-out rows of that category."""
+    rows = []
+    sources = category_sources(run, problem, config)
+    positives = problem.positives_by_category()
+    holdout = run.holdout
+    for index, category in enumerate(problem.categories):
+        row = {
+            **base,
+            "category": category,
+            "prediction_source": sources[index],
+            "final_train_positives": int(positives[index]),
+        }
+        if sources[index] == "baseline" and run.source == "model":
+            row["reason"] = (
+                f"{positives[index]} positives for this category (< min_positives {config.min_positives})"
+            )
+            row["model_version"] = "baseline"
+        for name in METRIC_NAMES:
+            row[name] = row[f"baseline_{name}"] = None
+        if holdout is not None:
+            mask = holdout.category == index
+            outcome = holdout.outcome[mask]
+            row["holdout_rows"], row["holdout_positives"] = int(mask.sum()), int(outcome.sum())
+            row |= {
+                f"baseline_{k}": v
+                for k, v in classifier_metrics(outcome, holdout.baseline[mask]).items()
+                if k in CLASSIFIER_METRICS
+            }
+            if holdout.predicted is not None:
+                row |= {
+                    k: v
+                    for k, v in classifier_metrics(outcome, holdout.predicted[mask]).items()
+                    if k in CLASSIFIER_METRICS
+                }
+        rows.append({k: _nan_to_none(v) for k, v in row.items()})
+    return rows
+
+
+def model_metrics(
+    runs: dict[str, TargetRun],
+    category_problem: CategoryProblem | None,
+    config: ModelConfig,
+    as_of: pd.Timestamp,
+) -> pd.DataFrame:
+    """One row per model (and one per category of the category model) with the baseline beside it."""
+    rows = []
+    for run in runs.values():
+        row = _metrics_row(run, config, as_of)
+        rows.append(row)
+        if run.model == CATEGORY_MODEL and category_problem is not None and category_problem.categories:
+            rows.extend(_category_rows(run, category_problem, config, row))
+    return _typed(pd.DataFrame(rows))
+
+
+_DATE_COLUMNS = ("as_of", "holdout_cutoff")
+_FLAG_COLUMNS = ("trained_this_run", "passes_auc_floor", "beats_baseline", "quality_ok")
+_COUNT_SUFFIXES = ("_rows", "_customers", "_positives", "_limit", "horizon_days")
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Stable column types whatever is missing this run (an all-null column must not lose its type)."""
+    for column in frame.columns:
+        values = frame[column]
+        if column in _DATE_COLUMNS:
+            frame[column] = _dates(pd.to_datetime(values).to_numpy())
+        elif column in _FLAG_COLUMNS:
+            frame[column] = values.astype("boolean")
+        elif column.endswith(_COUNT_SUFFIXES):
+            frame[column] = pd.to_numeric(values).round().astype("Int64")
+        elif column.removeprefix("baseline_") in METRIC_NAMES or column.endswith(("_value", "_floor")):
+            frame[column] = pd.to_numeric(values).astype("float64")
+        else:
+            frame[column] = values.astype("str")
+    return frame
+
+
+def importance(runs: dict[str, TargetRun], contributions: dict[str, np.ndarray | None]) -> pd.DataFrame:
+    frames = [
+        feature_importance(run.model, run.version, run.scoring_model, contributions.get(run.model))
+        for run in runs.values()
+        if run.scoring_model is not None
+    ]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=IMPORTANCE_COLUMNS)
+
+
+def gains(runs: dict[str, TargetRun]) -> pd.DataFrame:
+    """Lift and cumulative gain by decile on the held-out cutoff, model beside baseline."""
+    frames = []
+    for run in runs.values():
+        holdout = run.holdout
+        if holdout is None or run.kind == "survival":
+            continue
+        value = np.nan_to_num(holdout.outcome, nan=0.0)
+        frame = gains_by_decile(value, holdout.baseline).add_prefix("baseline_")
+        frame = frame.rename(
+            columns={
+                "baseline_decile": "decile",
+                "baseline_cumulative_share_of_rows": "cumulative_share_of_rows",
+            }
+        )
+        if holdout.predicted is not None:
+            model = gains_by_decile(value, holdout.predicted)
+            for column in ("cumulative_gain", "lift", "cumulative_lift"):
+                frame[f"model_{column}"] = model[column]
+        frame.insert(0, "model", run.model)
+        frame.insert(1, "holdout_cutoff", _dates(np.full(len(frame), np.datetime64(holdout.cutoff, "D"))))
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

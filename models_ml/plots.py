@@ -1,0 +1,81 @@
+"""PNG plots for the Dagster UI: cumulative gain (model vs baseline), reliability diagram, importance.
+
+Figures are drawn with matplotlib's object API on the Agg canvas (no pyplot, no display, no global
+state), so they are safe inside a long-running code server.
+"""
+
+import io
+
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from models_ml.metrics import calibration_curve, cumulative_gain
+from models_ml.training import Holdout
+
+_SIZE = (5.0, 3.6)
+
+
+def _png(figure: Figure) -> bytes:
+    FigureCanvasAgg(figure)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=96)
+    return buffer.getvalue()
+
+
+def _value(holdout: Holdout) -> np.ndarray:
+    """What the gain counts: positives, or (CLV) revenue."""
+    return np.nan_to_num(holdout.outcome, nan=0.0)
+
+
+def cumulative_gain_png(holdout: Holdout) -> bytes:
+    """Share of positives (or of revenue) captured by the top x % of customers: model, baseline, random."""
+    figure = Figure(figsize=_SIZE)
+    axes = figure.add_subplot()
+    fractions = np.linspace(0, 1, 101)
+    value = _value(holdout)
+    if holdout.predicted is not None:
+        axes.plot(fractions, cumulative_gain(value, holdout.predicted, fractions), label="model")
+    axes.plot(
+        fractions, cumulative_gain(value, holdout.baseline, fractions), label="baseline", linestyle="--"
+    )
+    axes.plot([0, 1], [0, 1], color="grey", linewidth=0.8, label="random")
+    axes.set(
+        xlabel="share of customers (highest score first)",
+        ylabel="share of outcome captured",
+        title=f"{holdout.model}: cumulative gain, held out {np.datetime64(holdout.cutoff, 'D')}",
+    )
+    axes.legend(loc="lower right")
+    return _png(figure)
+
+
+def calibration_png(holdout: Holdout) -> bytes:
+    """Reliability diagram: mean predicted probability vs observed rate, 10 equal-frequency bins."""
+    figure = Figure(figsize=_SIZE)
+    axes = figure.add_subplot()
+    axes.plot([0, 1], [0, 1], color="grey", linewidth=0.8, label="perfect")
+    for name, scores, style in (("model", holdout.predicted, "-o"), ("baseline", holdout.baseline, "--s")):
+        if scores is not None:
+            curve = calibration_curve(holdout.outcome, scores)
+            axes.plot(curve["mean_predicted"], curve["observed_rate"], style, label=name, markersize=4)
+    axes.set(
+        xlabel="mean predicted probability",
+        ylabel="observed rate",
+        xlim=(0, 1),
+        ylim=(0, 1),
+        title=f"{holdout.model}: calibration, held out {np.datetime64(holdout.cutoff, 'D')}",
+    )
+    axes.legend(loc="upper left")
+    return _png(figure)
+
+
+def feature_importance_png(importance: pd.DataFrame, model: str, top: int = 15) -> bytes:
+    """Horizontal bars of the `top` features by share of gain for one model."""
+    rows = importance[importance["model"] == model].nsmallest(top, "importance_rank").iloc[::-1]
+    figure = Figure(figsize=(_SIZE[0], max(2.0, 0.28 * len(rows) + 1)))
+    axes = figure.add_subplot()
+    axes.barh(rows["feature"], rows["gain_share"])
+    axes.set(xlabel="share of total gain", title=f"{model}: feature importance")
+    return _png(figure)

@@ -1,0 +1,50 @@
+"""Shared state of one run: the checked inputs, the design, row hashes and the rows to score."""
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from models_ml.baselines import BASELINE_COLUMNS
+from models_ml.config import ModelConfig
+from models_ml.contract import CUSTOMER_ID, SCORING_FLAG, Inputs
+from models_ml.design import Design
+
+
+@dataclass
+class RunContext:
+    inputs: Inputs
+    config: ModelConfig
+    design: Design = field(init=False)
+
+    def __post_init__(self) -> None:
+        mix = self.inputs.mix
+        self.design = Design(self.inputs.features, mix, self.inputs.locate(mix))
+        features = self.design.features
+        self.customer_hash, self.row_hash = self.inputs.index.hashes(self.config.seed)
+        scoring = np.flatnonzero(features[SCORING_FLAG].to_numpy())
+        # canonical output order: by customer id, whatever order the warehouse returned
+        ids = features[CUSTOMER_ID].iloc[scoring].reset_index(drop=True)
+        order = ids.argsort(kind="stable").to_numpy()
+        self.scoring_rows = scoring[order]
+        self.scoring_customers: pd.Series = ids.take(order).reset_index(drop=True)  # str, Arrow-backed
+
+    @cached_property
+    def scoring_matrix(self) -> np.ndarray:
+        return self.design.matrix(self.scoring_rows)
+
+    def frame(self, rows: np.ndarray | None, columns: list[str] = BASELINE_COLUMNS) -> pd.DataFrame:
+        """Raw feature columns (the baselines' by default) of `rows` (None: the scoring rows)."""
+        features = self.design.features
+        present = [c for c in columns if c in features]
+        return features[present].iloc[self.scoring_rows if rows is None else rows].reset_index(drop=True)
+
+    @cached_property
+    def label_rows(self) -> np.ndarray:
+        """The training feature row of each row of the labels frame; -1 where there is none."""
+        rows = self.inputs.label_rows.copy()
+        found = rows >= 0
+        training = ~self.design.features[SCORING_FLAG].to_numpy()
+        rows[found] = np.where(training[rows[found]], rows[found], -1)
+        return rows

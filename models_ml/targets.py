@@ -1,0 +1,101 @@
+"""The four customer-level models (purchase, churn, CLV, next order) as training problems."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from models_ml.baselines import (
+    RF_COLUMNS,
+    CellRate,
+    clv_run_rate,
+    next_order_cadence,
+    order_rate_probability,
+    rf_cells,
+)
+from models_ml.boosting import Target
+from models_ml.contract import CUTOFF
+from models_ml.labelled import LabelledSet
+from models_ml.run_context import RunContext
+from models_ml.training import Problem
+
+
+@dataclass(frozen=True)
+class TargetSpec:
+    model: str  # name in the registry and in model_metrics
+    kind: str  # classifier, regressor or survival
+    label: str  # column of the labels frame
+    window: str  # its window column
+    horizon_setting: str  # ModelConfig field with the requested horizon
+
+
+CUSTOMER_TARGETS = (
+    TargetSpec("purchase", "classifier", "purchase_label", "purchase_window_days", "purchase_horizon_days"),
+    TargetSpec("churn", "classifier", "churn_label", "churn_window_days", "churn_horizon_days"),
+    TargetSpec("clv", "regressor", "clv_label", "clv_window_days", "clv_horizon_days"),
+    TargetSpec(
+        "next_order", "survival", "days_to_next_order", "next_order_window_days", "next_order_horizon_days"
+    ),
+)
+
+
+class CustomerProblem(Problem):
+    """One row per customer and labelled cutoff; scores one row per customer at as_of."""
+
+    def __init__(self, spec: TargetSpec, context: RunContext):
+        self.spec, self.context = spec, context
+        self.model, self.kind, self.label = spec.model, spec.kind, spec.label
+        self.requested_horizon_days = getattr(context.config, spec.horizon_setting)
+        labels, label_rows = context.inputs.labels, context.label_rows
+        label = labels[spec.label].to_numpy(np.float64, na_value=np.nan)
+        window = labels[spec.window].to_numpy(np.float64, na_value=np.nan)
+        usable = (label_rows >= 0) & ~np.isnan(window)
+        if spec.kind != "survival":  # a survival label is null when censored: the row still counts
+            usable &= ~np.isnan(label)
+        rows = label_rows[usable]
+        self.labelled = LabelledSet(
+            rows=rows,
+            target=Target(spec.kind, label[usable], window[usable]),
+            cutoff=context.design.features[CUTOFF].to_numpy("datetime64[s]")[rows],
+            customer_hash=context.customer_hash[rows],
+            row_hash=context.row_hash[rows],
+        )
+        self.names = context.design.names
+
+    def matrix(self, subset: LabelledSet) -> np.ndarray:
+        return self.context.design.matrix(subset.rows)
+
+    def scoring_blocks(self) -> Iterator[np.ndarray]:
+        yield self.context.scoring_matrix
+
+    def _horizon(self) -> float:
+        return self.horizon_days() or float(self.requested_horizon_days)
+
+    def baseline(self, fit: LabelledSet | None, on: LabelledSet | None) -> np.ndarray:
+        frame = self.context.frame(None if on is None else on.rows)
+        if self.kind == "classifier":
+            if fit is None:
+                return order_rate_probability(frame, self._horizon(), self.model)
+            cells = rf_cells(self.context.frame(fit.rows, RF_COLUMNS))
+            return CellRate.fit(cells, fit.target.label).predict(rf_cells(frame))
+        if self.kind == "regressor":
+            return clv_run_rate(frame, self._horizon())
+        observed = None if fit is None else fit.target.label[~np.isnan(fit.target.label)]
+        fallback = float(np.median(observed)) if observed is not None and len(observed) else self._horizon()
+        return next_order_cadence(frame, fallback, self.context.config.next_order_max_days)
+
+    def baseline_method(self, fit: LabelledSet | None) -> str:
+        if self.kind == "classifier":
+            if fit is None:
+                return "order rate (Poisson), no labelled cutoff"
+            return "recency x frequency cell rate on the training cutoffs"
+        if self.kind == "regressor":
+            return "revenue of the last 365 days scaled to the horizon"
+        return "usual gap minus days since the last order"
+
+    def finish(self, values: np.ndarray) -> np.ndarray:
+        if self.kind == "survival":
+            return np.clip(values, 1.0, float(self.context.config.next_order_max_days))
+        if self.kind == "regressor":
+            return np.maximum(values, 0.0)
+        return values

@@ -1,0 +1,87 @@
+"""The published frames of one full run on a synthetic shop: their grain, ranges and contract."""
+
+import numpy as np
+import pandas as pd
+
+from models_ml import MODELS, PREDICTIVE_CELLS
+
+
+def test_one_prediction_row_per_scored_customer_with_valid_values(shop, first_run):
+    predictions = first_run.customer_predictions
+    scored = shop.features.loc[shop.features["is_scoring_cutoff"], "customer_id"]
+    assert predictions["customer_id"].is_unique
+    assert set(predictions["customer_id"]) == set(scored)
+    assert not predictions.isna().any().any(), predictions.columns[predictions.isna().any()].tolist()
+    for column in ("purchase_probability_30d", "churn_probability"):
+        assert predictions[column].between(0, 1).all()
+    assert (predictions["predicted_clv"] >= 0).all()
+    for column in ("purchase_decile", "churn_decile", "clv_decile"):
+        assert sorted(predictions[column].unique()) == list(range(1, 11))
+    assert set(predictions["predictive_cell"]) <= set(PREDICTIVE_CELLS)
+    days = (pd.to_datetime(predictions["expected_next_order_date"].astype(str)) - shop.as_of).dt.days
+    assert days.between(1, 730).all()
+    assert set(predictions["purchase_prediction_source"]) == {"model"}
+
+
+def test_decile_ten_holds_the_highest_scores(first_run):
+    predictions = first_run.customer_predictions
+    by_decile = predictions.groupby("churn_decile")["churn_probability"]
+    assert by_decile.min().loc[10] >= by_decile.max().loc[9]
+
+
+def test_category_propensity_ranks_each_customers_categories(shop, first_run):
+    propensity = first_run.category_propensity
+    categories = sorted(shop.category_labels["category"].unique())
+    assert len(propensity) == first_run.customer_predictions.shape[0] * len(categories)
+    assert propensity["probability"].between(0, 1).all()
+    ranks = propensity.groupby("customer_id")["rank"].apply(sorted)
+    assert all(r == list(range(1, len(categories) + 1)) for r in ranks)
+    best = propensity.loc[propensity.groupby("customer_id")["probability"].idxmax()]
+    assert (best["rank"] == 1).all()
+
+
+def test_models_beat_their_baselines_on_the_held_out_cutoff(first_run):
+    metrics = first_run.model_metrics.set_index("model")
+    pooled = metrics[metrics["category"].isna()]
+    assert list(pooled.index) == list(MODELS)
+    for model in ("purchase", "churn", "category_propensity"):
+        row = pooled.loc[model]
+        assert row["roc_auc"] > row["baseline_roc_auc"], model
+        assert row["passes_auc_floor"] and row["beats_baseline"] and row["quality_ok"], model
+        assert row["ece"] <= 0.05, model
+    assert pooled.loc["clv", "spearman"] > pooled.loc["clv", "baseline_spearman"]
+    assert pooled["holdout_cutoff"].notna().all() and (pooled["prediction_source"] == "model").all()
+
+
+def test_metrics_record_the_windows_and_samples_actually_used(shop, first_run):
+    metrics = first_run.model_metrics.set_index("model")
+    assert metrics.loc["purchase", "horizon_days"] == 30
+    assert metrics.loc["purchase", "requested_horizon_days"] == 30
+    assert metrics.loc["churn", "horizon_days"] == 90  # the shop's labels are shorter than 180
+    assert metrics.loc["churn", "requested_horizon_days"] == 180
+    purchase = metrics.loc["purchase"]
+    labelled = shop.labels[shop.labels["purchase_label"].notna()]
+    latest = labelled["cutoff_date"].max()
+    assert purchase["holdout_cutoff"] == latest
+    assert purchase["holdout_rows"] == (labelled["cutoff_date"] == latest).sum()
+    assert purchase["train_rows"] == (labelled["cutoff_date"] < latest).sum()
+    assert purchase["final_sample_rows"] == len(labelled)  # below the sample limit: everyone
+
+
+def test_importance_and_gains_cover_every_trained_model(first_run):
+    importance = first_run.feature_importance
+    assert set(importance["model"]) == set(MODELS)
+    for _, frame in importance.groupby("model"):
+        assert np.isclose(frame["gain_share"].sum(), 1.0)
+        assert frame["importance_rank"].tolist() == list(range(1, len(frame) + 1))
+    gains = first_run.model_gains
+    purchase = gains[gains["model"] == "purchase"]
+    assert np.isclose(purchase["model_cumulative_gain"].iloc[-1], 1.0)
+    assert purchase["model_cumulative_gain"].is_monotonic_increasing
+
+
+def test_plots_are_png_images(first_run):
+    plots = first_run.plots("churn")
+    assert set(plots) == {"cumulative_gain", "calibration", "feature_importance"}
+    assert all(png.startswith(b"\x89PNG") for png in plots.values())
+    assert set(first_run.plots("clv")) == {"cumulative_gain", "feature_importance"}
