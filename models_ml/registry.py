@@ -38,12 +38,12 @@ def library_versions() -> dict[str, str]:
 
 def bundle_key(model: str, version: str) -> str:
     """Where a bundle lives under the publish location (the storage module prefixes it)."""
-    return f"models/{model}/{version}.zip"
+    return f"_models/{model}/{version}.zip"
 
 
 def champion_key(model: str) -> str:
     """The small JSON document naming a model's current champion version."""
-    return f"models/{model}/champion.json"
+    return f"_models/{model}/champion.json"
 
 
 def _ubj(model: FittedModel) -> bytes:

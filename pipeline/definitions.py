@@ -8,10 +8,13 @@ from pipeline.defs.automation.sensors import new_raw_files_sensor
 from pipeline.defs.dbt import assets as dbt_assets
 from pipeline.defs.dbt.project import DBT_PROJECT_DIR
 from pipeline.defs.ingest import assets as ingest_assets
+from pipeline.defs.ml import assets as ml_assets
 from pipeline.defs.publish import assets as publish_assets
 from pipeline.defs.publish.published_tables import published_tables
 from pipeline.defs.quality import checks as quality_checks
 from pipeline.defs.quality import volume
+from pipeline.defs.targeting import assets as targeting_assets
+from pipeline.defs.targeting import exports as audience_exports
 from pipeline.resources import build_resources
 from pipeline.settings import PulseSettings
 
@@ -19,11 +22,20 @@ from pipeline.settings import PulseSettings
 def build_definitions() -> dg.Definitions:
     # the schedule's timezone is the one setting needed when definitions load
     timezone = PulseSettings.from_env().schedule_timezone
-    upstream = dg.Definitions.merge(ingest_assets.defs, dbt_assets.defs, quality_checks.defs, volume.defs)
+    upstream = dg.Definitions.merge(
+        ingest_assets.defs,
+        dbt_assets.defs,
+        ml_assets.defs,
+        targeting_assets.defs,
+        quality_checks.defs,
+        volume.defs,
+    )
     return dg.Definitions.merge(
         upstream,
         # publishing is gated on every check upstream defines on each published table's source
         publish_assets.build_publish_defs(published_tables(), upstream),
+        # upload files follow the tables they come from, once those are published
+        audience_exports.defs,
         dg.Definitions(
             jobs=[customer_pulse_job],
             schedules=[every_6_hours_customer_pulse_schedule(timezone)],

@@ -13,6 +13,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from pipeline import vocabulary
+from targeting import CHANNELS
 
 if TYPE_CHECKING:
     from great_expectations.expectations import Expectation
@@ -81,9 +82,191 @@ def customers() -> list["Expectation"]:
     ]
 
 
-# published table -> its suite; a table listed here gets a blocking check when dbt has the model
+MODEL_ROWS = 'prediction_source=="model"'
+CLASSIFIER_MODEL_ROWS = 'prediction_source=="model" and kind=="classifier"'
+PREDICTION_SOURCES = ["model", "baseline"]
+
+
+def _probability(gxe: ModuleType, column: str) -> list["Expectation"]:
+    return [
+        gxe.ExpectColumnValuesToNotBeNull(column=column),
+        gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0, max_value=1),
+    ]
+
+
+def ml_customer_features() -> list["Expectation"]:
+    """One row per customer and cutoff; keys, counts and state filled in; counts and windows never
+    negative; RFM scores 1-5; a known lifecycle state. Checked, not published: it feeds the models."""
+    gxe = _gxe()
+    return [
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["customer_id", "cutoff_date"]),
+        *(
+            gxe.ExpectColumnValuesToNotBeNull(column=column)
+            for column in (
+                "customer_id",
+                "cutoff_date",
+                "is_scoring_cutoff",
+                "order_count",
+                "revenue",
+                "tenure_days",
+            )
+        ),
+        *(
+            gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0)
+            for column in (
+                "recency_days",
+                "tenure_days",
+                "order_count",
+                "orders_30d",
+                "orders_90d",
+                "orders_180d",
+                "orders_365d",
+                "messages_received_90d",
+                "web_events_90d",
+            )
+        ),
+        *(
+            gxe.ExpectColumnValuesToBeBetween(column=score, min_value=1, max_value=5)
+            for score in ("r_score", "f_score", "m_score")
+        ),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="lifecycle_state", value_set=list(vocabulary.lifecycle_states())
+        ),
+    ]
+
+
+def customer_predictions() -> list["Expectation"]:
+    """One row per customer; purchase and churn probabilities in [0, 1], predicted CLV at least 0, an
+    expected next order date, deciles 1-10, and for every target whether a model or the baseline scored."""
+    gxe = _gxe()
+    return [
+        gxe.ExpectColumnValuesToNotBeNull(column="customer_id"),
+        gxe.ExpectColumnValuesToBeUnique(column="customer_id"),
+        *_probability(gxe, "purchase_probability_30d"),
+        *_probability(gxe, "churn_probability"),
+        gxe.ExpectColumnValuesToNotBeNull(column="predicted_clv"),
+        gxe.ExpectColumnValuesToBeBetween(column="predicted_clv", min_value=0),
+        gxe.ExpectColumnValuesToNotBeNull(column="expected_next_order_date"),
+        *(
+            gxe.ExpectColumnValuesToBeBetween(column=f"{target}_decile", min_value=1, max_value=10)
+            for target in ("purchase", "churn", "clv")
+        ),
+        *(
+            gxe.ExpectColumnValuesToBeInSet(
+                column=f"{target}_prediction_source", value_set=PREDICTION_SOURCES
+            )
+            for target in ("purchase", "churn", "clv", "next_order")
+        ),
+        gxe.ExpectColumnValuesToNotBeNull(column="predictive_cell"),
+    ]
+
+
+def customer_category_propensity() -> list["Expectation"]:
+    """One row per customer and category; a probability in [0, 1] and a rank from 1."""
+    gxe = _gxe()
+    return [
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["customer_id", "category"]),
+        *_probability(gxe, "probability"),
+        gxe.ExpectColumnValuesToBeBetween(column="rank", min_value=1),
+        gxe.ExpectColumnValuesToBeInSet(column="prediction_source", value_set=PREDICTION_SOURCES),
+    ]
+
+
+def model_metrics() -> list["Expectation"]:
+    """Every model says what scored (model or baseline) and over which horizon; a classifier that scores
+    has a held-out ROC AUC at least the floor (PULSE_AUC_FLOOR) and not below its no-model baseline, so
+    a bad model never reaches the published predictions."""
+    gxe = _gxe()
+    return [
+        gxe.ExpectColumnValuesToNotBeNull(column="model"),
+        gxe.ExpectColumnValuesToNotBeNull(column="kind"),
+        gxe.ExpectColumnValuesToBeInSet(column="prediction_source", value_set=PREDICTION_SOURCES),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="passes_auc_floor",
+            value_set=[True],
+            row_condition=CLASSIFIER_MODEL_ROWS,
+            condition_parser="pandas",
+        ),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="roc_auc",
+            column_B="baseline_roc_auc",
+            or_equal=True,
+            row_condition=CLASSIFIER_MODEL_ROWS,
+            condition_parser="pandas",
+        ),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="horizon_days", min_value=1, row_condition=MODEL_ROWS, condition_parser="pandas"
+        ),
+    ]
+
+
+def category_segments() -> list["Expectation"]:
+    """One row per category and segment rank; a readable rule; customers and expected buyers never
+    negative; likelihoods and cumulative shares between 0 and 1."""
+    gxe = _gxe()
+    return [
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["category", "segment_rank"]),
+        gxe.ExpectColumnValuesToNotBeNull(column="rule"),
+        gxe.ExpectColumnValuesToBeBetween(column="segment_rank", min_value=1),
+        gxe.ExpectColumnValuesToBeBetween(column="customers", min_value=0),
+        gxe.ExpectColumnValuesToBeBetween(column="expected_buyers", min_value=0),
+        *_probability(gxe, "purchase_likelihood"),
+        gxe.ExpectColumnValuesToBeBetween(column="cumulative_customer_share", min_value=0, max_value=1),
+    ]
+
+
+def segment_roi() -> list["Expectation"]:
+    """One row per category and k; contacts, buyers and cost never negative."""
+    gxe = _gxe()
+    return [
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["category", "k"]),
+        *(
+            gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0)
+            for column in ("contacted_customers", "expected_buyers", "incremental_buyers", "cost")
+        ),
+    ]
+
+
+def audiences() -> list["Expectation"]:
+    """One row per audience with a known channel and sizes that add up to no more than its members."""
+    gxe = _gxe()
+    return [
+        gxe.ExpectColumnValuesToBeUnique(column="audience"),
+        gxe.ExpectColumnValuesToBeInSet(column="channel", value_set=list(CHANNELS)),
+        gxe.ExpectColumnValuesToBeBetween(column="members", min_value=0),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="members", column_B="uploaded_members", or_equal=True
+        ),
+    ]
+
+
+def audience_members() -> list["Expectation"]:
+    """One row per audience and member; contacts, where present, only as SHA-256 hex digests (a plain
+    e-mail or phone never leaves the pipeline)."""
+    gxe = _gxe()
+    sha256 = r"^[0-9a-f]{64}$"
+    return [
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["audience", "customer_id"]),
+        gxe.ExpectColumnValuesToNotBeNull(column="is_control"),
+        gxe.ExpectColumnValuesToBeInSet(column="channel", value_set=list(CHANNELS)),
+        *(
+            gxe.ExpectColumnValuesToMatchRegex(column=column, regex=sha256)
+            for column in ("email_sha256", "phone_sha256", "phone_e164_sha256")
+        ),
+    ]
+
+
+# table -> its suite; a table listed here gets a blocking check (pipeline/defs/quality/checks.py)
 SUITES: dict[str, Callable[[], list["Expectation"]]] = {
     "fct_orders": fct_orders,
     "quarantined_orders": quarantined_orders,
     "customers": customers,
+    "ml_customer_features": ml_customer_features,
+    "customer_predictions": customer_predictions,
+    "customer_category_propensity": customer_category_propensity,
+    "model_metrics": model_metrics,
+    "category_segments": category_segments,
+    "segment_roi": segment_roi,
+    "audiences": audiences,
+    "audience_members": audience_members,
 }

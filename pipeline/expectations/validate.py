@@ -66,8 +66,13 @@ def suite_for(name: str) -> list["Expectation"]:
 
 def suite_columns(name: str) -> list[str]:
     """The columns a table's suite reads, in suite order: all a caller needs to load."""
-    columns = [getattr(expectation, "column", None) for expectation in suite_for(name)]
-    return list(dict.fromkeys(column for column in columns if column))
+    columns: list[str] = []
+    for expectation in suite_for(name):
+        for attribute in ("column", "column_A", "column_B"):
+            if column := getattr(expectation, attribute, None):
+                columns.append(column)
+        columns += getattr(expectation, "column_list", None) or []
+    return list(dict.fromkeys(columns))
 
 
 def validate_table(name: str, df: pd.DataFrame) -> ValidationReport:
@@ -138,8 +143,10 @@ def _rule(expectation: str, kwargs: dict[str, Any]) -> str:
     """What a failing value breaks, as a phrase: `are null`, `do not match ^[A-Z]{3}$`, ..."""
     if expectation == NOT_NULL:
         return "are null"
-    if expectation == "expect_column_values_to_be_unique":
+    if expectation in ("expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique"):
         return "are duplicated"
+    if expectation == "expect_column_pair_values_a_to_be_greater_than_b":
+        return f"have {kwargs['column_A']} below {kwargs['column_B']}"
     if expectation == "expect_column_values_to_match_regex":
         return f"do not match {kwargs['regex']}"
     if expectation == "expect_column_values_to_be_in_set":

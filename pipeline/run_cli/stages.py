@@ -1,7 +1,10 @@
-"""The run's steps grouped into the stages a person follows (load, dbt build, checks, publish), one line each.
+"""The run's steps grouped into the stages a person follows (load, dbt build, predictions, segments and
+audiences, the segment marts, checks, publish), one line each.
 
 A stage is found from what a step produces, not from its name: the raw group loads files, the dbt
-multi-asset builds, check-only steps check, the publish group publishes; any other group is its own stage.
+multi-asset builds (its second selection, SQL over the tables Python wrote, is the segment marts),
+check-only steps check, the model and segment groups predict and segment, the publish group publishes;
+any other group is its own stage.
 """
 
 import time
@@ -12,18 +15,22 @@ from typing import TextIO
 import dagster as dg
 from dagster._core.definitions.dependency import NodeHandle  # no public way from a job node to its assets
 
-LOAD, DBT, CHECKS, PUBLISH = "Load raw files", "dbt build", "Checks", "Publish"
-_ORDER = (LOAD, DBT, CHECKS, PUBLISH)
-_BY_GROUP = {"raw": LOAD, "publish": PUBLISH}
+LOAD, DBT, PREDICTIONS, SEGMENTS = "Load raw files", "dbt build", "Predictions", "Segments and audiences"
+SEGMENT_MARTS, CHECKS, PUBLISH = "Segment marts (dbt)", "Checks", "Publish"
+_ORDER = (LOAD, DBT, PREDICTIONS, SEGMENTS, SEGMENT_MARTS, CHECKS, PUBLISH)
+_BY_GROUP = {"raw": LOAD, "publish": PUBLISH, "models": PREDICTIONS, "predictions": PREDICTIONS}
+_SEGMENT_GROUP = "segments"
 
 
 def _stage_of(assets_def: dg.AssetsDefinition) -> str:
     specs = list(assets_def.specs)
     if not specs:
         return CHECKS
-    if any("dbt" in spec.kinds for spec in specs):
-        return DBT
     group = specs[0].group_name or "assets"
+    if any("dbt" in spec.kinds for spec in specs):
+        return SEGMENT_MARTS if any(spec.group_name == _SEGMENT_GROUP for spec in specs) else DBT
+    if group == _SEGMENT_GROUP:
+        return SEGMENTS
     return _BY_GROUP.get(group, group)
 
 
@@ -72,7 +79,9 @@ class _Stage:
             total = len(self.checks_passed | self.checks_failed)
             failed = f" (failed: {', '.join(sorted(self.checks_failed))})" if self.checks_failed else ""
             return f"{len(self.checks_passed - self.checks_failed)} of {total} passed{failed}"
-        return f"{self.written} of {len(self.steps)} written"
+        if self.label == SEGMENT_MARTS:
+            return f"{self.written} models built, {len(self.checks_passed)} tests passed"
+        return f"{self.written} written"
 
 
 class StageProgress:

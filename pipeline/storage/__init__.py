@@ -33,7 +33,7 @@ from pipeline.storage.locations import (
 )
 from pipeline.storage.manifest import MANIFEST_NAME, read_manifest, read_run_manifest
 from pipeline.storage.publication import PublishError, TableSource, publish_run
-from pipeline.storage.published_files import list_keys, read_bytes, write_bytes
+from pipeline.storage.published_files import delete_files, list_keys, read_bytes, write_bytes
 from pipeline.storage.retention import RetentionReport, apply_retention
 from pipeline.storage.rollback import RollbackError, rollback, run_history
 
@@ -48,6 +48,7 @@ __all__ = [
     "StoredFile",
     "TableSource",
     "apply_retention",
+    "delete_files",
     "list_keys",
     "open_store",
     "parse_s3_uri",

@@ -19,3 +19,9 @@ def read_bytes(key: str, settings: PulseSettings | None = None) -> bytes:
 def list_keys(prefix: str = "", settings: PulseSettings | None = None) -> list[str]:
     """Keys under PULSE_PUBLISH_URI that start with `prefix`, e.g. list_keys("audience_exports/")."""
     return [stored.key for stored in publish_store(settings).list_files(prefix)]
+
+
+def delete_files(keys: list[str], settings: PulseSettings | None = None) -> None:
+    """Remove whole files under PULSE_PUBLISH_URI (e.g. the upload file of an audience that is gone)."""
+    if keys:
+        publish_store(settings).delete(keys)

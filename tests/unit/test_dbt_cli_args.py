@@ -20,7 +20,15 @@ def test_build_runs_the_target_with_the_warehouse_and_reporting_currency():
         "duckdb_path": "/data/pulse.duckdb",
         "duckdb_memory_limit": "4GB",
         "reporting_currency": "EUR",
+        **settings.predictions.dbt_vars(),
     }
+
+
+def test_prediction_settings_reach_the_feature_models():
+    settings = PulseSettings.from_env({"PULSE_CHURN_HORIZON_DAYS": "90", "PULSE_TRAINING_CUTOFFS": "3"})
+    variables = _vars(dbt_build_args(settings))
+    assert (variables["churn_horizon_days"], variables["training_cutoffs"]) == (90, 3)
+    assert variables["purchase_horizon_days"] == 30
 
 
 def test_as_of_reporting_currency_and_dbt_vars_reach_dbt():

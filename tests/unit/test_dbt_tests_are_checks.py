@@ -7,12 +7,12 @@ A singular test that reads several models names the one it checks:
 
 import json
 
-from pipeline.defs.dbt.assets import pulse_dbt_models
+from pipeline.defs.dbt.assets import pulse_dbt_models, pulse_dbt_segments
 from pipeline.defs.dbt.project import dbt_project
 
 
 def test_every_dbt_data_test_maps_to_an_asset_check():
     manifest = json.loads(dbt_project.manifest_path.read_text())
     tests = {node["name"] for node in manifest["nodes"].values() if node["resource_type"] == "test"}
-    checks = {key.name for key in pulse_dbt_models.check_keys}
+    checks = {key.name for step in (pulse_dbt_models, pulse_dbt_segments) for key in step.check_keys}
     assert sorted(tests - checks) == []

@@ -1,7 +1,16 @@
 """`tasks.py run` groups the job's steps into the stages it prints, from what each step produces."""
 
 from pipeline.definitions import defs
-from pipeline.run_cli.stages import CHECKS, DBT, LOAD, PUBLISH, stages_by_step
+from pipeline.run_cli.stages import (
+    CHECKS,
+    DBT,
+    LOAD,
+    PREDICTIONS,
+    PUBLISH,
+    SEGMENT_MARTS,
+    SEGMENTS,
+    stages_by_step,
+)
 
 
 def test_each_step_of_the_job_belongs_to_its_stage():
@@ -11,9 +20,14 @@ def test_each_step_of_the_job_belongs_to_its_stage():
     checks = {step for step, stage in stages.items() if stage == CHECKS}
     assert "order_volume_holds" in checks
     assert any(step.endswith("_passes_expectations") for step in checks)
-    # every published table is written by the one all-or-nothing publish step
-    assert [step for step, stage in stages.items() if stage == PUBLISH] == ["publish_tables"]
-    assert {LOAD, DBT, CHECKS, PUBLISH} <= set(stages.values())
+    assert stages["predictions"] == PREDICTIONS
+    assert stages["category_segments"] == stages["audience_members"] == SEGMENTS
+    assert stages["pulse_dbt_segments"] == SEGMENT_MARTS
+    # every published table is written by the one all-or-nothing publish step; upload files follow it
+    assert sorted(step for step, stage in stages.items() if stage == PUBLISH) == [
+        "audience_exports",
+        "publish_tables",
+    ]
 
 
 class _Event:
@@ -56,5 +70,5 @@ def test_stage_lines_stay_whole_when_stages_overlap():
     progress.finish()
     assert console.getvalue().splitlines() == [
         "  Checks: FAILED (check_b) (2.0 s)",
-        "  Publish: 0 of 2 written (2.0 s)",
+        "  Publish: 0 written (2.0 s)",
     ]

@@ -15,7 +15,7 @@ def test_defaults_run_on_the_embedded_demo_without_configuration():
     assert not settings.publish_uri.startswith("s3://")
     assert settings.as_of is None
     assert settings.reporting_currency == "EUR"
-    assert settings.duckdb_memory_limit == "8GB"
+    assert settings.duckdb_memory_limit == "5GB"
 
 
 def test_values_come_from_the_environment(tmp_path):
@@ -114,3 +114,50 @@ def test_order_volume_settings_default_to_a_half_and_no_override():
 def test_bad_order_volume_settings_name_the_variable(name, value):
     with pytest.raises(SettingsError, match=name):
         PulseSettings.from_env({name: value})
+
+
+def test_prediction_and_targeting_settings_have_working_defaults():
+    settings = PulseSettings.from_env({})
+    assert settings.predictions.churn_horizon_days == 180
+    assert settings.predictions.purchase_cut_points == (0.2, 0.5)
+    assert settings.targeting.control_share == 0.10
+    assert settings.targeting.audiences_path.name == "audiences.yml"
+
+
+def test_prediction_and_targeting_settings_are_read_and_checked():
+    settings = PulseSettings.from_env(
+        {
+            "PULSE_CLV_HORIZON_DAYS": "180",
+            "PULSE_AUC_FLOOR": "0.7",
+            "PULSE_RETRAIN_EVERY_HOURS": "6",
+            "PULSE_CHURN_CUT_POINTS": "0.3, 0.6",
+            "PULSE_CALIBRATION_METHOD": "Sigmoid",
+            "PULSE_CONTROL_SHARE": "0.2",
+            "PULSE_COST_PER_CONTACT": "0.05",
+        }
+    )
+    predictions, targeting = settings.predictions, settings.targeting
+    assert (predictions.clv_horizon_days, predictions.auc_floor) == (180, 0.7)
+    assert predictions.retrain_every_hours == 6
+    assert (predictions.churn_cut_points, predictions.calibration_method) == ((0.3, 0.6), "sigmoid")
+    assert (targeting.control_share, targeting.cost_per_contact) == (0.2, 0.05)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("PULSE_CHURN_HORIZON_DAYS", "0"),
+        ("PULSE_AUC_FLOOR", "1.2"),
+        ("PULSE_PURCHASE_CUT_POINTS", "0.5,0.2"),
+        ("PULSE_CALIBRATION_METHOD", "platt"),
+        ("PULSE_CONTROL_SHARE", "ten"),
+    ],
+)
+def test_bad_prediction_and_targeting_settings_name_the_variable(name, value):
+    with pytest.raises(SettingsError, match=name):
+        PulseSettings.from_env({name: value})
+
+
+def test_dbt_vars_may_not_set_a_prediction_horizon_behind_its_setting():
+    with pytest.raises(SettingsError, match="PULSE_CHURN_HORIZON_DAYS"):
+        PulseSettings.from_env({"PULSE_DBT_VARS": '{"churn_horizon_days": 90}'})

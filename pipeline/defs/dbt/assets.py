@@ -1,4 +1,8 @@
-"""Every dbt model is an asset; `dbt build` runs models and tests (tests surface as asset checks)."""
+"""Every dbt model is an asset; `dbt build` runs models and tests (tests surface as asset checks).
+
+Two steps over one project: SQL that reads tables Python assets write (predictions, segments, audiences,
+declared as dbt sources) must run after those assets, so it is a second `dbt build` selection.
+"""
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
@@ -10,11 +14,32 @@ from pipeline.defs.dbt.row_counts import table_relations, with_row_counts
 from pipeline.defs.dbt.translator import PulseDbtTranslator
 from pipeline.resources import PulseSettingsResource
 
+# models reading the tables Python assets write, and everything built on them
+AFTER_PYTHON_TABLES = "source:predictions+ source:targeting+"
+
 
 @dbt_assets(
-    manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=PulseDbtTranslator()
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=PulseDbtTranslator(),
+    exclude=AFTER_PYTHON_TABLES,
 )
 def pulse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, pulse: PulseSettingsResource):
+    yield from dbt_build(context, dbt, pulse)
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=PulseDbtTranslator(),
+    select=AFTER_PYTHON_TABLES,
+    name="pulse_dbt_segments",
+)
+def pulse_dbt_segments(context: dg.AssetExecutionContext, dbt: DbtCliResource, pulse: PulseSettingsResource):
+    yield from dbt_build(context, dbt, pulse)
+
+
+def dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, pulse: PulseSettingsResource):
     settings = pulse.load()
     # the warehouse path reaches profiles.yml as a dbt var on the command line (cli_args.py)
     invocation = dbt.cli(dbt_build_args(settings), context=context, raise_on_error=False)
@@ -39,4 +64,4 @@ def failed_nodes(run_results: dict) -> list[str]:
     ]
 
 
-defs = dg.Definitions(assets=[pulse_dbt_models])
+defs = dg.Definitions(assets=[pulse_dbt_models, pulse_dbt_segments])

@@ -13,6 +13,7 @@ def dbt_vars(settings: PulseSettings) -> dict[str, object]:
     `--vars` it is given, so the warehouse is chosen on the command line, not through the environment.
     """
     variables = dict(settings.dbt_vars)
+    variables |= settings.predictions.dbt_vars()
     variables["reporting_currency"] = settings.reporting_currency
     variables["duckdb_path"] = str(settings.duckdb_path)
     variables["duckdb_memory_limit"] = settings.duckdb_memory_limit

@@ -14,6 +14,8 @@ _GROUPS = {
     ("marts", "customers"): "customers",
     ("marts", "lifecycle"): "lifecycle",
     ("marts", "dashboards"): "dashboards",
+    ("marts", "ml"): "features",
+    ("marts", "targeting"): "segments",
 }
 
 

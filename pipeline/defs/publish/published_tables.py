@@ -4,7 +4,7 @@ Publishing, the publish gate and the expectation-suite checks all read this list
 a Python asset is checked, gated and published exactly like a dbt model.
 
 To publish a table a Python asset writes (e.g. predictions):
-  1. the asset writes `<schema>.<table>` with `pipeline.warehouse.replace_table` (schema `ml` for models);
+  1. the asset writes `<schema>.<table>` with `pipeline.warehouse.replace_table` (`predictions` for models);
   2. its asset key is `[<schema>, <table>]`, the key PulseDbtTranslator gives a dbt source of that name,
      so declaring it under `sources:` (name and schema `<schema>`) lets SQL read it with unbroken lineage;
   3. add a `PublishedTable` to PYTHON_TABLES below (and a suite to SUITES if it should have one).
@@ -34,9 +34,23 @@ class PublishedTable:
         return cls(name=table, relation=f"{schema}.{table}", asset_key=dg.AssetKey([schema, table]))
 
 
-# Tables Python assets write into the warehouse and publish, e.g.
-# PublishedTable.python_table("ml", "customer_predictions")
-PYTHON_TABLES: tuple[PublishedTable, ...] = ()
+# Tables Python assets write into the warehouse and publish: the predictions (pipeline/defs/ml), and
+# segments and audiences (pipeline/defs/targeting)
+PYTHON_TABLES: tuple[PublishedTable, ...] = (
+    *(
+        PublishedTable.python_table("predictions", table)
+        for table in (
+            "customer_predictions",
+            "customer_category_propensity",
+            "model_metrics",
+            "model_feature_importance",
+        )
+    ),
+    *(
+        PublishedTable.python_table("targeting", table)
+        for table in ("category_segments", "segment_roi", "audiences", "audience_members")
+    ),
+)
 
 
 def dbt_published_tables(manifest_path: Path) -> list[PublishedTable]:

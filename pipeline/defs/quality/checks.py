@@ -10,6 +10,8 @@ from collections.abc import Iterable
 
 import dagster as dg
 
+from pipeline.defs.dbt.manifest_models import manifest_models
+from pipeline.defs.dbt.project import dbt_project
 from pipeline.defs.publish.published_tables import PublishedTable, published_tables
 from pipeline.expectations.suites import SUITES
 from pipeline.resources import PulseSettingsResource
@@ -50,4 +52,17 @@ def build_expectation_checks(tables: Iterable[PublishedTable]) -> list[dg.AssetC
     return [build_expectations_check(table) for table in tables if table.name in SUITES]
 
 
-defs = dg.Definitions(asset_checks=build_expectation_checks(published_tables()))
+def checked_tables() -> list[PublishedTable]:
+    """Every published table, plus the dbt models that have a suite but are not published (the feature
+    table the models learn from: a broken feature table must not reach training)."""
+    published = published_tables()
+    names = {table.name for table in published}
+    unpublished = [
+        PublishedTable(name=model.name, relation=model.relation, asset_key=dg.AssetKey(model.name))
+        for model in manifest_models(dbt_project.manifest_path)
+        if model.name in SUITES and model.name not in names
+    ]
+    return [*published, *unpublished]
+
+
+defs = dg.Definitions(asset_checks=build_expectation_checks(checked_tables()))

@@ -1,8 +1,9 @@
 """`order_volume_holds`: a blocking check that fct_orders did not collapse since the last publish.
 
-Dagster holds back only the direct dependents of a table whose blocking check failed, and each publish
-asset depends on its own table. So the one evaluation is recorded on fct_orders and on every published
-table: when it fails, no publish asset runs, and a broken export replaces nothing.
+Blocking: every step downstream of fct_orders outside the dbt step (the predictions, segments and the
+one publish step, which publishes every table together) waits for it and is skipped when it fails, so a
+broken export replaces nothing. It sits on fct_orders alone: recorded on the other published tables too,
+it would make the check depend on tables that themselves wait for it.
 """
 
 from collections.abc import Iterator
@@ -11,7 +12,6 @@ import dagster as dg
 
 from pipeline.defs.dbt.manifest_models import manifest_models
 from pipeline.defs.dbt.project import dbt_project
-from pipeline.defs.publish.published_tables import published_tables
 from pipeline.expectations.order_volume import TABLE, assess_order_volume
 from pipeline.resources import PulseSettingsResource
 from pipeline.storage import read_manifest
@@ -21,8 +21,8 @@ CHECK_NAME = "order_volume_holds"
 FCT_ORDERS = dg.AssetKey(TABLE)
 DESCRIPTION = (
     "fct_orders has clean orders, and no fewer than PULSE_MAX_ORDER_DROP (default 50 %) below the last "
-    "published run (its _manifest.json). Evaluated once and recorded on every published table, so that "
-    "none is published when it fails; PULSE_ALLOW_ORDER_DROP=true lets a deliberate reset through."
+    "published run (its _manifest.json). Blocking: when it fails nothing of the run is published; "
+    "PULSE_ALLOW_ORDER_DROP=true lets a deliberate reset through."
 )
 
 
@@ -71,7 +71,6 @@ def build_order_volume_check(tables: list[dg.AssetKey]) -> dg.AssetChecksDefinit
     return order_volume_holds
 
 
-_published = [table.asset_key for table in published_tables()]
-order_volume_check = build_order_volume_check([FCT_ORDERS, *(key for key in _published if key != FCT_ORDERS)])
+order_volume_check = build_order_volume_check([FCT_ORDERS])
 
 defs = dg.Definitions(asset_checks=[order_volume_check])

@@ -45,8 +45,8 @@ def test_a_bundle_is_inspectable_bytes_that_score_the_same_after_a_round_trip(fi
     assert document["final_training_cutoffs"][-1] == document["holdout_cutoff"]
     assert {"xgboost", "scikit-learn", "python"} <= set(document["library_versions"])
     assert document["metrics"]["roc_auc"] > 0.8
-    assert bundle_key("churn", bundle.version) == f"models/churn/{bundle.version}.zip"
-    assert champion_key("churn") == "models/churn/champion.json"
+    assert bundle_key("churn", bundle.version) == f"_models/churn/{bundle.version}.zip"
+    assert champion_key("churn") == "_models/churn/champion.json"
 
     loaded = ModelBundle.from_bytes(data, n_threads=1)
     x = np.random.default_rng(0).normal(size=(50, len(bundle.features))).astype(np.float32)

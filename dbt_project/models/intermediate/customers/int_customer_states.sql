@@ -6,8 +6,8 @@
 -- state. customers reads the as_of rows, the lifecycle marts every month end.
 --
 -- Set-based in one pass: daily activity is summed per month, and each day also leaves the RFM window on
--- day + rfm_window_days, so a running sum over the customer's months gives every cutoff's window without
--- joining each order to every cutoff; RFM scores are counted per distinct value, not ranked per row.
+-- day + rfm_window_days, so running sums over the months in which something changes give every cutoff's
+-- window without joining each order to every cutoff; RFM scores are counted per distinct value.
 with
 
 activity as (
@@ -114,15 +114,35 @@ grid as (
 
 ),
 
-running as (
+-- the months in which something changes for a customer: a purchase or refund, or a day leaving the window
+event_months as (
 
     select
-        grid.customer_id,
-        grid.month_start,
-        grid.cutoff_date,
-        grid.is_as_of,
-        grid.first_order_date,
-        grid.first_order_at,
+        customer_id,
+        month_start
+    from monthly_activity
+
+    union
+
+    select
+        customer_id,
+        month_start
+    from window_exits
+
+),
+
+-- running totals per customer over their event months only (far fewer rows than the full grid)
+running_events as (
+
+    select
+        event_months.customer_id,
+        event_months.month_start,
+        coalesce(
+            lead(event_months.month_start) over (
+                partition by event_months.customer_id order by event_months.month_start
+            ),
+            cast('9999-12-01' as date)
+        ) as next_event_month,
         sum(coalesce(monthly_activity.purchases, 0)) over customer_months as order_count,
         sum(coalesce(monthly_activity.amount, 0)) over customer_months as revenue,
         sum(coalesce(monthly_activity.purchase_days, 0)) over customer_months as order_days,
@@ -137,16 +157,48 @@ running as (
         sum(monthly_activity.gap_days_sum) over customer_months as gap_days_sum,
         sum(monthly_activity.gap_days_squared_sum) over customer_months as gap_days_squared_sum
 
-    from grid
+    from event_months
     left join monthly_activity
-        on grid.customer_id = monthly_activity.customer_id
-            and grid.month_start = monthly_activity.month_start
+        on event_months.customer_id = monthly_activity.customer_id
+            and event_months.month_start = monthly_activity.month_start
     left join window_exits
-        on grid.customer_id = window_exits.customer_id
-            and grid.month_start = window_exits.month_start
+        on event_months.customer_id = window_exits.customer_id
+            and event_months.month_start = window_exits.month_start
     window customer_months as (
-        partition by grid.customer_id order by grid.month_start rows between unbounded preceding and current row
+        partition by event_months.customer_id
+        order by event_months.month_start
+        rows between unbounded preceding and current row
     )
+
+),
+
+-- every cutoff of the grid takes the totals of the customer's latest event month on or before it
+running as (
+
+    select
+        grid.customer_id,
+        grid.month_start,
+        grid.cutoff_date,
+        grid.is_as_of,
+        grid.first_order_date,
+        grid.first_order_at,
+        running_events.order_count,
+        running_events.revenue,
+        running_events.order_days,
+        running_events.units,
+        running_events.orders_with_items,
+        running_events.rfm_frequency,
+        running_events.rfm_monetary,
+        running_events.last_purchase_key,
+        running_events.last_order_at,
+        running_events.gap_days_sum,
+        running_events.gap_days_squared_sum
+
+    from grid
+    inner join running_events
+        on grid.customer_id = running_events.customer_id
+            and grid.month_start >= running_events.month_start
+            and grid.month_start < running_events.next_event_month
 
 ),
 

@@ -120,6 +120,24 @@ order_products as (
     [],
 ] %}
 
+-- each product per (category, band) once over the order lines; the coarser groupings below add these up
+-- (a product has one category and an order one band, so their sums count every order once)
+finest as (
+
+    select
+        category,
+        basket_value_band,
+        product_id,
+        max(product_name) as product_name,
+        sum(units) as units,
+        count(*) as orders,
+        sum(revenue) as revenue
+
+    from order_products
+    group by category, basket_value_band, product_id
+
+),
+
 -- each product per (category, band), per category across bands, per band across categories, overall
 product_totals as (
 
@@ -130,10 +148,10 @@ product_totals as (
         product_id,
         max(product_name) as product_name,
         sum(units) as units,
-        count(*) as orders,
+        sum(orders) as orders,
         sum(revenue) as revenue
 
-    from order_products
+    from finest
     group by {% for column in grouping %}{{ column }}, {% endfor %}product_id
     {% if not loop.last %}
 

@@ -1,14 +1,17 @@
-"""Every PULSE_* setting, read once from the environment at run time. Nothing else reads the environment."""
+"""The settings object: every PULSE_* value, read once from the environment when a run starts."""
 
 import json
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from pipeline.settings.environment import EnvReader, SettingsError
+from pipeline.settings.predictions import PredictionSettings
+from pipeline.settings.targeting import TargetingSettings
+
+REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 LOCAL_STATE = REPO_ROOT / ".pulse"
 DEFAULT_RAW_PATH = LOCAL_STATE / "demo_raw"
 DEFAULT_PUBLISH_URI = str(LOCAL_STATE / "published")
@@ -20,14 +23,10 @@ OWN_SETTING_VARS = {
     "reporting_currency": "PULSE_REPORTING_CURRENCY",
     "duckdb_path": "PULSE_DUCKDB_PATH",
     "duckdb_memory_limit": "PULSE_DUCKDB_MEMORY_LIMIT",
+    **{var: f"PULSE_{var.upper()}" for var in PredictionSettings().dbt_vars()},
 }
-_TRUE, _FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
 # what DuckDB's memory_limit accepts: 8GB, 8 GiB, 512MB, 80% (of the machine's memory)
 _MEMORY = re.compile(r"^\d+(\.\d+)?\s*(%|[KMGT]I?B?|B|BYTES)$", re.IGNORECASE)
-
-
-class SettingsError(ValueError):
-    """A PULSE_* variable holds a value the pipeline cannot use; the message names the variable."""
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,8 @@ class PulseSettings:
     reporting_currency: str = "EUR"
     publish_uri: str = DEFAULT_PUBLISH_URI
     duckdb_path: Path = DEFAULT_DUCKDB_PATH
-    duckdb_memory_limit: str = "8GB"
+    # DuckDB spills to disk beyond this; 5GB keeps a 1 M-customer build under 6 GB of memory
+    duckdb_memory_limit: str = "5GB"
     s3_endpoint_url: str | None = None
     demo_customers: int = 2000
     demo_seed: int = 42
@@ -52,43 +52,16 @@ class PulseSettings:
     # override for a deliberate reset
     max_order_drop: float = 0.5
     allow_order_drop: bool = False
+    predictions: PredictionSettings = field(default_factory=PredictionSettings)
+    targeting: TargetingSettings = field(default_factory=TargetingSettings)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "PulseSettings":
-        env = os.environ if environ is None else environ
-
-        def get(name: str) -> str | None:
-            value = env.get(name)
-            return value.strip() if value and value.strip() else None
-
-        def as_bool(name: str) -> bool | None:
-            value = get(name)
-            if value is None:
-                return None
-            if value.lower() in _TRUE | _FALSE:
-                return value.lower() in _TRUE
-            raise SettingsError(f"{name}={value!r} is not true or false")
+        env = EnvReader(environ)
+        get, as_bool, as_share = env.text, env.flag, env.share
 
         def as_int(name: str, default: int) -> int:
-            value = get(name)
-            if value is None:
-                return default
-            try:
-                return int(value)
-            except ValueError as error:
-                raise SettingsError(f"{name}={value!r} is not a whole number") from error
-
-        def as_share(name: str, default: float) -> float:
-            value = get(name)
-            if value is None:
-                return default
-            try:
-                share = float(value)
-            except ValueError as error:
-                raise SettingsError(f"{name}={value!r} is not a number (a share such as 0.5)") from error
-            if not 0 <= share <= 1:
-                raise SettingsError(f"{name}={value!r} must be a share between 0 and 1 (0.5 = 50 %)")
-            return share
+            return env.whole(name, default)
 
         dbt_vars: dict[str, object] = {}
         if raw_vars := get("PULSE_DBT_VARS"):
@@ -154,6 +127,8 @@ class PulseSettings:
             publish_retention_days=retention_days,
             max_order_drop=as_share("PULSE_MAX_ORDER_DROP", cls.max_order_drop),
             allow_order_drop=as_bool("PULSE_ALLOW_ORDER_DROP") or False,
+            predictions=PredictionSettings.from_env(env),
+            targeting=TargetingSettings.from_env(env),
         )
 
 

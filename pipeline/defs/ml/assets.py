@@ -1,0 +1,112 @@
+"""`predictions`: one step trains, evaluates and scores every model (models_ml.run_predictions), so all
+models use the same features and one held-out window per target. It materialises one asset per model
+(whose page shows its metrics beside the baseline, the champion decision and plots) and the four tables
+the predictions publish, written into the warehouse's `predictions` schema where the expectation suites
+check them and the publish step reads them. Bundles go to the model registry in the publish location.
+"""
+
+import dagster as dg
+import pyarrow as pa
+
+from models_ml import MODELS, run_predictions
+from models_ml.design import slug
+from pipeline.defs.ml.inputs import read_prediction_inputs
+from pipeline.defs.ml.model_config import model_config
+from pipeline.defs.ml.model_pages import model_page
+from pipeline.defs.ml.registry import load_champions, save_models
+from pipeline.defs.publish.published_tables import PYTHON_TABLES
+from pipeline.resources import PulseSettingsResource
+from pipeline.warehouse import replace_table
+
+SCHEMA = "predictions"
+# the frames of a PredictionRun, by the table they are published as
+TABLES = {
+    "customer_predictions": "customer_predictions",
+    "customer_category_propensity": "category_propensity",
+    "model_metrics": "model_metrics",
+    "model_feature_importance": "feature_importance",
+}
+TABLE_DESCRIPTIONS = {
+    "customer_predictions": "One row per customer scored at as_of: purchase and churn probability, predicted "
+    "CLV and next order date, deciles, top reasons, model versions and prediction_source.",
+    "customer_category_propensity": "Per customer and category: the probability of buying it within the "
+    "category horizon, and its rank among the customer's categories.",
+    "model_metrics": "One row per model (and category) and run: held-out metrics beside the no-model "
+    "baseline, the horizon used, sample sizes, the champion decision and whether quality gates pass.",
+    "model_feature_importance": "Per model: each feature's share of gain and mean absolute contribution.",
+}
+PREDICTION_TABLES = tuple(table for table in PYTHON_TABLES if table.relation.startswith(f"{SCHEMA}."))
+FEATURE_MODELS = (
+    "ml_customer_features",
+    "ml_customer_mix_features",
+    "ml_training_labels",
+    "ml_category_labels",
+)
+FEATURE_INPUTS = [dg.AssetKey(name) for name in FEATURE_MODELS]
+
+
+def model_key(model: str) -> dg.AssetKey:
+    return dg.AssetKey(f"{model}_model")
+
+
+MODEL_SPECS = [
+    dg.AssetSpec(
+        model_key(model),
+        group_name="models",
+        kinds={"xgboost"},
+        deps=FEATURE_INPUTS,
+        description=f"The {model.replace('_', ' ')} model: trained by time, evaluated on the latest held-out "
+        "window beside its no-model baseline, calibrated and kept as champion only if not worse.",
+    )
+    for model in MODELS
+]
+TABLE_SPECS = [
+    dg.AssetSpec(
+        table.asset_key,
+        group_name="predictions",
+        kinds={"duckdb"},
+        deps=[model_key(model) for model in MODELS],
+        description=TABLE_DESCRIPTIONS[table.name],
+    )
+    for table in PREDICTION_TABLES
+]
+
+
+@dg.multi_asset(specs=[*MODEL_SPECS, *TABLE_SPECS], name="predictions")
+def predictions(context: dg.AssetExecutionContext, pulse: PulseSettingsResource):
+    settings = pulse.load()
+    config = model_config(settings)
+    inputs = read_prediction_inputs(settings.duckdb_path, slug)
+    context.log.info(
+        f"Predictions for as_of {inputs.as_of}: {inputs.features.num_rows:,} feature rows, "
+        f"{inputs.labels.num_rows:,} labelled rows"
+    )
+    champions = load_champions(settings, MODELS, config.n_threads)
+    run = run_predictions(
+        inputs.features,
+        inputs.labels,
+        inputs.as_of,
+        category_labels=inputs.category_labels,
+        config=config,
+        champions=champions,
+    )
+    bundle_uris = save_models(settings, run.trained_bundles, run.champions)
+    for model in MODELS:
+        decision = run.decisions[model]
+        context.log.info(f"{model}: {decision.reason}")
+        metrics = run.model_metrics[run.model_metrics["model"] == model]
+        yield dg.MaterializeResult(
+            asset_key=model_key(model), metadata=model_page(metrics, run.plots(model), bundle_uris.get(model))
+        )
+    for table in PREDICTION_TABLES:
+        frame = getattr(run, TABLES[table.name])
+        batches = pa.Table.from_pandas(frame, preserve_index=False).to_reader()
+        rows = replace_table(settings.duckdb_path, table.relation, batches)
+        metadata = {"dagster/row_count": rows, "relation": table.relation}
+        if table.name == "model_metrics":
+            seconds = {step: round(value, 1) for step, value in run.timings.items()}
+            metadata["seconds_per_step"] = dg.MetadataValue.json(seconds)
+        yield dg.MaterializeResult(asset_key=table.asset_key, metadata=metadata)
+
+
+defs = dg.Definitions(assets=[predictions])

@@ -1,0 +1,62 @@
+"""The learning library's inputs, read from the warehouse the dbt feature models built (read-only)."""
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+
+from pipeline.warehouse import read_only
+
+FEATURES = "features.ml_customer_features"
+MIX = "features.ml_customer_mix_features"
+LABELS = "features.ml_training_labels"
+CATEGORY_LABELS = "features.ml_category_labels"
+RUN_CONTEXT = "intermediate.int_run_context"
+
+
+@dataclass(frozen=True)
+class PredictionInputs:
+    as_of: date
+    features: pa.Table  # one row per (customer_id, cutoff_date), the category and channel mix as columns
+    labels: pa.Table
+    category_labels: pa.Table
+
+
+def _mix_columns(con, slug) -> list[tuple[str, str, str]]:
+    """(dimension, value, column name) for every mix value the shop has, e.g. category_share__shoes."""
+    rows = con.sql(f"select distinct dimension, value from {MIX} order by dimension, value").fetchall()
+    return [(dimension, value, f"{dimension}_share__{slug(value)}") for dimension, value in rows]
+
+
+def read_prediction_inputs(duckdb_path: Path, slug) -> PredictionInputs:
+    """Features with the long mix pivoted into share columns in DuckDB, so the frame handed to the
+    library is narrow and numeric (a long mix of every customer x value would cost gigabytes).
+    `slug` names a mix value's column (models_ml.design.slug: the library's own naming)."""
+    with read_only(duckdb_path) as con:
+        as_of = con.sql(f"select as_of_date from {RUN_CONTEXT}").fetchall()[0][0]
+        mix_columns = _mix_columns(con, slug)
+        parameters: dict[str, str] = {}
+        shares = []
+        for i, (dimension, value, column) in enumerate(mix_columns):
+            parameters |= {f"d{i}": dimension, f"v{i}": value}
+            share = f"max(case when dimension = $d{i} and value = $v{i} then spend_share end)"
+            shares.append(f'{share} as "{column}"')
+        if shares:
+            query = f"""
+                with shares as (
+                    select customer_id, cutoff_date, {", ".join(shares)}
+                    from {MIX}
+                    group by customer_id, cutoff_date
+                )
+                select features.*, shares.* exclude (customer_id, cutoff_date)
+                from {FEATURES} as features
+                left join shares
+                    on features.customer_id = shares.customer_id and features.cutoff_date = shares.cutoff_date
+            """
+            features = con.sql(query, params=parameters).to_arrow_table()
+        else:
+            features = con.sql(f"select * from {FEATURES}").to_arrow_table()
+        labels = con.sql(f"select * from {LABELS}").to_arrow_table()
+        category_labels = con.sql(f"select * from {CATEGORY_LABELS}").to_arrow_table()
+    return PredictionInputs(as_of, features, labels, category_labels)

@@ -1,0 +1,79 @@
+"""What each model's asset page shows in the Dagster UI: its held-out metrics beside the no-model
+baseline, the champion decision, and plots embedded in the page (cumulative gain, calibration,
+feature importance)."""
+
+import base64
+import math
+
+import dagster as dg
+import pandas as pd
+
+# (column, label) pairs shown per kind of model; each has a `baseline_<column>` twin in model_metrics
+CLASSIFIER_METRICS = (
+    ("roc_auc", "ROC AUC"),
+    ("pr_auc", "PR AUC"),
+    ("brier", "Brier score"),
+    ("ece", "Expected calibration error"),
+    ("lift_top_decile", "Lift, top decile"),
+    ("gain_top_decile", "Cumulative gain, top decile"),
+)
+REGRESSOR_METRICS = (
+    ("mae", "MAE"),
+    ("rmse", "RMSE"),
+    ("spearman", "Spearman"),
+    ("total_predicted", "Total predicted"),
+    ("total_actual", "Total actual"),
+)
+
+
+def _number(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.4f}" if abs(value) < 100 else f"{value:,.0f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def metrics_markdown(row: pd.Series) -> str:
+    names = CLASSIFIER_METRICS if row.get("kind") == "classifier" else REGRESSOR_METRICS
+    lines = ["| held-out metric | model | no-model baseline |", "| --- | ---: | ---: |"]
+    for column, label in names:
+        if column in row.index:
+            lines.append(f"| {label} | {_number(row[column])} | {_number(row.get(f'baseline_{column}'))} |")
+    return "\n".join(lines)
+
+
+def plots_markdown(plots: dict[str, bytes]) -> str:
+    return "\n\n".join(
+        f"**{name.replace('_', ' ')}**\n\n![{name}](data:image/png;base64,{base64.b64encode(png).decode()})"
+        for name, png in plots.items()
+    )
+
+
+def model_page(metrics: pd.DataFrame, plots: dict[str, bytes], bundle_uri: str | None) -> dict:
+    """Metadata for one model's materialization. `metrics`: its rows of model_metrics (one; the category
+    model has one per category after its overall row)."""
+    row = metrics.iloc[0]
+    page = {
+        "prediction_source": row["prediction_source"],
+        "reason": str(row["reason"]),
+        "champion_decision": str(row.get("champion_decision", "")),
+        "model_version": str(row.get("model_version", "")),
+        "horizon_days": _number(row.get("horizon_days")),
+        "holdout_cutoff": str(row.get("holdout_cutoff", "")),
+        "quality_ok": bool(row.get("quality_ok", False)),
+        "metrics": dg.MetadataValue.md(metrics_markdown(row)),
+    }
+    if len(metrics) > 1 and "category" in metrics.columns:
+        lines = ["| category | source | ROC AUC | baseline ROC AUC |", "| --- | --- | ---: | ---: |"]
+        for _, category in metrics.iloc[1:].iterrows():
+            lines.append(
+                f"| {category['category']} | {category['prediction_source']} | "
+                f"{_number(category.get('roc_auc'))} | {_number(category.get('baseline_roc_auc'))} |"
+            )
+        page["categories"] = dg.MetadataValue.md("\n".join(lines))
+    if plots:
+        page["plots"] = dg.MetadataValue.md(plots_markdown(plots))
+    if bundle_uri:
+        page["registry_uri"] = dg.MetadataValue.path(bundle_uri)
+    return page

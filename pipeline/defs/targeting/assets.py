@@ -1,0 +1,165 @@
+"""Segments and audiences, written into the warehouse's `targeting` schema for the checks, the segment
+SQL (dbt) and the publish step:
+
+- `category_segments` (one step): per product category, at most PULSE_MAX_SEGMENTS readable rule segments
+  (models_ml.category_segments) with their customers at as_of, historical likelihood and gain curve, and
+  the return of targeting the top-k of them (targeting.segment_roi);
+- `audience_members`: every audience of PULSE_AUDIENCES_PATH (targeting/), validated against the tables'
+  columns, its control group held out and, for ads, contacts hashed. An invalid definition fails the run
+  here, before anything is published.
+"""
+
+import json
+
+import dagster as dg
+import pyarrow as pa
+
+from models_ml.category_segments import SegmentSettings, build_category_segments
+from models_ml.design import slug
+from pipeline.defs.ml.inputs import read_prediction_inputs
+from pipeline.defs.publish.published_tables import PYTHON_TABLES, PublishedTable
+from pipeline.defs.targeting.audience_summary import audience_summary
+from pipeline.defs.targeting.segment_inputs import segment_inputs
+from pipeline.resources import PulseSettingsResource
+from pipeline.warehouse import read_only, replace_table
+from targeting import (
+    AudienceConfigError,
+    AudienceRelations,
+    RoiSettings,
+    build_audiences,
+    load_audiences,
+    segment_roi,
+)
+from targeting.column_catalog import ColumnCatalog
+
+SCHEMA = "targeting"
+PREDICTIONS = dg.AssetKey(["predictions", "customer_predictions"])
+PROPENSITY = dg.AssetKey(["predictions", "customer_category_propensity"])
+
+
+def _table(name: str) -> PublishedTable:
+    published = {table.name: table for table in PYTHON_TABLES}
+    return published.get(name) or PublishedTable.python_table(SCHEMA, name)
+
+
+SEGMENTS = _table("category_segments")
+SEGMENT_MEMBERS = _table("category_segment_members")
+ROI = _table("segment_roi")
+AUDIENCE_MEMBERS = _table("audience_members")
+AUDIENCES = _table("audiences")
+PROPENSITY_RELATION = "predictions.customer_category_propensity"
+AUDIENCE_RELATIONS = AudienceRelations(
+    customers="marts.customers",
+    customer_predictions="predictions.customer_predictions",
+    customer_category_propensity="predictions.customer_category_propensity",
+    contacts="intermediate.int_customer_contacts",
+)
+
+
+def _write(context, settings, table: PublishedTable, frame) -> dg.MaterializeResult:
+    data = frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(frame, preserve_index=False)
+    rows = replace_table(settings.duckdb_path, table.relation, data.to_reader())
+    context.log.info(f"{table.relation}: {rows:,} rows")
+    return dg.MaterializeResult(asset_key=table.asset_key, metadata={"dagster/row_count": rows})
+
+
+@dg.multi_asset(
+    name="category_segments",
+    specs=[
+        dg.AssetSpec(
+            SEGMENTS.asset_key,
+            group_name="segments",
+            kinds={"sklearn"},
+            deps=["ml_customer_features", "ml_customer_mix_features", "ml_category_labels"],
+            description="Per category, readable rule segments ranked by purchase likelihood, with the "
+            "cumulative gain of targeting the top ones.",
+        ),
+        dg.AssetSpec(
+            SEGMENT_MEMBERS.asset_key,
+            group_name="segments",
+            deps=["ml_customer_features"],
+            description="Which segment of each category every customer falls in (not published).",
+        ),
+        dg.AssetSpec(
+            ROI.asset_key,
+            group_name="segments",
+            deps=[SEGMENTS.asset_key, "fct_order_items"],
+            description="Expected buyers, revenue, cost, profit and ROI of targeting a category's top-k "
+            "segments, with the most profitable k marked.",
+        ),
+    ],
+)
+def category_segments(context: dg.AssetExecutionContext, pulse: PulseSettingsResource):
+    settings = pulse.load()
+    inputs = read_prediction_inputs(settings.duckdb_path, slug)
+    data = segment_inputs(inputs.features, inputs.category_labels, settings.duckdb_path)
+    targeting = settings.targeting
+    built = build_category_segments(
+        data.training,
+        data.labels,
+        data.scoring,
+        feature_columns=data.feature_columns,
+        settings=SegmentSettings(max_leaf_nodes=targeting.max_segments),
+    )
+    segments = built.segments.merge(
+        built.gain.drop(columns=["rule", "customers", "purchase_likelihood", "expected_buyers"]),
+        on=["category", "segment_rank"],
+    )
+    roi = segment_roi(
+        built.gain,
+        data.average_order_value,
+        RoiSettings(targeting.cost_per_contact, targeting.margin, targeting.expected_uplift),
+    )
+    context.log.info(f"{segments['category'].nunique()} categories, {len(segments)} segments")
+    yield _write(context, settings, SEGMENTS, segments)
+    yield _write(context, settings, SEGMENT_MEMBERS, built.members)
+    yield _write(context, settings, ROI, roi)
+
+
+AUDIENCE_INPUTS = ["customers", "int_customer_contacts", PREDICTIONS, PROPENSITY]
+
+
+@dg.multi_asset(
+    name="audience_members",
+    specs=[
+        dg.AssetSpec(
+            AUDIENCE_MEMBERS.asset_key,
+            group_name="segments",
+            deps=AUDIENCE_INPUTS,
+            description="Every member of every audience of PULSE_AUDIENCES_PATH, control group flagged, "
+            "SHA-256 hashed contacts for ads audiences; e-mail and SMS audiences: opted-in customers only.",
+        ),
+        dg.AssetSpec(
+            AUDIENCES.asset_key,
+            group_name="segments",
+            deps=AUDIENCE_INPUTS,
+            description="One row per audience: its definition (channel, filter, control share) and size.",
+        ),
+    ],
+)
+def audience_members(context: dg.AssetExecutionContext, pulse: PulseSettingsResource):
+    settings = pulse.load()
+    targeting = settings.targeting
+    with read_only(settings.duckdb_path) as con:
+        catalog = ColumnCatalog.from_duckdb(con, AUDIENCE_RELATIONS.tables())
+        categories = [
+            row[0] for row in con.sql(f"select distinct category from {PROPENSITY_RELATION}").fetchall()
+        ]
+        try:
+            audiences = load_audiences(
+                targeting.audiences_path,
+                catalog,
+                default_control_share=targeting.control_share,
+                known_categories=categories,
+            )
+            export = build_audiences(con, audiences, AUDIENCE_RELATIONS)
+        except AudienceConfigError as error:
+            # the run stops here: nothing of it is published
+            raise dg.Failure(description=str(error)) from None
+    counts = {name: upload.num_rows for name, upload in export.uploads.items()}
+    context.log.info(f"{len(audiences)} audiences from {targeting.audiences_path}: {json.dumps(counts)}")
+    yield _write(context, settings, AUDIENCE_MEMBERS, export.members)
+    yield _write(context, settings, AUDIENCES, audience_summary(audiences, export))
+
+
+defs = dg.Definitions(assets=[category_segments, audience_members])

@@ -1,0 +1,45 @@
+"""The `audiences` table: one row per configured audience, with its definition and size, so a marketer sees
+every audience (an empty one too) and BI tools can list them."""
+
+from collections.abc import Sequence
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from targeting import Audience, AudienceExport
+
+SUMMARY_SCHEMA = pa.schema(
+    [
+        pa.field("audience", pa.string(), nullable=False),
+        pa.field("description", pa.string()),
+        pa.field("channel", pa.string(), nullable=False),
+        pa.field("filter", pa.string(), nullable=False),
+        pa.field("category", pa.string()),
+        pa.field("control_share", pa.float64(), nullable=False),
+        pa.field("members", pa.int64(), nullable=False),
+        pa.field("control_members", pa.int64(), nullable=False),
+        pa.field("uploaded_members", pa.int64(), nullable=False),
+    ]
+)
+
+
+def audience_summary(audiences: Sequence[Audience], export: AudienceExport) -> pa.Table:
+    members = export.members
+    rows = []
+    for audience in audiences:
+        mine = members.filter(pc.equal(members.column("audience"), audience.name))
+        control = pc.sum(mine.column("is_control")).as_py() or 0
+        rows.append(
+            {
+                "audience": audience.name,
+                "description": audience.description,
+                "channel": audience.channel,
+                "filter": " ".join(audience.filter.split()),
+                "category": audience.category,
+                "control_share": float(audience.control_share),
+                "members": mine.num_rows,
+                "control_members": int(control),
+                "uploaded_members": export.uploads[audience.name].num_rows,
+            }
+        )
+    return pa.Table.from_pylist(rows, schema=SUMMARY_SCHEMA)

@@ -1,0 +1,51 @@
+"""The category segments' inputs: the feature rows of the category training cutoffs with one label column
+per category, the customers at as_of, and each category's average order value (read-only)."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from pipeline.warehouse import read_only
+
+# not features of a rule: keys, flags and the cutoff itself
+NOT_RULE_FEATURES = ("customer_id", "cutoff_date", "is_scoring_cutoff")
+
+
+@dataclass(frozen=True)
+class SegmentInputs:
+    training: pd.DataFrame  # feature rows at the category training cutoffs
+    labels: pd.DataFrame  # one boolean column per category, row-aligned with training
+    scoring: pd.DataFrame  # feature rows at as_of (every customer)
+    average_order_value: dict[str, float]  # per category: its order-line revenue per order with it
+
+    @property
+    def feature_columns(self) -> list[str]:
+        numeric = self.training.select_dtypes(include=["number", "bool"]).columns
+        return [column for column in numeric if column not in NOT_RULE_FEATURES]
+
+
+def segment_inputs(features: pa.Table, category_labels: pa.Table, duckdb_path: Path) -> SegmentInputs:
+    """`features` and `category_labels` as the predictions read them (pipeline/defs/ml/inputs.py)."""
+    frame = features.to_pandas()
+    labels_long = category_labels.to_pandas()
+    scoring = frame[frame["is_scoring_cutoff"]].reset_index(drop=True)
+    if labels_long.empty:
+        empty = frame.iloc[0:0]
+        return SegmentInputs(empty, pd.DataFrame(index=empty.index), scoring, {})
+    wide = labels_long.pivot_table(
+        index=["customer_id", "cutoff_date"], columns="category", values="bought", aggfunc="max"
+    ).astype(bool)
+    wide.columns = [str(column) for column in wide.columns]
+    keys = pd.MultiIndex.from_frame(frame[["customer_id", "cutoff_date"]])
+    in_training = keys.isin(wide.index)
+    training = frame[in_training].reset_index(drop=True)
+    training_keys = pd.MultiIndex.from_frame(training[["customer_id", "cutoff_date"]])
+    labels = wide.reindex(training_keys).reset_index(drop=True)
+    with read_only(duckdb_path) as con:
+        rows = con.sql(
+            "select category, sum(line_amount) / count(distinct order_id)"
+            " from marts.fct_order_items group by category"
+        ).fetchall()
+    return SegmentInputs(training, labels, scoring, {category: float(value) for category, value in rows})

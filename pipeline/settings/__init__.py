@@ -1,0 +1,33 @@
+"""Every PULSE_* setting, read once from the environment at run time. Nothing else reads the environment.
+
+`PulseSettings.from_env()` is the one settings object; its groups `predictions` and `targeting` hold the
+settings of models and of segments and audiences.
+"""
+
+from pipeline.settings.core import (
+    DEFAULT_DUCKDB_PATH,
+    DEFAULT_PUBLISH_URI,
+    DEFAULT_RAW_PATH,
+    LOCAL_STATE,
+    OWN_SETTING_VARS,
+    REPO_ROOT,
+    PulseSettings,
+    demo_mode,
+)
+from pipeline.settings.environment import SettingsError
+from pipeline.settings.predictions import PredictionSettings
+from pipeline.settings.targeting import TargetingSettings
+
+__all__ = [
+    "DEFAULT_DUCKDB_PATH",
+    "DEFAULT_PUBLISH_URI",
+    "DEFAULT_RAW_PATH",
+    "LOCAL_STATE",
+    "OWN_SETTING_VARS",
+    "REPO_ROOT",
+    "PredictionSettings",
+    "PulseSettings",
+    "SettingsError",
+    "TargetingSettings",
+    "demo_mode",
+]

@@ -1,0 +1,72 @@
+"""Settings of the predictions (PULSE_*_HORIZON_DAYS, PULSE_TRAINING_*, the quality floor, retraining)."""
+
+from dataclasses import dataclass
+
+from pipeline.settings.environment import EnvReader, SettingsError
+
+CALIBRATION_METHODS = ("isotonic", "sigmoid")
+
+
+@dataclass(frozen=True)
+class PredictionSettings:
+    # label windows after a training cutoff, in days (dbt shrinks them on short history)
+    purchase_horizon_days: int = 30
+    churn_horizon_days: int = 180
+    category_horizon_days: int = 90
+    clv_horizon_days: int = 365
+    # training cutoffs: the latest whose label window ends at as_of, then one every step, up to this many
+    training_cutoffs: int = 6
+    training_cutoff_step_days: int = 30
+    # bounded training data: customers per training cutoff (dbt), then a stratified sample of rows (models_ml)
+    training_customers_per_cutoff: int = 50_000
+    training_sample_rows: int = 200_000
+    # a model is trained honestly only with this many customers and positives; else the baseline scores
+    min_training_customers: int = 200
+    min_training_positives: int = 30
+    # publishing is refused when a model's held-out ROC AUC is below this (or below its baseline)
+    auc_floor: float = 0.6
+    retrain_every_hours: float = 24.0
+    calibration_method: str = "isotonic"
+    # the 3 x 3 predictive grid: purchase probability x churn probability
+    purchase_cut_points: tuple[float, float] = (0.2, 0.5)
+    churn_cut_points: tuple[float, float] = (0.2, 0.5)
+
+    @classmethod
+    def from_env(cls, env: EnvReader) -> "PredictionSettings":
+        method = (env.text("PULSE_CALIBRATION_METHOD") or cls.calibration_method).lower()
+        if method not in CALIBRATION_METHODS:
+            choices = ", ".join(CALIBRATION_METHODS)
+            raise SettingsError(f"PULSE_CALIBRATION_METHOD={method!r} is not one of {choices}")
+        return cls(
+            purchase_horizon_days=env.whole("PULSE_PURCHASE_HORIZON_DAYS", cls.purchase_horizon_days, 1),
+            churn_horizon_days=env.whole("PULSE_CHURN_HORIZON_DAYS", cls.churn_horizon_days, 1),
+            category_horizon_days=env.whole("PULSE_CATEGORY_HORIZON_DAYS", cls.category_horizon_days, 1),
+            clv_horizon_days=env.whole("PULSE_CLV_HORIZON_DAYS", cls.clv_horizon_days, 1),
+            training_cutoffs=env.whole("PULSE_TRAINING_CUTOFFS", cls.training_cutoffs, 1),
+            training_cutoff_step_days=env.whole(
+                "PULSE_TRAINING_CUTOFF_STEP_DAYS", cls.training_cutoff_step_days, 1
+            ),
+            training_customers_per_cutoff=env.whole(
+                "PULSE_TRAINING_CUSTOMERS_PER_CUTOFF", cls.training_customers_per_cutoff, 100
+            ),
+            training_sample_rows=env.whole("PULSE_TRAINING_SAMPLE_ROWS", cls.training_sample_rows, 1000),
+            min_training_customers=env.whole("PULSE_MIN_TRAINING_CUSTOMERS", cls.min_training_customers, 1),
+            min_training_positives=env.whole("PULSE_MIN_TRAINING_POSITIVES", cls.min_training_positives, 1),
+            auc_floor=env.share("PULSE_AUC_FLOOR", cls.auc_floor),
+            retrain_every_hours=env.number("PULSE_RETRAIN_EVERY_HOURS", cls.retrain_every_hours, 0),
+            calibration_method=method,
+            purchase_cut_points=env.cut_points("PULSE_PURCHASE_CUT_POINTS", cls.purchase_cut_points),
+            churn_cut_points=env.cut_points("PULSE_CHURN_CUT_POINTS", cls.churn_cut_points),
+        )
+
+    def dbt_vars(self) -> dict[str, object]:
+        """What the dbt feature and label models need (dbt_project.yml documents each)."""
+        return {
+            "purchase_horizon_days": self.purchase_horizon_days,
+            "churn_horizon_days": self.churn_horizon_days,
+            "category_horizon_days": self.category_horizon_days,
+            "clv_horizon_days": self.clv_horizon_days,
+            "training_cutoffs": self.training_cutoffs,
+            "training_cutoff_step_days": self.training_cutoff_step_days,
+            "training_customers_per_cutoff": self.training_customers_per_cutoff,
+        }
