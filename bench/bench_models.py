@@ -5,7 +5,8 @@ Run by hand (not in CI):
     export PATH=$PWD/.venv/bin:$PATH OMP_WAIT_POLICY=passive
     python bench/bench_models.py --customers 100000            # synthetic shop (default 1 M customers)
     python bench/bench_models.py --lean-inputs                 # mix pivoted in SQL, FLOAT features
-    python bench/bench_models.py --duckdb .pulse/warehouse.duckdb  # the dbt feature and label tables
+    python bench/bench_models.py --duckdb /tmp/pulse-bench/warehouse-1000000.duckdb  # the real path:
+        # dbt feature and label models (timed), then the pipeline's reader, then every model
 
 Synthetic frames come from the tests' simulated shop (tests/unit/ml/synthetic_shop.py): order
 histories, then features, mix and labels at six month-end cutoffs and as_of. They are cached as
@@ -78,21 +79,35 @@ def _load_parquet(folder: Path, lean: bool) -> tuple[dict, str]:
     return frames, (folder / "as_of.txt").read_text().strip()
 
 
-def _load_duckdb(path: Path, tables: dict[str, str]) -> tuple[dict, str]:
-    import duckdb
+def _load_duckdb(path: Path) -> tuple[dict, str]:
+    """The pipeline's own reader (pipeline/defs/ml/inputs.py): the dbt feature and label tables, the mix
+    pivoted into share columns in DuckDB."""
+    from pipeline.defs.ml.inputs import read_prediction_inputs
 
-    with duckdb.connect(str(path), read_only=True) as connection:
-        present = {
-            row[0]
-            for row in connection.execute("select table_name from information_schema.tables").fetchall()
-        }
-        frames = {
-            name: connection.execute(f"select * from {table}").df() if table in present else None
-            for name, table in tables.items()
-        }
-    features = frames["features"]
-    as_of = str(features.loc[features["is_scoring_cutoff"], "cutoff_date"].max())[:10]
-    return frames, as_of
+    inputs = read_prediction_inputs(path)
+    frames = {"features": inputs.features, "labels": inputs.labels, "mix": None}
+    frames["category_labels"] = inputs.category_labels
+    return frames, str(inputs.as_of)
+
+
+def _build_features(path: Path, workdir: Path) -> None:
+    """The dbt feature and label models on a warehouse built by bench_pipeline_build.py, timed."""
+    import os
+
+    from pipeline.defs.dbt.cli_args import dbt_command
+    from pipeline.settings import PulseSettings
+
+    project = REPO_ROOT / "dbt_project"
+    settings = PulseSettings.from_env({"PULSE_DUCKDB_PATH": str(path), "PULSE_RAW_PATH": str(workdir)})
+    command = dbt_command(["build", "--select", "intermediate.ml+", "marts.ml+"], settings)
+    command += ["--profiles-dir", str(project), "--project-dir", str(project)]
+    command += ["--target-path", str(workdir / "target-ml"), "--log-path", str(workdir / "logs-ml")]
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    started = time.perf_counter()
+    result = subprocess.run(["dbt", *command], env=env, capture_output=True, text=True)
+    print(result.stdout.strip().splitlines()[-1] if result.stdout else result.stderr[-2000:])
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"feature build (dbt): {time.perf_counter() - started:.1f} s, peak RSS {peak:,.0f} MB")
 
 
 def _measure(args: argparse.Namespace) -> None:
@@ -100,14 +115,7 @@ def _measure(args: argparse.Namespace) -> None:
 
     started = time.perf_counter()
     if args.duckdb:
-        tables = dict(
-            zip(
-                FRAMES,
-                (args.features_table, args.labels_table, args.mix_table, args.category_labels_table),
-                strict=True,
-            )
-        )
-        frames, as_of = _load_duckdb(args.duckdb, tables)
+        frames, as_of = _load_duckdb(args.duckdb)
     else:
         frames, as_of = _load_parquet(args.workdir / f"shop-{args.customers}-{args.seed}", args.lean_inputs)
     load_seconds = time.perf_counter() - started
@@ -172,18 +180,21 @@ def main() -> None:
         action="store_true",
         help="mix pivoted into the features and FLOAT features (synthetic)",
     )
-    parser.add_argument("--duckdb", type=Path, default=None, help="read the dbt tables from this file")
-    parser.add_argument("--features-table", default="ml_customer_features")
-    parser.add_argument("--labels-table", default="ml_customer_labels")
-    parser.add_argument("--mix-table", default="ml_customer_mix")
-    parser.add_argument("--category-labels-table", default="ml_category_labels")
+    parser.add_argument(
+        "--duckdb",
+        type=Path,
+        default=None,
+        help="a warehouse built by bench_pipeline_build.py: build its feature tables (timed), then read them",
+    )
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)  # the timed child
     args = parser.parse_args()
 
     if args.measure:
         _measure(args)
         return
-    if not args.duckdb:
+    if args.duckdb:
+        _build_features(args.duckdb, args.workdir)
+    else:
         _generate(args.customers, args.seed, args.workdir / f"shop-{args.customers}-{args.seed}")
     child = subprocess.run([sys.executable, __file__, *sys.argv[1:], "--measure"], cwd=REPO_ROOT)
     sys.exit(child.returncode)

@@ -2,11 +2,12 @@
 
 Run by hand (not in CI):
     export PATH=$PWD/.venv/bin:$PATH
-    python bench/bench_publish.py --customers 1000000 --workdir /tmp/pulse-bench
+    python bench/bench_publish.py --customers 1000000 --workdir /tmp/pulse-run-bench
     python bench/bench_publish.py --customers 1000000 --publish-uri s3://bucket/bench   # on S3
 
-Builds the warehouse with bench/bench_pipeline_build.py first when `<workdir>` has none for N. Then it
-publishes twice into an empty location, each time in a fresh process so the peak memory printed is the
+Runs the whole pipeline with bench/bench_pipeline_run.py first when `<workdir>` has no warehouse for N
+(every published table, the Python-written ones included, must be there). Then it publishes twice into
+an empty location, each time in a fresh process so the peak memory printed is the
 publish's own: the first publish creates every table, the second replaces every table (the steady state,
 with retention). It publishes through the same `publish_run` the pipeline's publish step calls.
 """
@@ -63,7 +64,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--customers", type=int, default=1_000_000)
-    parser.add_argument("--workdir", type=Path, default=Path("/tmp/pulse-bench"))
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/pulse-run-bench"))
     parser.add_argument(
         "--publish-uri", default=None, help="default: <workdir>/published-<N> (emptied first)"
     )
@@ -71,8 +72,8 @@ def main() -> None:
     parser.add_argument("--measure", default=None, help=argparse.SUPPRESS)  # internal: the child's run id
     args = parser.parse_args()
 
-    warehouse = args.workdir / f"warehouse-{args.customers}.duckdb"
-    manifest_path = args.workdir / "target" / "manifest.json"
+    warehouse = args.workdir / f"run-{args.customers}" / "warehouse.duckdb"
+    manifest_path = REPO_ROOT / "dbt_project" / "target" / "manifest.json"
     publish_uri = args.publish_uri or str(args.workdir / f"published-{args.customers}")
     if args.measure:
         result = measure(warehouse, manifest_path, publish_uri, args.s3_endpoint_url, args.measure)
@@ -80,7 +81,7 @@ def main() -> None:
         return
 
     if not warehouse.exists() or not manifest_path.exists():
-        build = [sys.executable, str(REPO_ROOT / "bench/bench_pipeline_build.py")]
+        build = [sys.executable, str(REPO_ROOT / "bench/bench_pipeline_run.py")]
         subprocess.run(
             [*build, "--customers", str(args.customers), "--workdir", str(args.workdir)], check=True
         )

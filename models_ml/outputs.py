@@ -148,9 +148,13 @@ def _nan_to_none(value: object) -> object:
 
 
 def _quality(run: TargetRun, config: ModelConfig) -> dict:
-    """Inputs of the publishing gate: AUC over the floor, primary metric not below the baseline."""
+    """Inputs of the publishing gate: the held-out AUC of whatever scores (model or baseline) at least the
+    floor, and a scoring model not below its baseline (training falls back to the baseline when it is).
+    Labels that nothing predicts (a broken export) fail the floor whoever scores."""
     if run.source != "model":
-        return {"passes_auc_floor": None, "beats_baseline": None, "quality_ok": True}
+        auc = run.baseline_metrics.get("roc_auc", np.nan) if run.kind == "classifier" else np.nan
+        floor = None if np.isnan(auc) else bool(auc >= config.auc_floor)
+        return {"passes_auc_floor": floor, "beats_baseline": None, "quality_ok": floor is not False}
     metric, higher = primary_metric(run.kind, config)
     model, baseline = run.metrics.get(metric, np.nan), run.baseline_metrics.get(metric, np.nan)
     if np.isnan(model):

@@ -116,6 +116,13 @@ class TargetRun:
     trained_this_run: bool = False
 
 
+def _below(value: float | None, baseline: float | None, higher_is_better: bool) -> bool:
+    """True when both are measured and the model's value is worse than the baseline's."""
+    if value is None or baseline is None or math.isnan(value) or math.isnan(baseline):
+        return False
+    return value < baseline if higher_is_better else value > baseline
+
+
 def primary_metric(kind: str, config: ModelConfig) -> tuple[str, bool]:
     """The metric champion/challenger compares on, and whether higher is better."""
     if kind == "classifier":
@@ -351,6 +358,17 @@ def run_problem(
         if not champion_metrics:
             stored_at = usable_champion.metadata.get("holdout_cutoff")
             result.reason = f"{decision.reason}; metrics from its own training run (held out {stored_at})"
+    # 7. A model doing worse than the no-model baseline on the held-out cutoff does not score: the rule
+    #    would serve the customers better. Its metrics stay on record beside the baseline's.
+    measured_today = decision.winner == "challenger" or bool(champion_metrics)
+    if result.bundle is not None and measured_today:
+        model_value, baseline_value = result.metrics.get(metric), baseline_metrics.get(metric)
+        if _below(model_value, baseline_value, higher):
+            result.reason = (
+                f"{decision.reason}; its held-out {metric} {model_value:.3f} is below the no-model "
+                f"baseline's {baseline_value:.3f}, so the baseline scores"
+            )
+            result.bundle = None
     if result.bundle is not None:
         result.source, result.version = "model", result.bundle.version
         result.scoring_model = result.bundle.final

@@ -16,12 +16,12 @@ from pipeline.defs.quality import volume
 from pipeline.defs.targeting import assets as targeting_assets
 from pipeline.defs.targeting import exports as audience_exports
 from pipeline.resources import build_resources
-from pipeline.settings import PulseSettings
+from pipeline.settings import schedule_timezone
 
 
 def build_definitions() -> dg.Definitions:
     # the schedule's timezone is the one setting needed when definitions load
-    timezone = PulseSettings.from_env().schedule_timezone
+    timezone = schedule_timezone()
     upstream = dg.Definitions.merge(
         ingest_assets.defs,
         dbt_assets.defs,

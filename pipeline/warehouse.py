@@ -45,6 +45,18 @@ def row_counts(duckdb_path: Path, relations: Iterable[str]) -> dict[str, int]:
     return counts
 
 
+def _typed(batches: pa.RecordBatchReader) -> pa.RecordBatchReader:
+    """A column that is null in every row arrives without a type (pandas object -> Arrow null); published,
+    it would be a `void` column some engines cannot read. It is text, as such columns are in our frames."""
+    schema = batches.schema
+    if not any(pa.types.is_null(field.type) for field in schema):
+        return batches
+    typed = pa.schema(
+        [field.with_type(pa.string()) if pa.types.is_null(field.type) else field for field in schema]
+    )
+    return pa.RecordBatchReader.from_batches(typed, (batch.cast(typed) for batch in batches))
+
+
 def replace_table(duckdb_path: Path, relation: str, batches: pa.RecordBatchReader) -> int:
     """Replace `schema.table` with the batches in one transaction, creating the schema if needed, and
     return its row count. Streams the batches; readers see the old table or the new one.
@@ -56,7 +68,7 @@ def replace_table(duckdb_path: Path, relation: str, batches: pa.RecordBatchReade
         raise ValueError(f"{relation!r} is not a relation of the form schema.table (letters, digits, _)")
     con = duckdb.connect(str(duckdb_path))
     try:
-        con.register("incoming_batches", batches)
+        con.register("incoming_batches", _typed(batches))
         con.execute("begin transaction")
         con.execute(f'create schema if not exists "{schema}"')
         con.execute(f'create or replace table "{schema}"."{table}" as select * from incoming_batches')

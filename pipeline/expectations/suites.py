@@ -83,7 +83,6 @@ def customers() -> list["Expectation"]:
 
 
 MODEL_ROWS = 'prediction_source=="model"'
-CLASSIFIER_MODEL_ROWS = 'prediction_source=="model" and kind=="classifier"'
 PREDICTION_SOURCES = ["model", "baseline"]
 
 
@@ -173,30 +172,32 @@ def customer_category_propensity() -> list["Expectation"]:
 
 
 def model_metrics() -> list["Expectation"]:
-    """Every model says what scored (model or baseline) and over which horizon; a classifier that scores
-    has a held-out ROC AUC at least the floor (PULSE_AUC_FLOOR) and not below its no-model baseline, so
-    a bad model never reaches the published predictions."""
+    """Every model says what scored (model or baseline) and over which horizon; whatever scores a
+    classifier has a held-out ROC AUC at least the floor (PULSE_AUC_FLOOR), and a model scores only when it
+    is not below its no-model baseline (models_ml falls back to the baseline otherwise), so a bad model
+    never reaches the published predictions (quality_ok)."""
     gxe = _gxe()
     return [
         gxe.ExpectColumnValuesToNotBeNull(column="model"),
         gxe.ExpectColumnValuesToNotBeNull(column="kind"),
         gxe.ExpectColumnValuesToBeInSet(column="prediction_source", value_set=PREDICTION_SOURCES),
-        gxe.ExpectColumnValuesToBeInSet(
-            column="passes_auc_floor",
-            value_set=[True],
-            row_condition=CLASSIFIER_MODEL_ROWS,
-            condition_parser="pandas",
-        ),
-        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-            column_A="roc_auc",
-            column_B="baseline_roc_auc",
-            or_equal=True,
-            row_condition=CLASSIFIER_MODEL_ROWS,
-            condition_parser="pandas",
-        ),
+        gxe.ExpectColumnValuesToBeInSet(column="passes_auc_floor", value_set=[True]),
+        gxe.ExpectColumnValuesToBeInSet(column="quality_ok", value_set=[True]),
         gxe.ExpectColumnValuesToBeBetween(
             column="horizon_days", min_value=1, row_condition=MODEL_ROWS, condition_parser="pandas"
         ),
+    ]
+
+
+def model_feature_importance() -> list["Expectation"]:
+    """One row per model and feature, ranked from 1, with a share of the model's gain between 0 and 1."""
+    gxe = _gxe()
+    return [
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["model", "feature"]),
+        gxe.ExpectColumnValuesToNotBeNull(column="model_version"),
+        gxe.ExpectColumnValuesToBeBetween(column="importance_rank", min_value=1),
+        gxe.ExpectColumnValuesToBeBetween(column="gain_share", min_value=0, max_value=1),
+        gxe.ExpectColumnValuesToBeBetween(column="mean_abs_contribution", min_value=0),
     ]
 
 
@@ -265,6 +266,7 @@ SUITES: dict[str, Callable[[], list["Expectation"]]] = {
     "customer_predictions": customer_predictions,
     "customer_category_propensity": customer_category_propensity,
     "model_metrics": model_metrics,
+    "model_feature_importance": model_feature_importance,
     "category_segments": category_segments,
     "segment_roi": segment_roi,
     "audiences": audiences,

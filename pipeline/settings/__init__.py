@@ -13,6 +13,7 @@ from pipeline.settings.core import (
     REPO_ROOT,
     PulseSettings,
     demo_mode,
+    schedule_timezone,
 )
 from pipeline.settings.environment import SettingsError
 from pipeline.settings.predictions import PredictionSettings
@@ -30,4 +31,5 @@ __all__ = [
     "SettingsError",
     "TargetingSettings",
     "demo_mode",
+    "schedule_timezone",
 ]

@@ -132,6 +132,12 @@ class PulseSettings:
         )
 
 
+def schedule_timezone(environ: Mapping[str, str] | None = None) -> str:
+    """The one setting needed when the definitions load (the schedule's timezone), read on its own so a
+    wrong value of any other variable cannot keep the UI from loading the code location."""
+    return EnvReader(environ).text("PULSE_SCHEDULE_TIMEZONE") or PulseSettings.schedule_timezone
+
+
 def demo_mode(demo: bool | None, raw_path: str | None) -> tuple[bool, str]:
     """Whether this run generates the demo shop, and where the raw files are.
 

@@ -28,7 +28,7 @@ class EnvReader:
             return value.lower() in _TRUE
         raise SettingsError(f"{name}={value!r} is not true or false")
 
-    def whole(self, name: str, default: int, minimum: int | None = None) -> int:
+    def whole(self, name: str, default: int, minimum: int | None = None, maximum: int | None = None) -> int:
         value = self.text(name)
         if value is None:
             return default
@@ -38,6 +38,8 @@ class EnvReader:
             raise SettingsError(f"{name}={value!r} is not a whole number") from error
         if minimum is not None and number < minimum:
             raise SettingsError(f"{name}={number} must be at least {minimum}")
+        if maximum is not None and number > maximum:
+            raise SettingsError(f"{name}={number} must be at most {maximum}")
         return number
 
     def number(self, name: str, default: float, minimum: float | None = None) -> float:
@@ -52,7 +54,7 @@ class EnvReader:
             raise SettingsError(f"{name}={value!r} must be at least {minimum}")
         return number
 
-    def share(self, name: str, default: float) -> float:
+    def share(self, name: str, default: float, maximum: float = 1.0) -> float:
         value = self.text(name)
         if value is None:
             return default
@@ -60,8 +62,8 @@ class EnvReader:
             share = float(value)
         except ValueError as error:
             raise SettingsError(f"{name}={value!r} is not a number (a share such as 0.5)") from error
-        if not 0 <= share <= 1:
-            raise SettingsError(f"{name}={value!r} must be a share between 0 and 1 (0.5 = 50 %)")
+        if not 0 <= share <= maximum:
+            raise SettingsError(f"{name}={value!r} must be a share between 0 and {maximum:g} (0.5 = 50 %)")
         return share
 
     def cut_points(self, name: str, default: tuple[float, float]) -> tuple[float, float]:

@@ -60,6 +60,7 @@ class LocalFolderStore:
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
+            os.chmod(tmp, 0o644)  # mkstemp makes it private; published files are for their readers
             os.replace(tmp, target)  # atomic: a reader sees the old file or the new one
         finally:
             Path(tmp).unlink(missing_ok=True)

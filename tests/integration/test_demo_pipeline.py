@@ -93,17 +93,26 @@ def test_publishing_alone_is_refused_without_passed_checks(demo_run, tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-def test_every_table_published_to_s3_reads_back_as_the_manifest_says(demo_run, s3_endpoint, s3_bucket):
+@pytest.fixture(scope="module")
+def s3_publish(demo_run, s3_endpoint):
+    """The demo run's tables published again, to a bucket on the S3 API, as a production run would."""
     _, settings, _, instance = demo_run
+    bucket = "pulse-demo-pipeline"
+    boto3.client("s3", endpoint_url=s3_endpoint).create_bucket(Bucket=bucket)
     s3_settings = {
         **settings,
-        "PULSE_PUBLISH_URI": f"s3://{s3_bucket}/pulse",
+        "PULSE_PUBLISH_URI": f"s3://{bucket}/pulse",
         "PULSE_S3_ENDPOINT_URL": s3_endpoint,
     }
     with pulse_settings(s3_settings):
         result = run_job_in_process(asset_selection=dg.AssetSelection.groups("publish"), instance=instance)
     assert result.success, [e.message for e in result.all_events if e.is_failure]
+    return bucket, result
 
+
+def test_every_table_published_to_s3_reads_back_as_the_manifest_says(demo_run, s3_endpoint, s3_publish):
+    _, settings, _, _ = demo_run
+    s3_bucket, result = s3_publish
     client = boto3.client("s3", endpoint_url=s3_endpoint)
     manifest = json.loads(client.get_object(Bucket=s3_bucket, Key="pulse/_manifest.json")["Body"].read())
     assert manifest["run_id"] == result.run_id
@@ -116,3 +125,110 @@ def test_every_table_published_to_s3_reads_back_as_the_manifest_says(demo_run, s
         schema = [{"name": f.name, "type": str(f.type.type)} for f in delta.schema().fields]
         assert schema == entry["schema"], name
         assert delta.to_pyarrow_dataset().count_rows() == entry["rows"] == local["tables"][name]["rows"]
+
+
+BAD_AUDIENCES = """
+audiences:
+  - name: unknown_column
+    description: a column no table has
+    channel: email
+    filter: churn_probabilty > 0.5
+  - name: sql_injection
+    description: a statement smuggled into a filter
+    channel: email
+    filter: 1=1; drop table customers
+  - name: python_injection
+    description: Python smuggled into a filter
+    channel: ads
+    filter: __import__('os').system('id')
+  - name: unknown_channel
+    description: a channel Customer Pulse cannot send to
+    channel: fax
+    filter: churn_probability > 0.6
+"""
+
+
+def test_invalid_audiences_are_refused_before_anything_is_published(demo_run, tmp_path):
+    tmp, settings, _, instance = demo_run
+    manifest = (tmp / "published/_manifest.json").read_text()
+    audiences = tmp_path / "audiences.yml"
+    audiences.write_text(BAD_AUDIENCES)
+    selection = dg.AssetSelection.keys("targeting/audience_members").downstream()
+    with pulse_settings({**settings, "PULSE_AUDIENCES_PATH": str(audiences)}):
+        result = run_job_in_process(asset_selection=selection, instance=instance)
+    assert not result.success
+    failure = next(e for e in result.all_events if e.is_step_failure)
+    assert failure.step_key == "audience_members"
+    message = str(failure.step_failure_data.error)
+    assert "audience 'unknown_column'" in message and "churn_probabilty" in message
+    assert "churn_probability" in message  # the nearest known column is suggested
+    assert "audience 'sql_injection'" in message and "audience 'python_injection'" in message
+    assert "audience 'unknown_channel'" in message and "fax" in message
+    assert (tmp / "published/_manifest.json").read_text() == manifest
+    assert not any(e.step_key == "publish_tables" for e in result.all_events if e.is_step_success)
+
+
+def _contacts(raw: Path) -> set[str]:
+    """Every e-mail and phone of the raw customers file, as written and as digits."""
+    import csv
+
+    values = set()
+    with (raw / "customers.csv").open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            for value in (row["email"], row["phone"]):
+                if value and value.strip():
+                    values.add(value.strip().lower())
+                    digits = "".join(ch for ch in value if ch.isdigit())
+                    if len(digits) >= 8:
+                        values.add(digits)
+    return values
+
+
+def _published_texts(files: dict[str, bytes]) -> dict[str, str]:
+    """Every published file as text, decompressed: Parquet data files (every version's, not only the
+    current one) value by value, model bundles member by member, the rest (JSON, CSV, Delta logs) as is."""
+    import io
+    import zipfile
+
+    import pyarrow.parquet as pq
+
+    texts = {}
+    for key, data in files.items():
+        if key.endswith(".parquet"):
+            columns = pq.read_table(io.BytesIO(data)).columns
+            texts[key] = "\n".join(str(value) for column in columns for value in column.to_pylist()).lower()
+        elif key.endswith(".zip"):
+            with zipfile.ZipFile(io.BytesIO(data)) as bundle:
+                members = (bundle.read(name).decode("latin-1") for name in bundle.namelist())
+                texts[key] = "\n".join(members).lower()
+        else:
+            texts[key] = data.decode("utf-8", errors="replace").lower()
+    return texts
+
+
+def test_no_plain_email_or_phone_is_published_anywhere(demo_run, s3_endpoint, s3_publish):
+    tmp, _, _, _ = demo_run
+    s3_bucket, _ = s3_publish
+    contacts = _contacts(tmp / "raw")
+    assert len(contacts) > 500
+    local = {
+        str(path.relative_to(tmp / "published")): path.read_bytes()
+        for path in (tmp / "published").rglob("*")
+        if path.is_file()
+    }
+    assert any(key.startswith("audience_exports/") for key in local)
+    assert any(key.endswith(".parquet") for key in local)
+    client = boto3.client("s3", endpoint_url=s3_endpoint)
+    remote = {
+        item["Key"]: client.get_object(Bucket=s3_bucket, Key=item["Key"])["Body"].read()
+        for page in client.get_paginator("list_objects_v2").paginate(Bucket=s3_bucket)
+        for item in page.get("Contents", [])
+    }
+    assert any(key.startswith("pulse/audience_exports/") for key in remote)
+    leaks = [
+        (key, value)
+        for key, text in {**_published_texts(local), **_published_texts(remote)}.items()
+        for value in contacts
+        if value in text
+    ]
+    assert leaks == []

@@ -120,3 +120,22 @@ def test_published_tables_are_readable_delta_tables(orders_only_run):
     quarantined = DeltaTable(str(published / "quarantined_orders")).to_pyarrow_table().to_pylist()
     assert sorted(r["reason"] for r in quarantined) == sorted(EXPECTED_REASONS.values())
     assert json.loads((published / "_manifest.json").read_text())["tables"]["fct_orders"]["rows"] == 6
+
+
+def test_an_orders_only_shop_still_gets_predictions_and_says_why_categories_are_empty(orders_only_run):
+    published = orders_only_run / "published"
+    predictions = DeltaTable(str(published / "customer_predictions")).to_pyarrow_table().to_pylist()
+    customers = _query(orders_only_run, "select count(*) from marts.customers")[0][0]
+    assert len(predictions) == customers
+    for row in predictions:
+        for column in ("purchase_probability_30d", "churn_probability", "predicted_clv"):
+            assert row[column] is not None, column
+        assert row["expected_next_order_date"] is not None
+        # five customers are too few to train on honestly: the no-model baseline scores them, and says so
+        assert row["churn_prediction_source"] == "baseline"
+    assert DeltaTable(str(published / "customer_category_propensity")).to_pyarrow_table().num_rows == 0
+    metrics = DeltaTable(str(published / "model_metrics")).to_pyarrow_table().to_pylist()
+    category = next(row for row in metrics if row["model"] == "category_propensity")
+    assert "no category" in category["reason"]
+    churn = next(row for row in metrics if row["model"] == "churn")
+    assert churn["prediction_source"] == "baseline" and churn["reason"]

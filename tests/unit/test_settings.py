@@ -161,3 +161,22 @@ def test_bad_prediction_and_targeting_settings_name_the_variable(name, value):
 def test_dbt_vars_may_not_set_a_prediction_horizon_behind_its_setting():
     with pytest.raises(SettingsError, match="PULSE_CHURN_HORIZON_DAYS"):
         PulseSettings.from_env({"PULSE_DBT_VARS": '{"churn_horizon_days": 90}'})
+
+
+def test_the_schedule_timezone_is_read_alone_so_a_bad_setting_cannot_stop_the_code_location():
+    from pipeline.settings import schedule_timezone
+
+    environ = {"PULSE_SCHEDULE_TIMEZONE": "Europe/Copenhagen", "PULSE_AUC_FLOOR": "not a number"}
+    assert schedule_timezone(environ) == "Europe/Copenhagen"
+    assert schedule_timezone({}) == "UTC"
+    with pytest.raises(SettingsError, match="PULSE_AUC_FLOOR"):
+        PulseSettings.from_env(environ)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("PULSE_MAX_SEGMENTS", "1"), ("PULSE_MAX_SEGMENTS", "65"), ("PULSE_CONTROL_SHARE", "0.6")],
+)
+def test_segment_and_audience_settings_stay_in_the_ranges_the_libraries_take(name, value):
+    with pytest.raises(SettingsError, match=name):
+        PulseSettings.from_env({name: value})

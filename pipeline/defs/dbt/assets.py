@@ -7,15 +7,12 @@ declared as dbt sources) must run after those assets, so it is a second `dbt bui
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
-from pipeline.defs.dbt.cli_args import dbt_build_args
+from pipeline.defs.dbt.cli_args import AFTER_PYTHON_TABLES, dbt_build_args
 from pipeline.defs.dbt.project import dbt_project
 from pipeline.defs.dbt.reconciliation import with_reconciliation
 from pipeline.defs.dbt.row_counts import table_relations, with_row_counts
 from pipeline.defs.dbt.translator import PulseDbtTranslator
 from pipeline.resources import PulseSettingsResource
-
-# models reading the tables Python assets write, and everything built on them
-AFTER_PYTHON_TABLES = "source:predictions+ source:targeting+"
 
 
 @dbt_assets(

@@ -5,6 +5,10 @@ from collections.abc import Sequence
 
 from pipeline.settings import PulseSettings
 
+# models that read the tables Python assets write (predictions, segments, audiences), and everything built
+# on them: the pipeline's second dbt step, after those assets
+AFTER_PYTHON_TABLES = "source:predictions+ source:targeting+"
+
 
 def dbt_vars(settings: PulseSettings) -> dict[str, object]:
     """PULSE_DBT_VARS plus the vars that have their own setting.

@@ -9,11 +9,10 @@ import dagster as dg
 import pyarrow as pa
 
 from models_ml import MODELS, run_predictions
-from models_ml.design import slug
 from pipeline.defs.ml.inputs import read_prediction_inputs
 from pipeline.defs.ml.model_config import model_config
 from pipeline.defs.ml.model_pages import model_page
-from pipeline.defs.ml.registry import load_champions, save_models
+from pipeline.defs.ml.registry import load_champions, prune_registry, save_models
 from pipeline.defs.publish.published_tables import PYTHON_TABLES
 from pipeline.resources import PulseSettingsResource
 from pipeline.warehouse import replace_table
@@ -76,7 +75,7 @@ TABLE_SPECS = [
 def predictions(context: dg.AssetExecutionContext, pulse: PulseSettingsResource):
     settings = pulse.load()
     config = model_config(settings)
-    inputs = read_prediction_inputs(settings.duckdb_path, slug)
+    inputs = read_prediction_inputs(settings.duckdb_path)
     context.log.info(
         f"Predictions for as_of {inputs.as_of}: {inputs.features.num_rows:,} feature rows, "
         f"{inputs.labels.num_rows:,} labelled rows"
@@ -90,7 +89,11 @@ def predictions(context: dg.AssetExecutionContext, pulse: PulseSettingsResource)
         config=config,
         champions=champions,
     )
-    bundle_uris = save_models(settings, run.trained_bundles, run.champions)
+    overall = run.model_metrics[run.model_metrics["category"].isna()]
+    passed_quality = dict(zip(overall["model"], overall["quality_ok"].astype(bool), strict=True))
+    bundle_uris = save_models(settings, run.trained_bundles, run.champions, passed_quality)
+    if pruned := prune_registry(settings, MODELS):
+        context.log.info(f"registry: removed {len(pruned)} bundles past retention")
     for model in MODELS:
         decision = run.decisions[model]
         context.log.info(f"{model}: {decision.reason}")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from models_ml.design import MIX_PREFIXES, slug
 from pipeline.warehouse import read_only
 
 FEATURES = "features.ml_customer_features"
@@ -23,19 +24,19 @@ class PredictionInputs:
     category_labels: pa.Table
 
 
-def _mix_columns(con, slug) -> list[tuple[str, str, str]]:
-    """(dimension, value, column name) for every mix value the shop has, e.g. category_share__shoes."""
+def _mix_columns(con) -> list[tuple[str, str, str]]:
+    """(dimension, value, column name) for every mix value the shop has, named as the learning library
+    names them (e.g. category_share__shoes)."""
     rows = con.sql(f"select distinct dimension, value from {MIX} order by dimension, value").fetchall()
-    return [(dimension, value, f"{dimension}_share__{slug(value)}") for dimension, value in rows]
+    return [(dimension, value, MIX_PREFIXES[dimension] + slug(value)) for dimension, value in rows]
 
 
-def read_prediction_inputs(duckdb_path: Path, slug) -> PredictionInputs:
+def read_prediction_inputs(duckdb_path: Path) -> PredictionInputs:
     """Features with the long mix pivoted into share columns in DuckDB, so the frame handed to the
-    library is narrow and numeric (a long mix of every customer x value would cost gigabytes).
-    `slug` names a mix value's column (models_ml.design.slug: the library's own naming)."""
+    library is narrow and numeric (a long mix of every customer x value would cost gigabytes)."""
     with read_only(duckdb_path) as con:
         as_of = con.sql(f"select as_of_date from {RUN_CONTEXT}").fetchall()[0][0]
-        mix_columns = _mix_columns(con, slug)
+        mix_columns = _mix_columns(con)
         parameters: dict[str, str] = {}
         shares = []
         for i, (dimension, value, column) in enumerate(mix_columns):

@@ -3,10 +3,11 @@ every trained bundle under a versioned key, and a small pointer to each model's 
 
 import json
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, timedelta
 
 from models_ml import ModelBundle, bundle_key, champion_key
 from pipeline.settings import PulseSettings
-from pipeline.storage import read_bytes, write_bytes
+from pipeline.storage import delete_files, list_keys, read_bytes, write_bytes
 
 
 def load_champions(settings: PulseSettings, models: Iterable[str], n_threads: int) -> dict[str, ModelBundle]:
@@ -23,14 +24,49 @@ def load_champions(settings: PulseSettings, models: Iterable[str], n_threads: in
 
 
 def save_models(
-    settings: PulseSettings, trained: Iterable[ModelBundle], champions: Mapping[str, ModelBundle]
+    settings: PulseSettings,
+    trained: Iterable[ModelBundle],
+    champions: Mapping[str, ModelBundle],
+    passed_quality: Mapping[str, bool],
 ) -> dict[str, str]:
-    """Every bundle trained this run, then each model's champion pointer. Returns model -> bundle URI."""
+    """Every bundle trained this run (kept for inspection, whatever its quality), then the champion pointer
+    of each model whose scoring model passed the quality gate: a model that fails it (e.g. trained on
+    broken labels) never becomes the champion later runs score with. Returns model -> bundle URI."""
     uris = {}
     for bundle in trained:
         key = bundle_key(bundle.model, bundle.version)
         uris[bundle.model] = write_bytes(key, bundle.to_bytes(), settings)
     for model, bundle in champions.items():
+        if not passed_quality.get(model, False):
+            continue
         pointer = {"model": model, "version": bundle.version, "trained_at": str(bundle.trained_at)}
         write_bytes(champion_key(model), json.dumps(pointer, indent=2).encode(), settings)
     return uris
+
+
+def _trained_at(key: str) -> datetime | None:
+    """A bundle's training time from its key: _models/<model>/<model>-<YYYYMMDDTHHMMSSZ>-<hash>.zip."""
+    for part in key.rsplit("/", 1)[-1].removesuffix(".zip").split("-"):
+        try:
+            return datetime.strptime(part, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        except ValueError:
+            continue
+    return None
+
+
+def prune_registry(settings: PulseSettings, models: Iterable[str], now: datetime | None = None) -> list[str]:
+    """Remove bundles trained longer ago than PULSE_PUBLISH_RETENTION_DAYS, except each model's champion:
+    challengers that lost, and champions long replaced, would otherwise pile up on every retrain."""
+    oldest = (now or datetime.now(UTC)) - timedelta(days=settings.publish_retention_days)
+    removed = []
+    for model in models:
+        try:
+            champion = json.loads(read_bytes(champion_key(model), settings))["version"]
+        except FileNotFoundError:
+            champion = None
+        for key in list_keys(f"_models/{model}/", settings):
+            trained = _trained_at(key)
+            if key.endswith(".zip") and trained is not None and trained < oldest and champion not in key:
+                removed.append(key)
+    delete_files(removed, settings)
+    return removed

@@ -15,7 +15,6 @@ import dagster as dg
 import pyarrow as pa
 
 from models_ml.category_segments import SegmentSettings, build_category_segments
-from models_ml.design import slug
 from pipeline.defs.ml.inputs import read_prediction_inputs
 from pipeline.defs.publish.published_tables import PYTHON_TABLES, PublishedTable
 from pipeline.defs.targeting.audience_summary import audience_summary
@@ -91,7 +90,7 @@ def _write(context, settings, table: PublishedTable, frame) -> dg.MaterializeRes
 )
 def category_segments(context: dg.AssetExecutionContext, pulse: PulseSettingsResource):
     settings = pulse.load()
-    inputs = read_prediction_inputs(settings.duckdb_path, slug)
+    inputs = read_prediction_inputs(settings.duckdb_path)
     data = segment_inputs(inputs.features, inputs.category_labels, settings.duckdb_path)
     targeting = settings.targeting
     built = build_category_segments(

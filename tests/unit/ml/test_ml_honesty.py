@@ -28,7 +28,7 @@ def test_shuffled_labels_fail_the_floor_and_baseline_signals(shop):
     )
     for model in ("purchase", "churn"):
         row = broken.loc[model]
-        assert row["prediction_source"] == "model"
+        # whoever scores, the model or (when the model is below it) the baseline, nothing predicts
         assert abs(row["roc_auc"] - 0.5) < 0.06
         assert not row["passes_auc_floor"]
         assert not row["quality_ok"]
@@ -99,3 +99,21 @@ def test_an_orders_only_shop_gets_every_customer_model_and_no_categories(first_r
     assert run.category_propensity.empty
     assert metrics.loc["category_propensity", "reason"].startswith("no category labels")
     assert not any(f.startswith("category_share__") for f in run.feature_importance["feature"])
+
+
+def test_a_model_below_its_baseline_does_not_score(shop):
+    """A model that learns less than the rule (here: hardly any rounds, no depth) gives way to it."""
+    from dataclasses import replace
+
+    weak = replace(CONFIG, max_rounds=1, max_depth=1, early_stopping_rounds=1)
+    run = run_predictions(**{**shop.inputs(), "category_labels": None}, config=weak, now=NOW)
+    metrics = _metrics(run)
+    auc, baseline = metrics["roc_auc"], metrics["baseline_roc_auc"]
+    below = [model for model in ("purchase", "churn") if auc[model] < baseline[model]]
+    assert below, "the weakened models should do worse than the baseline on this shop"
+    for model in below:
+        row = metrics.loc[model]
+        assert row["prediction_source"] == "baseline" and "below the no-model baseline" in row["reason"]
+        column = "purchase_prediction_source" if model == "purchase" else "churn_prediction_source"
+        assert (run.customer_predictions[column] == "baseline").all()
+        assert run.champions.get(model) is None

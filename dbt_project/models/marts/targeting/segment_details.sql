@@ -16,8 +16,8 @@ states as (
         revenue,
         orders_per_year,
         revenue_per_year,
-        first_order_date,
-        last_order_date
+        {{ dbt.datediff('first_order_date', 'last_order_date', 'day') }}
+            as lifetime_days
     from {{ ref('int_customer_states') }}
     where is_as_of
 
@@ -52,11 +52,9 @@ per_member as (
         states.revenue,
         states.orders_per_year,
         states.revenue_per_year,
-        {{ dbt.datediff('states.first_order_date', 'states.last_order_date', 'day') }} as lifetime_days,
+        states.lifetime_days,
         case
-            when states.order_count > 1
-                then {{ dbt.datediff('states.first_order_date', 'states.last_order_date', 'day') }}
-                / (states.order_count - 1.0)
+            when states.order_count > 1 then states.lifetime_days / (states.order_count - 1.0)
         end as days_between_orders,
         coalesce(items.units, 0) as units,
         coalesce(items.orders_with_items, 0) as orders_with_items,
