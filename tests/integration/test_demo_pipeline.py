@@ -153,7 +153,9 @@ def test_invalid_audiences_are_refused_before_anything_is_published(demo_run, tm
     manifest = (tmp / "published/_manifest.json").read_text()
     audiences = tmp_path / "audiences.yml"
     audiences.write_text(BAD_AUDIENCES)
-    selection = dg.AssetSelection.keys("targeting/audience_members").downstream()
+    # the targeting multi-asset runs whole, so select its neighbours too
+    members = dg.AssetSelection.keys("targeting/audience_members")
+    selection = members.required_multi_asset_neighbors().downstream()
     with pulse_settings({**settings, "PULSE_AUDIENCES_PATH": str(audiences)}):
         result = run_job_in_process(asset_selection=selection, instance=instance)
     assert not result.success

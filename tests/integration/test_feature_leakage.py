@@ -48,7 +48,9 @@ def _build_features(raw: Path, work: Path) -> Path:
     settings = PulseSettings.from_env(
         {"PULSE_DUCKDB_PATH": str(warehouse), "PULSE_AS_OF": AS_OF, "PULSE_RAW_PATH": str(raw)}
     )
-    command = dbt_command(["build", "--select", FEATURE_MODELS], settings) + [
+    # cautious: skip tests that also read models outside the selection (seeds, marts)
+    build = ["build", "--select", FEATURE_MODELS, "--indirect-selection", "cautious"]
+    command = dbt_command(build, settings) + [
         "--profiles-dir", str(DBT_PROJECT_DIR),
         "--project-dir", str(DBT_PROJECT_DIR),
         "--target-path", str(work / "target"),

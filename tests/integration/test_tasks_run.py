@@ -169,7 +169,7 @@ def test_a_60_percent_drop_is_blocked_and_nothing_is_published(runs):
     assert evaluation.metadata["previous_rows"].value == 10 and evaluation.metadata["current_rows"].value == 4
     assert "dropped 60%" in evaluation.description
     last = "\n".join(drop["result"].stdout.strip().splitlines()[-8:])
-    assert re.search(r"Check order_volume_holds on fct_orders \(and \d+ more tables\) failed:", last), last
+    assert "Check order_volume_holds on fct_orders failed:" in last, last
     assert "fct_orders dropped 60%: 4 clean orders where the last published run" in last
     assert "PULSE_ALLOW_ORDER_DROP=true" in last
 

@@ -29,16 +29,17 @@ def save_models(
     champions: Mapping[str, ModelBundle],
     passed_quality: Mapping[str, bool],
 ) -> dict[str, str]:
-    """Every bundle trained this run (kept for inspection, whatever its quality), then the champion pointer
-    of each model whose scoring model passed the quality gate: a model that fails it (e.g. trained on
-    broken labels) never becomes the champion later runs score with. Returns model -> bundle URI."""
+    """Every bundle trained this run (kept for inspection, whatever its quality), then the champion pointers,
+    only when every model passed the quality gate: a run the gate stops publishes nothing, so it moves no
+    champion either, and the champions stay the models whose predictions are published (a model trained
+    on broken labels never becomes one). Returns model -> bundle URI."""
     uris = {}
     for bundle in trained:
         key = bundle_key(bundle.model, bundle.version)
         uris[bundle.model] = write_bytes(key, bundle.to_bytes(), settings)
+    if not all(passed_quality.values()):
+        return uris
     for model, bundle in champions.items():
-        if not passed_quality.get(model, False):
-            continue
         pointer = {"model": model, "version": bundle.version, "trained_at": str(bundle.trained_at)}
         write_bytes(champion_key(model), json.dumps(pointer, indent=2).encode(), settings)
     return uris
