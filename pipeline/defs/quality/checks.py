@@ -6,6 +6,7 @@ not held back: it has already run, and the check reads what it built. Tables com
 of published tables, so a table a Python asset writes is checked like a dbt model.
 """
 
+import inspect
 from collections.abc import Iterable
 
 import dagster as dg
@@ -18,12 +19,19 @@ from pipeline.resources import PulseSettingsResource
 from pipeline.warehouse import read_only
 
 
+def _description(name: str) -> str:
+    """What the suite expects (its docstring), shown on the check in the UI."""
+    expects = " ".join((inspect.getdoc(SUITES[name]) or "").split())
+    suite = f"Great Expectations suite `{name}` (pipeline/expectations/suites.py)"
+    return f"{expects} {suite}; blocks publishing."
+
+
 def build_expectations_check(table: PublishedTable) -> dg.AssetChecksDefinition:
     @dg.asset_check(
         asset=table.asset_key,
         name=f"{table.name}_passes_expectations",
         blocking=True,
-        description=f"{table.name} meets its Great Expectations suite (pipeline/expectations/suites.py).",
+        description=_description(table.name),
     )
     def _check(pulse: PulseSettingsResource) -> dg.AssetCheckResult:
         # GX takes seconds to import: only runs that execute a check pay for it, not definition loading
