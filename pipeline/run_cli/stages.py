@@ -108,7 +108,8 @@ class StageProgress:
 
     def _end_open_line(self) -> None:
         if self._open_line is not None:
-            self._write("…\n")  # another line must be written first: the open stage repeats its label later
+            # another line must be written first: the open stage repeats its label when it is done
+            self._write("running alongside the steps below\n")
             self._open_line = None
 
     def _close(self, stage: _Stage) -> None:
