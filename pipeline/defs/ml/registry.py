@@ -27,17 +27,17 @@ def save_models(
     settings: PulseSettings,
     trained: Iterable[ModelBundle],
     champions: Mapping[str, ModelBundle],
-    passed_quality: Mapping[str, bool],
+    promote: bool,
 ) -> dict[str, str]:
     """Every bundle trained this run (kept for inspection, whatever its quality), then the champion pointers,
-    only when every model passed the quality gate: a run the gate stops publishes nothing, so it moves no
-    champion either, and the champions stay the models whose predictions are published (a model trained
-    on broken labels never becomes one). Returns model -> bundle URI."""
+    only when `promote` (the run's model quality gate will pass): a run the gate stops publishes nothing,
+    so it moves no champion either, and the champions stay the models whose predictions are published (a
+    model trained on broken labels never becomes one). Returns model -> bundle URI."""
     uris = {}
     for bundle in trained:
         key = bundle_key(bundle.model, bundle.version)
         uris[bundle.model] = write_bytes(key, bundle.to_bytes(), settings)
-    if not all(passed_quality.values()):
+    if not promote:
         return uris
     for model, bundle in champions.items():
         pointer = {"model": model, "version": bundle.version, "trained_at": str(bundle.trained_at)}
