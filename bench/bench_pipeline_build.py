@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 
 from demo_shop.generate import generate_demo_shop
-from pipeline.defs.dbt.cli_args import AFTER_PYTHON_TABLES, dbt_command
+from pipeline.defs.dbt.cli_args import AFTER_PYTHON_TABLES, dbt_build_args
 from pipeline.raw.load import load_raw_folder
 from pipeline.settings import PulseSettings
 
@@ -65,7 +65,7 @@ def main() -> None:
     # the same command line as the pipeline: the warehouse path reaches profiles.yml as a dbt var
     command = [
         "dbt",
-        *dbt_command(["build"], PulseSettings(demo=False, duckdb_path=warehouse.resolve())),
+        *dbt_build_args(PulseSettings(demo=False, duckdb_path=warehouse.resolve())),
         "--profiles-dir",
         str(project),
         "--project-dir",

@@ -33,4 +33,6 @@ def dbt_command(command: Sequence[str], settings: PulseSettings) -> list[str]:
 
 
 def dbt_build_args(settings: PulseSettings) -> list[str]:
-    return dbt_command(["build"], settings)
+    """The pipeline's `dbt build`: models and data tests. Unit tests check SQL logic on fixed inputs, not the
+    data, so (as dbt recommends) they run in CI (tests/integration/test_demo_pipeline.py), not every run."""
+    return dbt_command(["build", "--exclude-resource-type", "unit_test"], settings)

@@ -1,5 +1,5 @@
--- One row per customer and day with a cleaned order row: purchases, net amount (refunds included), units
--- bought, and for purchase days the gap to the previous purchase day. The daily grain int_customer_states
+-- One row per customer and day with a cleaned order row: purchases, net amount (refunds included), and for
+-- purchase days the gap to the previous purchase day. The daily grain int_customer_states
 -- accumulates.
 with
 
@@ -15,20 +15,6 @@ orders as (
 
 ),
 
--- units per customer and day, from the order lines (empty without order_items)
-item_days as (
-
-    select
-        customer_id,
-        ordered_date,
-        sum(quantity) as units,
-        count(distinct order_id) as orders_with_items
-
-    from {{ ref('int_order_items_enriched') }}
-    group by customer_id, ordered_date
-
-),
-
 order_days as (
 
     select
@@ -41,20 +27,6 @@ order_days as (
 
     from orders
     group by customer_id, ordered_date
-
-),
-
-days as (
-
-    select
-        order_days.*,
-        coalesce(item_days.units, 0) as units,
-        coalesce(item_days.orders_with_items, 0) as orders_with_items
-
-    from order_days
-    left join item_days
-        on order_days.customer_id = item_days.customer_id
-            and order_days.activity_date = item_days.ordered_date
 
 ),
 
@@ -74,7 +46,7 @@ sequenced as (
             partition by customer_id, purchases > 0 order by activity_date
         ) as next_day
 
-    from days
+    from order_days
 
 ),
 
@@ -86,8 +58,6 @@ final as (
         cast(activity_month as date) as activity_month,
         purchases,
         amount,
-        units,
-        orders_with_items,
         is_purchase_day,
         first_purchase_at,
         last_purchase_at,

@@ -42,8 +42,6 @@ monthly_activity as (
         sum(purchases) as purchases,
         sum(amount) as amount,
         sum(case when is_purchase_day then 1 else 0 end) as purchase_days,
-        sum(units) as units,
-        sum(orders_with_items) as orders_with_items,
         min(case when is_purchase_day then activity_date end) as first_purchase_date,
         max(case when is_purchase_day then activity_date end) as last_purchase_date,
         min(first_purchase_at) as first_purchase_at,
@@ -146,8 +144,6 @@ running_events as (
         sum(coalesce(monthly_activity.purchases, 0)) over customer_months as order_count,
         sum(coalesce(monthly_activity.amount, 0)) over customer_months as revenue,
         sum(coalesce(monthly_activity.purchase_days, 0)) over customer_months as order_days,
-        sum(coalesce(monthly_activity.units, 0)) over customer_months as units,
-        sum(coalesce(monthly_activity.orders_with_items, 0)) over customer_months as orders_with_items,
         sum(coalesce(monthly_activity.purchases, 0) - coalesce(window_exits.purchases, 0)) over customer_months
             as rfm_frequency,
         sum(coalesce(monthly_activity.amount, 0) - coalesce(window_exits.amount, 0)) over customer_months
@@ -185,8 +181,6 @@ running as (
         running_events.order_count,
         running_events.revenue,
         running_events.order_days,
-        running_events.units,
-        running_events.orders_with_items,
         running_events.rfm_frequency,
         running_events.rfm_monetary,
         running_events.last_purchase_key,
@@ -286,7 +280,6 @@ final as (
         cast(scored.revenue as decimal(18, 2)) as revenue,
         cast(case when scored.order_count > 0 then scored.revenue / scored.order_count end as {{ type_double() }})
             as avg_order_value,
-        cast(scored.units * 1.0 / nullif(scored.orders_with_items, 0) as {{ type_double() }}) as avg_basket_size,
         scored.first_order_at,
         scored.last_order_at,
         scored.first_order_date,

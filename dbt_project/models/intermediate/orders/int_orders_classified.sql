@@ -1,10 +1,24 @@
 -- Every raw order row placed in exactly one outcome: clean, quarantined, after_as_of or duplicate.
--- fct_orders, quarantined_orders and order_reconciliation all read this one definition.
+-- fct_orders, quarantined_orders and order_reconciliation all read this one definition. The raw texts stay
+-- in staging (quarantined_orders reads them for its few rows): storing them here would double this table.
 with
 
 validated as (
 
-    select * from {{ ref('int_orders_validated') }}
+    select
+        order_id,
+        customer_id,
+        ordered_at,
+        amount,
+        status,
+        currency,
+        exchange_rate,
+        channel,
+        campaign_id,
+        source_file,
+        source_row,
+        rejection_reason
+    from {{ ref('int_orders_validated') }}
 
 ),
 

@@ -9,20 +9,24 @@ orders as (
 
 ),
 
+-- one sort per customer: purchases first (is_refund false sorts before true), then by time, so numbering
+-- and the previous purchase over all rows are those among purchases, and the customer-wide values share it
 numbered as (
 
     select
         *,
-        case
-            when not is_refund
-                then row_number() over (partition by customer_id, is_refund order by ordered_at, order_id)
-        end as purchase_number,
-        case
-            when not is_refund
-                then lag(ordered_date) over (partition by customer_id, is_refund order by ordered_at, order_id)
-        end as previous_purchase_date
+        case when not is_refund then row_number() over customer_rows end as purchase_number,
+        case when not is_refund then lag(ordered_date) over customer_rows end as previous_purchase_date,
+        min(case when not is_refund then ordered_date end) over whole_customer as first_purchase_date,
+        nth_value(case when not is_refund then ordered_date end, 2) over whole_customer as second_purchase_date,
+        nullif(count(case when not is_refund then 1 end) over whole_customer, 0) as customer_purchases
 
     from orders
+    window
+        customer_rows as (partition by customer_id order by is_refund, ordered_at, order_id),
+        whole_customer as (
+            customer_rows rows between unbounded preceding and unbounded following
+        )
 
 ),
 
@@ -43,11 +47,9 @@ final as (
         previous_purchase_date,
         {{ dbt.datediff('previous_purchase_date', 'ordered_date', 'day') }}
             as days_since_previous_purchase,
-        min(case when purchase_number = 1 then ordered_date end) over (partition by customer_id)
-            as first_purchase_date,
-        min(case when purchase_number = 2 then ordered_date end) over (partition by customer_id)
-            as second_purchase_date,
-        max(purchase_number) over (partition by customer_id) as customer_purchases
+        first_purchase_date,
+        second_purchase_date,
+        customer_purchases
 
     from numbered
 

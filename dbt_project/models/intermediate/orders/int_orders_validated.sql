@@ -1,5 +1,8 @@
 -- One row per raw order row, with the first cleaning rule it breaks (null when it breaks none) and the
 -- exchange rate that converts its amount to the reporting currency. Rule order: the seed quarantine_reasons.
+-- A view: int_orders_classified stores every row with its outcome, so a table here would store them twice.
+{{ config(materialized='view') }}
+
 with
 
 orders as (

@@ -12,7 +12,8 @@ items as (
 final as (
 
     select
-        order_item_id,
+        {{ dbt.concat(['order_id', "'-'", 'cast(line_number as ' ~ dbt.type_string() ~ ')']) }}
+            as order_item_id,
         order_id,
         line_number,
         customer_id,

@@ -7,6 +7,21 @@ quarantined as (
 
 ),
 
+-- the texts as the shop sent them, for the quarantined rows only
+raw_orders as (
+
+    select
+        source_file,
+        source_row,
+        ordered_at_raw,
+        amount_raw,
+        status_raw,
+        currency_raw,
+        channel_raw
+    from {{ ref('stg_shop__orders') }}
+
+),
+
 reasons as (
 
     select
@@ -28,14 +43,17 @@ final as (
         reasons.reason_kind,
         quarantined.order_id,
         quarantined.customer_id,
-        quarantined.ordered_at_raw,
-        quarantined.amount_raw,
-        quarantined.status_raw,
-        quarantined.currency_raw,
-        quarantined.channel_raw,
+        raw_orders.ordered_at_raw,
+        raw_orders.amount_raw,
+        raw_orders.status_raw,
+        raw_orders.currency_raw,
+        raw_orders.channel_raw,
         quarantined.campaign_id
 
     from quarantined
+    inner join raw_orders
+        on quarantined.source_file = raw_orders.source_file
+            and quarantined.source_row = raw_orders.source_row
     left join reasons on quarantined.reason = reasons.reason
 
 )

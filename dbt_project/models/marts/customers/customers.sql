@@ -21,6 +21,18 @@ categories as (
 
 ),
 
+-- units per purchase with order lines, over every month up to as_of (int_customer_item_months)
+baskets as (
+
+    select
+        customer_id,
+        sum(units) * 1.0 / nullif(sum(orders_with_items), 0) as avg_basket_size
+
+    from {{ ref('int_customer_item_months') }}
+    group by customer_id
+
+),
+
 -- the median needs every gap, so it is taken here, once, at as_of
 gap_medians as (
 
@@ -99,7 +111,7 @@ final as (
         cast(grouped.lifecycle_state as {{ dbt.type_string() }}) as lifecycle_state,
         cast(grouped.frequency_group as {{ dbt.type_string() }}) as frequency_group,
         cast(grouped.expected_next_order_date as date) as expected_next_order_date,
-        cast(grouped.avg_basket_size as {{ type_double() }}) as avg_basket_size,
+        cast(baskets.avg_basket_size as {{ type_double() }}) as avg_basket_size,
         -- purchases on one day count as 0 days apart, so the mean is the span over the gaps between orders
         cast(case when grouped.order_count > 1 then
                 {{ dbt.datediff('grouped.first_order_date', 'grouped.last_order_date', 'day') }}
@@ -120,6 +132,7 @@ final as (
     from grouped
     left join channels on grouped.customer_id = channels.customer_id
     left join categories on grouped.customer_id = categories.customer_id
+    left join baskets on grouped.customer_id = baskets.customer_id
     left join gap_medians on grouped.customer_id = gap_medians.customer_id
     left join profiles on grouped.customer_id = profiles.customer_id
 

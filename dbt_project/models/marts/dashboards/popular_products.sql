@@ -8,10 +8,18 @@ items as (
     select
         order_id,
         product_id,
-        product_name,
-        category,
         quantity,
         line_amount
+    from {{ ref('int_order_items_enriched') }}
+
+),
+
+item_products as (
+
+    select
+        product_id,
+        product_name,
+        category
     from {{ ref('int_order_items_enriched') }}
 
 ),
@@ -95,21 +103,31 @@ band_bounds as (
 ),
 
 -- one row per order and product (an order may list a product on several lines), so that counting
--- rows counts orders in every grouping below
+-- rows counts orders in every grouping below; grouped on the two keys alone (names and bands join the
+-- far fewer rows after), which keeps the largest aggregation of this model small
 order_products as (
 
     select
-        items.order_id,
-        items.product_id,
-        max(items.product_name) as product_name,
-        max(items.category) as category,
-        max(banded_baskets.basket_value_band) as basket_value_band,
-        sum(items.quantity) as units,
-        sum(items.line_amount) as revenue
+        order_id,
+        product_id,
+        sum(quantity) as units,
+        sum(line_amount) as revenue
 
     from items
-    inner join banded_baskets on items.order_id = banded_baskets.order_id
-    group by items.order_id, items.product_id
+    group by order_id, product_id
+
+),
+
+-- a product has one name and one category in the order lines (int_order_items_enriched)
+products as (
+
+    select
+        product_id,
+        max(product_name) as product_name,
+        max(category) as category
+
+    from item_products
+    group by product_id
 
 ),
 
@@ -125,16 +143,18 @@ order_products as (
 finest as (
 
     select
-        category,
-        basket_value_band,
-        product_id,
-        max(product_name) as product_name,
-        sum(units) as units,
+        products.category,
+        banded_baskets.basket_value_band,
+        order_products.product_id,
+        max(products.product_name) as product_name,
+        sum(order_products.units) as units,
         count(*) as orders,
-        sum(revenue) as revenue
+        sum(order_products.revenue) as revenue
 
     from order_products
-    group by category, basket_value_band, product_id
+    inner join banded_baskets on order_products.order_id = banded_baskets.order_id
+    inner join products on order_products.product_id = products.product_id
+    group by products.category, banded_baskets.basket_value_band, order_products.product_id
 
 ),
 

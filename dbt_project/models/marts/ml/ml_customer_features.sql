@@ -17,6 +17,12 @@ samples as (
 
 ),
 
+item_months as (
+
+    select * from {{ ref('int_customer_item_months') }}
+
+),
+
 feature_rows as (
 
     select
@@ -36,6 +42,22 @@ feature_rows as (
 
     from states
     where states.is_as_of
+
+),
+
+-- units per purchase with order lines, over the months up to the cutoff (int_customer_item_months)
+baskets as (
+
+    select
+        feature_rows.customer_id,
+        feature_rows.cutoff_date,
+        sum(item_months.units) * 1.0 / nullif(sum(item_months.orders_with_items), 0) as avg_basket_size
+
+    from feature_rows
+    inner join item_months
+        on feature_rows.customer_id = item_months.customer_id
+            and feature_rows.cutoff_date >= item_months.month_start
+    group by feature_rows.customer_id, feature_rows.cutoff_date
 
 ),
 
@@ -197,7 +219,7 @@ final as (
         feature_rows.usual_gap_days,
         feature_rows.recency_days / nullif(feature_rows.usual_gap_days, 0) as recency_to_usual_gap,
         feature_rows.avg_order_value,
-        feature_rows.avg_basket_size,
+        cast(baskets.avg_basket_size as {{ type_double() }}) as avg_basket_size,
         cast(feature_rows.orders_per_year as {{ type_double() }}) as orders_per_year,
         cast(coalesce(messages.messages_received_30d, 0) as {{ type_double() }}) as messages_received_30d,
         cast(coalesce(messages.messages_received_90d, 0) as {{ type_double() }}) as messages_received_90d,
@@ -225,6 +247,9 @@ final as (
     left join web
         on feature_rows.customer_id = web.customer_id
             and feature_rows.cutoff_date = web.cutoff_date
+    left join baskets
+        on feature_rows.customer_id = baskets.customer_id
+            and feature_rows.cutoff_date = baskets.cutoff_date
 
 )
 
