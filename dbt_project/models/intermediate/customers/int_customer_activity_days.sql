@@ -1,6 +1,5 @@
 -- One row per customer and day with a cleaned order row: purchases, net amount (refunds included), and for
--- purchase days the gap to the previous purchase day. The daily grain int_customer_states
--- accumulates.
+-- purchase days the gap to the previous purchase day. The daily grain int_customer_states accumulates.
 with
 
 orders as (
