@@ -40,10 +40,7 @@ sequenced as (
         ) as day_number,
         lag(activity_date) over (
             partition by customer_id, purchases > 0 order by activity_date
-        ) as previous_day,
-        lead(activity_date) over (
-            partition by customer_id, purchases > 0 order by activity_date
-        ) as next_day
+        ) as previous_day
 
     from order_days
 
@@ -64,11 +61,7 @@ final as (
         case
             when is_purchase_day
                 then {{ dbt.datediff('previous_day', 'activity_date', 'day') }}
-        end as gap_days,
-        -- the last purchase day of its month carries the customer's latest gap at that month's cutoff
-        is_purchase_day
-        and (next_day is null or {{ dbt.date_trunc('month', 'next_day') }} != activity_month)
-            as is_last_purchase_day_of_month
+        end as gap_days
 
     from sequenced
 

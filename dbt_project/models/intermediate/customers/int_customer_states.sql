@@ -16,6 +16,19 @@ activity as (
 
 ),
 
+-- the same days imported a second time for window_exits: DuckDB stores a CTE that two parts of a query
+-- read, which for a plain scan of 8 M rows only costs time
+leaving_activity as (
+
+    select
+        customer_id,
+        activity_date,
+        purchases,
+        amount
+    from {{ ref('int_customer_activity_days') }}
+
+),
+
 cutoffs as (
 
     select * from {{ ref('int_cutoff_dates') }}
@@ -64,51 +77,16 @@ monthly_activity as (
 window_exits as (
 
     select
-        activity.customer_id,
+        leaving_activity.customer_id,
         cutoffs.month_start,
-        sum(activity.purchases) as purchases,
-        sum(activity.amount) as amount
+        sum(leaving_activity.purchases) as purchases,
+        sum(leaving_activity.amount) as amount
 
-    from activity
+    from leaving_activity
     inner join cutoffs
-        on cutoffs.month_start = cast({{ dbt.date_trunc('month', dbt.dateadd('day', var('rfm_window_days'), 'activity.activity_date')) }} as date)
-            and cutoffs.cutoff_date >= cast({{ dbt.dateadd('day', var('rfm_window_days'), 'activity.activity_date') }} as date)
-    group by activity.customer_id, cutoffs.month_start
-
-),
-
-customer_starts as (
-
-    select
-        customer_id,
-        min(month_start) as first_month,
-        min(first_purchase_date) as first_order_date,
-        min(first_purchase_at) as first_order_at
-
-    from monthly_activity
-    group by customer_id
-
-),
-
-grid as (
-
-    select
-        customer_starts.customer_id,
-        cutoffs.month_start,
-        cutoffs.cutoff_date,
-        cutoffs.is_as_of,
-        -- the first purchase counts from its cutoff on (before it the customer had only refunds)
-        case
-            when customer_starts.first_order_date <= cutoffs.cutoff_date
-                then customer_starts.first_order_date
-        end as first_order_date,
-        case
-            when customer_starts.first_order_date <= cutoffs.cutoff_date
-                then customer_starts.first_order_at
-        end as first_order_at
-
-    from customer_starts
-    inner join cutoffs on customer_starts.first_month <= cutoffs.month_start
+        on cutoffs.month_start = cast({{ dbt.date_trunc('month', dbt.dateadd('day', var('rfm_window_days'), 'leaving_activity.activity_date')) }} as date)
+            and cutoffs.cutoff_date >= cast({{ dbt.dateadd('day', var('rfm_window_days'), 'leaving_activity.activity_date') }} as date)
+    group by leaving_activity.customer_id, cutoffs.month_start
 
 ),
 
@@ -150,6 +128,8 @@ running_events as (
             as rfm_monetary,
         max(monthly_activity.last_purchase_key) over customer_months as last_purchase_key,
         max(monthly_activity.last_purchase_at) over customer_months as last_order_at,
+        min(monthly_activity.first_purchase_date) over whole_customer as first_purchase_date,
+        min(monthly_activity.first_purchase_at) over whole_customer as first_purchase_at,
         sum(monthly_activity.gap_days_sum) over customer_months as gap_days_sum,
         sum(monthly_activity.gap_days_squared_sum) over customer_months as gap_days_squared_sum
 
@@ -160,68 +140,79 @@ running_events as (
     left join window_exits
         on event_months.customer_id = window_exits.customer_id
             and event_months.month_start = window_exits.month_start
-    window customer_months as (
-        partition by event_months.customer_id
-        order by event_months.month_start
-        rows between unbounded preceding and current row
-    )
+    window
+        customer_months as (
+            partition by event_months.customer_id
+            order by event_months.month_start
+            rows between unbounded preceding and current row
+        ),
+        whole_customer as (partition by event_months.customer_id)
 
 ),
 
--- every cutoff of the grid takes the totals of the customer's latest event month on or before it
-running as (
-
-    select
-        grid.customer_id,
-        grid.month_start,
-        grid.cutoff_date,
-        grid.is_as_of,
-        grid.first_order_date,
-        grid.first_order_at,
-        running_events.order_count,
-        running_events.revenue,
-        running_events.order_days,
-        running_events.rfm_frequency,
-        running_events.rfm_monetary,
-        running_events.last_purchase_key,
-        running_events.last_order_at,
-        running_events.gap_days_sum,
-        running_events.gap_days_squared_sum
-
-    from grid
-    inner join running_events
-        on grid.customer_id = running_events.customer_id
-            and grid.month_start >= running_events.month_start
-            and grid.month_start < running_events.next_event_month
-
-),
-
+-- the last purchase day and its gap, unpacked once per event row rather than once per cutoff
 decoded as (
 
     select
-        running.*,
-        cast({{ dbt.dateadd('day', 'cast(floor(running.last_purchase_key / 100000) as ' ~ dbt.type_int() ~ ')', "cast('1970-01-01' as date)") }} as date)
+        running_events.*,
+        cast({{ dbt.dateadd('day', 'cast(floor(running_events.last_purchase_key / 100000) as ' ~ dbt.type_int() ~ ')', "cast('1970-01-01' as date)") }} as date)
             as last_order_date,
-        case when running.last_purchase_key % 100000 != 99999 then running.last_purchase_key % 100000 end
+        case when running_events.last_purchase_key % 100000 != 99999 then running_events.last_purchase_key % 100000 end
             as last_gap_days
 
-    from running
+    from running_events
+
+),
+
+-- every cutoff from the customer's first month on takes the totals of their latest event month on or
+-- before it (the first event month is the first month with orders)
+running as (
+
+    select
+        decoded.customer_id,
+        cutoffs.month_start,
+        cutoffs.cutoff_date,
+        cutoffs.is_as_of,
+        -- the first purchase counts from its cutoff on (before it the customer had only refunds)
+        case
+            when decoded.first_purchase_date <= cutoffs.cutoff_date
+                then decoded.first_purchase_date
+        end as first_order_date,
+        case
+            when decoded.first_purchase_date <= cutoffs.cutoff_date
+                then decoded.first_purchase_at
+        end as first_order_at,
+        decoded.order_count,
+        decoded.revenue,
+        decoded.order_days,
+        decoded.rfm_frequency,
+        decoded.rfm_monetary,
+        decoded.last_order_at,
+        decoded.last_order_date,
+        decoded.last_gap_days,
+        decoded.gap_days_sum,
+        decoded.gap_days_squared_sum
+
+    from decoded
+    inner join cutoffs
+        on decoded.month_start <= cutoffs.month_start
+            and decoded.next_event_month > cutoffs.month_start
 
 ),
 
 measured as (
 
     select
-        decoded.*,
-        case when decoded.order_days > 0 then decoded.order_days - 1 end as gaps,
-        case when decoded.order_days > 1 then decoded.gap_days_sum / (decoded.order_days - 1.0) end
+        running.*,
+        case when running.order_days > 0 then running.order_days - 1 end as gaps,
+        case when running.order_days > 1 then running.gap_days_sum / (running.order_days - 1.0) end
             as own_gap_days,
-        {{ dbt.datediff('decoded.last_order_date', 'decoded.cutoff_date', 'day') }} as recency_days,
-        {{ dbt.datediff('decoded.first_order_date', 'decoded.cutoff_date', 'day') }} as tenure_days,
+        {{ dbt.datediff('running.last_order_date', 'running.cutoff_date', 'day') }} as recency_days,
+        {{ dbt.datediff('running.first_order_date', 'running.cutoff_date', 'day') }} as tenure_days,
         base_gaps.base_gap_days
 
-    from decoded
-    inner join base_gaps on decoded.cutoff_date = base_gaps.cutoff_date
+    from running
+    inner join base_gaps on running.cutoff_date = base_gaps.cutoff_date
 
 ),
 
@@ -238,12 +229,30 @@ gapped as (
 
 ),
 
+-- the values RFM scores rank, expanded to the cutoffs a second time but narrow: scoring from the wide rows
+-- would have the database hold all of them (four parts of the query read them) and spill to disk
+score_inputs as (
+
+    select
+        cutoffs.cutoff_date,
+        {{ dbt.datediff('decoded.last_order_date', 'cutoffs.cutoff_date', 'day') }} as recency_days,
+        decoded.rfm_frequency,
+        decoded.rfm_monetary
+
+    from decoded
+    inner join cutoffs
+        on decoded.month_start <= cutoffs.month_start
+            and decoded.next_event_month > cutoffs.month_start
+    where decoded.rfm_frequency > 0
+
+),
+
 -- RFM quintiles (macros/rfm.sql) among the customers of each cutoff with a purchase in the window: counted
 -- per distinct value, so scoring sorts the few distinct values instead of every customer row
 {% for measure, higher_is_better in [('recency_days', false), ('rfm_frequency', true), ('rfm_monetary', true)] %}
 {{ measure }}_scores as (
 
-    {{ rfm_value_scores(measure, 'gapped', 'cutoff_date', 'rfm_frequency > 0', higher_is_better) }}
+    {{ rfm_value_scores(measure, 'score_inputs', 'cutoff_date', 'rfm_frequency > 0', higher_is_better) }}
 
 ),
 

@@ -2,9 +2,18 @@
 -- order's exchange rate. Empty when the shop sends no order_items.
 with
 
+-- lines are numbered per order before the join: an order's lines all join or none do, so the numbers are
+-- the same, and the window sorts the narrow item rows instead of the enriched ones
 items as (
 
-    select * from {{ ref('stg_shop__order_items') }}
+    select
+        order_id,
+        row_number() over (partition by order_id order by source_file, source_row) as line_number,
+        product_id,
+        quantity,
+        unit_price
+
+    from {{ ref('stg_shop__order_items') }}
     where quantity > 0 and unit_price is not null and product_id is not null
 
 ),
@@ -46,8 +55,7 @@ joined as (
 
     select
         items.order_id,
-        row_number() over (partition by items.order_id order by items.source_file, items.source_row)
-            as line_number,
+        items.line_number,
         orders.customer_id,
         orders.ordered_at,
         orders.ordered_date,
