@@ -11,7 +11,9 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from tests.conftest import REPO_ROOT
+from pipeline.defs.dbt.cli_args import dbt_command
+from pipeline.settings import PulseSettings
+from tests.conftest import DBT_PROJECT_DIR, REPO_ROOT
 
 
 @contextmanager
@@ -76,3 +78,21 @@ def run_tasks_py(env_values: Mapping[str, str], dagster_home: Path) -> subproces
         text=True,
         timeout=1800,
     )
+
+
+def run_dbt(args: list[str], settings: PulseSettings, workdir: Path, timeout: int = 900) -> None:
+    """`dbt <args>` with the pipeline's own command line (settings reach profiles.yml as --vars), target and
+    logs under `workdir`, and the venv's bin on PATH; fails the test with dbt's output."""
+    command = dbt_command(args, settings) + [
+        "--profiles-dir", str(DBT_PROJECT_DIR),
+        "--project-dir", str(DBT_PROJECT_DIR),
+        "--target-path", str(workdir / "target"),
+        "--log-path", str(workdir / "logs"),
+    ]  # fmt: skip
+    env = {
+        **os.environ,
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
+    result = subprocess.run(["dbt", *command], env=env, capture_output=True, text=True, timeout=timeout)
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]

@@ -3,7 +3,6 @@ every published table a readable Delta table that matches the warehouse; then th
 to S3 through a real S3 API, and read back from it as a BI tool would."""
 
 import json
-import subprocess
 from pathlib import Path
 
 import boto3
@@ -13,12 +12,11 @@ import pytest
 from deltalake import DeltaTable
 
 from demo_shop.generate import generate_demo_shop
-from pipeline.defs.dbt.cli_args import dbt_command
 from pipeline.defs.publish.assets import gate_check_name, published_key
 from pipeline.defs.publish.published_tables import published_tables
 from pipeline.settings import PulseSettings
-from tests.conftest import DBT_PROJECT_DIR, run_paths
-from tests.integration.pipeline_runs import pulse_settings, run_job_in_process
+from tests.conftest import run_paths
+from tests.integration.pipeline_runs import pulse_settings, run_dbt, run_job_in_process
 
 pytestmark = pytest.mark.integration
 
@@ -51,17 +49,10 @@ def test_every_dbt_unit_test_passes_on_the_built_warehouse(demo_run):
     """The pipeline's builds leave unit tests out (they test SQL on fixed inputs, not the data): CI runs them
     here, against the warehouse the run built (dbt reads the inputs' column types from it)."""
     tmp, settings, _, _ = demo_run
-    command = dbt_command(["test", "--select", "test_type:unit"], PulseSettings.from_env(settings)) + [
-        "--profiles-dir", str(DBT_PROJECT_DIR),
-        "--project-dir", str(DBT_PROJECT_DIR),
-        "--target-path", str(tmp / "unit-target"),
-        "--log-path", str(tmp / "unit-logs"),
-    ]  # fmt: skip
-    result = subprocess.run(["dbt", *command], capture_output=True, text=True, timeout=900)
-    assert result.returncode == 0, result.stdout[-5000:]
-    manifest = json.loads((tmp / "unit-target/manifest.json").read_text())
+    run_dbt(["test", "--select", "test_type:unit"], PulseSettings.from_env(settings), tmp / "unit-tests")
+    manifest = json.loads((tmp / "unit-tests/target/manifest.json").read_text())
     unit_tests = set(manifest["unit_tests"])
-    run = json.loads((tmp / "unit-target/run_results.json").read_text())["results"]
+    run = json.loads((tmp / "unit-tests/target/run_results.json").read_text())["results"]
     assert len(unit_tests) >= 30
     assert {r["unique_id"] for r in run} == unit_tests
     assert {r["status"] for r in run} == {"pass"}

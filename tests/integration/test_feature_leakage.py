@@ -3,20 +3,16 @@
 labels of those rows, which are about the future, do change."""
 
 import csv
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from demo_shop.generate import generate_demo_shop
-from pipeline.defs.dbt.cli_args import dbt_command
 from pipeline.raw.load import load_raw_folder
 from pipeline.settings import PulseSettings
-from tests.conftest import DBT_PROJECT_DIR
+from tests.integration.pipeline_runs import run_dbt
 
 pytestmark = pytest.mark.integration
 
@@ -50,15 +46,7 @@ def _build_features(raw: Path, work: Path) -> Path:
     )
     # cautious: skip tests that also read models outside the selection (seeds, marts)
     build = ["build", "--select", FEATURE_MODELS, "--indirect-selection", "cautious"]
-    command = dbt_command(build, settings) + [
-        "--profiles-dir", str(DBT_PROJECT_DIR),
-        "--project-dir", str(DBT_PROJECT_DIR),
-        "--target-path", str(work / "target"),
-        "--log-path", str(work / "logs"),
-    ]  # fmt: skip
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    result = subprocess.run(["dbt", *command], env=env, capture_output=True, text=True, timeout=900)
-    assert result.returncode == 0, result.stdout[-5000:]
+    run_dbt(build, settings, work)
     return warehouse
 
 

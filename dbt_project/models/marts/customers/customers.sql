@@ -26,7 +26,7 @@ baskets as (
 
     select
         customer_id,
-        sum(units) * 1.0 / nullif(sum(orders_with_items), 0) as avg_basket_size
+        {{ avg_basket_size('units', 'orders_with_items') }} as avg_basket_size
 
     from {{ ref('int_customer_item_months') }}
     group by customer_id

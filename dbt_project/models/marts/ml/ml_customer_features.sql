@@ -51,7 +51,7 @@ baskets as (
     select
         feature_rows.customer_id,
         feature_rows.cutoff_date,
-        sum(item_months.units) * 1.0 / nullif(sum(item_months.orders_with_items), 0) as avg_basket_size
+        {{ avg_basket_size('item_months.units', 'item_months.orders_with_items') }} as avg_basket_size
 
     from feature_rows
     inner join item_months
