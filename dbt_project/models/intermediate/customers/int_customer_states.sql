@@ -56,7 +56,6 @@ monthly_activity as (
         sum(amount) as amount,
         sum(case when is_purchase_day then 1 else 0 end) as purchase_days,
         min(case when is_purchase_day then activity_date end) as first_purchase_date,
-        max(case when is_purchase_day then activity_date end) as last_purchase_date,
         min(first_purchase_at) as first_purchase_at,
         max(last_purchase_at) as last_purchase_at,
         sum(gap_days) as gap_days_sum,
@@ -107,7 +106,7 @@ event_months as (
 
 ),
 
--- running totals per customer over their event months only (far fewer rows than the full grid)
+-- running totals per customer over their event months only (far fewer rows than one per cutoff)
 running_events as (
 
     select
