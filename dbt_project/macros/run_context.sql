@@ -23,3 +23,17 @@
 {% macro sql_string_list(values) -%}
     ({%- for value in values -%}'{{ value }}'{%- if not loop.last -%}, {% endif -%}{%- endfor -%})
 {%- endmacro %}
+
+{#- The run's as_of from the latest valid ordered_at: the as_of var when set, else that latest order, else the
+    wall clock. One definition for int_run_context and int_orders_classified (see there why both). -#}
+{% macro resolve_as_of(latest_ordered_at) -%}
+    coalesce({{ as_of_override() }}, {{ latest_ordered_at }}, {{ pulse_now() }})
+{%- endmacro %}
+
+{% macro resolve_as_of_source(latest_ordered_at) -%}
+    case
+        when {{ as_of_override() }} is not null then 'configured'
+        when {{ latest_ordered_at }} is not null then 'latest_order'
+        else 'wall_clock'
+    end
+{%- endmacro %}

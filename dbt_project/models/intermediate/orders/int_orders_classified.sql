@@ -22,9 +22,19 @@ validated as (
 
 ),
 
+-- as_of is resolved here, by the macro int_run_context uses on the same rows (it reads them back from this
+-- table): reading the validation view a second time for its latest valid row would parse every raw row again
+latest as (
+
+    select max(case when rejection_reason is null then ordered_at end) as latest_ordered_at
+    from validated
+
+),
+
 run_context as (
 
-    select as_of from {{ ref('int_run_context') }}
+    select {{ resolve_as_of('latest_ordered_at') }} as as_of
+    from latest
 
 ),
 
@@ -42,11 +52,13 @@ placed as (
 eligible as (
 
     select
-        order_id,
-        source_file,
-        source_row
-    from placed
-    where rejection_reason is null and not is_after_as_of
+        validated.order_id,
+        validated.source_file,
+        validated.source_row
+
+    from validated
+    cross join run_context
+    where validated.rejection_reason is null and validated.ordered_at <= run_context.as_of
 
 ),
 

@@ -2,9 +2,11 @@
 -- as_of_source says which), its date, the wall clock and the reporting currency.
 with
 
+-- int_orders_classified resolved the same as_of from the same rows (see there); this is the one row
+-- every other model reads
 valid_orders as (
 
-    select ordered_at from {{ ref('int_orders_validated') }}
+    select ordered_at from {{ ref('int_orders_classified') }}
     where rejection_reason is null
 
 ),
@@ -18,12 +20,8 @@ latest as (
 resolved as (
 
     select
-        coalesce({{ as_of_override() }}, latest_ordered_at, {{ pulse_now() }}) as as_of,
-        case
-            when {{ as_of_override() }} is not null then 'configured'
-            when latest_ordered_at is not null then 'latest_order'
-            else 'wall_clock'
-        end as as_of_source,
+        {{ resolve_as_of('latest_ordered_at') }} as as_of,
+        {{ resolve_as_of_source('latest_ordered_at') }} as as_of_source,
         {{ pulse_now() }} as pulse_now
 
     from latest
