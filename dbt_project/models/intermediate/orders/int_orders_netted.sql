@@ -1,8 +1,5 @@
 -- The cleaned orders every model reads: clean rows only, refunds netted, amounts converted to the reporting
 -- currency (the original net amount and currency are kept beside them).
--- A view: netting and converting are a few operations per row, cheaper for each reader to repeat than
--- storing the 9 M rows of a large shop a second time (they are stored once, in int_orders_classified).
-{{ config(materialized='view') }}
 with
 
 classified as (

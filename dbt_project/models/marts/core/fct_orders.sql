@@ -1,5 +1,4 @@
--- A view: the cleaned orders are stored once (int_orders_classified, read through the int_orders_netted
--- view), and published and checked through this contract.
+-- A view: the int_orders_netted table is stored once, and published and checked through this contract.
 {{ config(materialized='view') }}
 
 with
