@@ -58,3 +58,9 @@
 {% macro rfm_fm_score(f_score, m_score) -%}
     cast(floor(({{ f_score }} + {{ m_score }} + 1) / 2.0) as integer)
 {%- endmacro %}
+
+{#- Recency: whole days from the last order to the cutoff. int_customer_states computes it for the published
+    value and again for the R score's ranking: one definition, so the score ranks the recency it publishes. -#}
+{% macro rfm_recency_days(last_order_date, cutoff_date) -%}
+    {{ dbt.datediff(last_order_date, cutoff_date, 'day') }}
+{%- endmacro %}

@@ -206,7 +206,7 @@ measured as (
         case when running.order_days > 0 then running.order_days - 1 end as gaps,
         case when running.order_days > 1 then running.gap_days_sum / (running.order_days - 1.0) end
             as own_gap_days,
-        {{ dbt.datediff('running.last_order_date', 'running.cutoff_date', 'day') }} as recency_days,
+        {{ rfm_recency_days('running.last_order_date', 'running.cutoff_date') }} as recency_days,
         {{ dbt.datediff('running.first_order_date', 'running.cutoff_date', 'day') }} as tenure_days,
         base_gaps.base_gap_days
 
@@ -234,7 +234,7 @@ score_inputs as (
 
     select
         cutoffs.cutoff_date,
-        {{ dbt.datediff('decoded.last_order_date', 'cutoffs.cutoff_date', 'day') }} as recency_days,
+        {{ rfm_recency_days('decoded.last_order_date', 'cutoffs.cutoff_date') }} as recency_days,
         decoded.rfm_frequency,
         decoded.rfm_monetary
 
