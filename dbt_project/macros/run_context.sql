@@ -30,10 +30,17 @@
     coalesce({{ as_of_override() }}, {{ latest_ordered_at }}, {{ pulse_now() }})
 {%- endmacro %}
 
+{#- Which of the three resolve_as_of took: configured, latest_order or wall_clock. -#}
 {% macro resolve_as_of_source(latest_ordered_at) -%}
     case
         when {{ as_of_override() }} is not null then 'configured'
         when {{ latest_ordered_at }} is not null then 'latest_order'
         else 'wall_clock'
     end
+{%- endmacro %}
+
+{#- The latest ordered_at among valid rows (rejection_reason null), an aggregate over order rows: the input of
+    resolve_as_of in both models that resolve it. -#}
+{% macro latest_valid_ordered_at() -%}
+    max(case when rejection_reason is null then ordered_at end)
 {%- endmacro %}

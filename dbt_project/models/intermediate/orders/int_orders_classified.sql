@@ -1,6 +1,9 @@
 -- Every raw order row placed in exactly one outcome: clean, quarantined, after_as_of or duplicate.
 -- fct_orders, quarantined_orders and order_reconciliation all read this one definition. The raw texts stay
 -- in staging (quarantined_orders reads them for its few rows): storing them here would double this table.
+-- a valid row later than as_of: placed flags it, eligible leaves it out of versioning
+{%- set is_after_as_of = 'validated.rejection_reason is null and validated.ordered_at > run_context.as_of' %}
+
 with
 
 validated as (
@@ -26,7 +29,7 @@ validated as (
 -- table): reading the validation view a second time for its latest valid row would parse every raw row again
 latest as (
 
-    select max(case when rejection_reason is null then ordered_at end) as latest_ordered_at
+    select {{ latest_valid_ordered_at() }} as latest_ordered_at
     from validated
 
 ),
@@ -42,7 +45,7 @@ placed as (
 
     select
         validated.*,
-        validated.rejection_reason is null and validated.ordered_at > run_context.as_of as is_after_as_of
+        {{ is_after_as_of }} as is_after_as_of
 
     from validated
     cross join run_context
@@ -58,7 +61,7 @@ eligible as (
 
     from validated
     cross join run_context
-    where validated.rejection_reason is null and validated.ordered_at <= run_context.as_of
+    where validated.rejection_reason is null and not ({{ is_after_as_of }})
 
 ),
 

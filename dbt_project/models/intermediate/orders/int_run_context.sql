@@ -2,18 +2,20 @@
 -- as_of_source says which), its date, the wall clock and the reporting currency.
 with
 
--- int_orders_classified resolved the same as_of from the same rows (see there); this is the one row
--- every other model reads
-valid_orders as (
+classified as (
 
-    select ordered_at from {{ ref('int_orders_classified') }}
-    where rejection_reason is null
+    select
+        ordered_at,
+        rejection_reason
+    from {{ ref('int_orders_classified') }}
 
 ),
 
+-- int_orders_classified resolved the same as_of from the same rows (see there); this is the one row
+-- every other model reads
 latest as (
 
-    select max(ordered_at) as latest_ordered_at from valid_orders
+    select {{ latest_valid_ordered_at() }} as latest_ordered_at from classified
 
 ),
 
