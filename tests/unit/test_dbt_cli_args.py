@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from pipeline.defs.dbt.cli_args import dbt_build_args, dbt_command
+from pipeline.defs.dbt.cli_args import dbt_build_args, dbt_command, parse_args
 from pipeline.settings import PulseSettings
 
 
@@ -44,4 +44,13 @@ def test_any_command_gets_the_same_target_and_vars():
     settings = PulseSettings(dbt_target="prod")
     args = dbt_command(["run", "--select", "stg_shop__orders"], settings)
     assert args[:5] == ["run", "--select", "stg_shop__orders", "--target", "prod"]
+    assert _vars(args) == _vars(dbt_build_args(settings))
+
+
+def test_the_parse_before_a_run_has_the_run_s_target_and_vars():
+    # dbt reuses a parse only when the target, vars and profile match: the build must not parse again
+    settings = PulseSettings(as_of="2025-06-30", dbt_target="prod", duckdb_path=Path("/data/pulse.duckdb"))
+    args = parse_args(settings)
+    assert args[:2] == ["parse", "--quiet"]
+    assert args[args.index("--target") + 1] == "prod"
     assert _vars(args) == _vars(dbt_build_args(settings))

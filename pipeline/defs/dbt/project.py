@@ -2,12 +2,24 @@
 
 from pathlib import Path
 
-from dagster_dbt import DbtProject
+from dagster_dbt import DagsterDbtProjectPreparer, DbtProject
 
-from pipeline.settings import REPO_ROOT
+from pipeline.defs.dbt.cli_args import parse_args
+from pipeline.settings import REPO_ROOT, PulseSettings, SettingsError
 
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 _SOURCE_SUFFIXES = {".sql", ".yml", ".yaml", ".csv"}
+
+
+def prepare_args() -> list[str]:
+    """Parse with the settings a run in this environment reads, so its build can reuse the parse. A run
+    still reads its own settings when it starts: if they differ, dbt just parses in full."""
+    try:
+        return parse_args(PulseSettings.from_env())
+    except SettingsError:
+        # the run reports the bad setting; the manifest only needs the project's nodes
+        return ["parse", "--quiet"]
+
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
@@ -28,4 +40,4 @@ def manifest_is_stale(project_dir: Path, manifest_path: Path) -> bool:
 # A fresh clone has no manifest, and an edited model makes it stale: a run would then meet dbt
 # nodes the loaded definitions do not know. Parse (a few seconds) so definitions always match dbt.
 if manifest_is_stale(DBT_PROJECT_DIR, dbt_project.manifest_path):
-    dbt_project.preparer.prepare(dbt_project)
+    DagsterDbtProjectPreparer(prepare_project_cli_args=prepare_args()).prepare(dbt_project)
