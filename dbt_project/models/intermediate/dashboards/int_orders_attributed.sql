@@ -1,7 +1,8 @@
--- Every cleaned order row (refund transactions included), flagged when a communication assisted it:
--- a purchase placed in [sent_at, sent_at + attribution_window_days) after a message to the same
--- customer, or any row carrying the campaign_id of a message sent to that customer.
--- Messages after as_of are ignored. No communications file: every row is regular.
+-- The cleaned order rows (refund transactions included) a communication assisted: a purchase placed in
+-- [sent_at, sent_at + attribution_window_days) after a message to the same customer, or any row carrying
+-- the campaign_id of a message sent to that customer. Messages after as_of are ignored.
+-- Only assisted rows are stored (about one in seven on the demo shop): regular ones are every other row
+-- of int_orders_netted, which is where assisted_sales takes its totals.
 with
 
 orders as (
@@ -66,12 +67,12 @@ final as (
         orders.is_refund,
         orders.campaign_id,
         window_matches.order_id is not null as is_in_message_window,
-        campaign_matches.order_id is not null as has_message_campaign,
-        window_matches.order_id is not null or campaign_matches.order_id is not null as is_assisted
+        campaign_matches.order_id is not null as has_message_campaign
 
     from orders
     left join window_matches on orders.order_id = window_matches.order_id
     left join campaign_matches on orders.order_id = campaign_matches.order_id
+    where window_matches.order_id is not null or campaign_matches.order_id is not null
 
 )
 

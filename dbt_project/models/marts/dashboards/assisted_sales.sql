@@ -3,29 +3,70 @@
 -- assisted side only when they carry the campaign_id of a message to that customer).
 with
 
-attributed as (
+orders as (
 
     select
-        *,
-        {{ dashboards_period_start('month', 'ordered_date') }} as period_start
+        {{ dashboards_period_start('month', 'ordered_date') }} as period_start,
+        amount,
+        is_refund
+
+    from {{ ref('int_orders_netted') }}
+
+),
+
+assisted as (
+
+    select
+        {{ dashboards_period_start('month', 'ordered_date') }} as period_start,
+        amount,
+        is_refund,
+        is_in_message_window,
+        has_message_campaign
 
     from {{ ref('int_orders_attributed') }}
 
 ),
 
-monthly as (
+monthly_totals as (
 
     select
         period_start,
         sum(case when not is_refund then 1 else 0 end) as orders,
-        sum(case when not is_refund and is_assisted then 1 else 0 end) as assisted_orders,
+        sum(amount) as revenue
+
+    from orders
+    group by period_start
+
+),
+
+monthly_assisted as (
+
+    select
+        period_start,
+        sum(case when not is_refund then 1 else 0 end) as assisted_orders,
         sum(case when not is_refund and is_in_message_window then 1 else 0 end) as window_orders,
         sum(case when not is_refund and has_message_campaign then 1 else 0 end) as campaign_orders,
-        sum(amount) as revenue,
-        sum(case when is_assisted then amount else 0 end) as assisted_revenue
+        sum(amount) as assisted_revenue
 
-    from attributed
+    from assisted
     group by period_start
+
+),
+
+-- every assisted row is an order row, so every month with assisted rows has totals
+monthly as (
+
+    select
+        monthly_totals.period_start,
+        monthly_totals.orders,
+        coalesce(monthly_assisted.assisted_orders, 0) as assisted_orders,
+        coalesce(monthly_assisted.window_orders, 0) as window_orders,
+        coalesce(monthly_assisted.campaign_orders, 0) as campaign_orders,
+        monthly_totals.revenue,
+        coalesce(monthly_assisted.assisted_revenue, 0) as assisted_revenue
+
+    from monthly_totals
+    left join monthly_assisted on monthly_totals.period_start = monthly_assisted.period_start
 
 ),
 

@@ -136,7 +136,7 @@ response_days as (
         count(*) as responses
 
     from {{ ref('int_orders_attributed') }}
-    where is_assisted and not is_refund
+    where not is_refund
     group by customer_id, ordered_date
 
 ),
