@@ -8,6 +8,10 @@
 -- Set-based in one pass: daily activity is summed per month, and each day also leaves the RFM window on
 -- day + rfm_window_days, so running sums over the months in which something changes give every cutoff's
 -- window without joining each order to every cutoff; RFM scores are counted per distinct value.
+-- RFM scores rank the customers with a purchase in the window (the others score 1): one condition, used
+-- where the score inputs are chosen, where they are counted, and where scores join back
+{%- set in_rfm_window = 'rfm_frequency > 0' %}
+
 with
 
 activity as (
@@ -242,7 +246,7 @@ score_inputs as (
     inner join cutoffs
         on decoded.month_start <= cutoffs.month_start
             and decoded.next_event_month > cutoffs.month_start
-    where decoded.rfm_frequency > 0
+    where decoded.{{ in_rfm_window }}
 
 ),
 
@@ -251,7 +255,7 @@ score_inputs as (
 {% for measure, higher_is_better in [('recency_days', false), ('rfm_frequency', true), ('rfm_monetary', true)] %}
 {{ measure }}_scores as (
 
-    {{ rfm_value_scores(measure, 'score_inputs', 'cutoff_date', 'rfm_frequency > 0', higher_is_better) }}
+    {{ rfm_value_scores(measure, 'score_inputs', 'cutoff_date', in_rfm_window, higher_is_better) }}
 
 ),
 
@@ -269,7 +273,7 @@ scored as (
     from gapped
     {%- for measure in ['recency_days', 'rfm_frequency', 'rfm_monetary'] %}
     left join {{ measure }}_scores
-        on gapped.rfm_frequency > 0
+        on gapped.{{ in_rfm_window }}
             and gapped.cutoff_date = {{ measure }}_scores.cutoff_date
             and gapped.{{ measure }} = {{ measure }}_scores.scored_value
     {%- endfor %}
