@@ -18,7 +18,7 @@ bands as (
 customers_with_purchases as (
 
     select count(distinct customer_id) as customers
-    from {{ ref('int_orders_sequenced') }}
+    from {{ ref('int_orders_netted') }}
     where not is_refund
 
 )

@@ -9,7 +9,7 @@ purchases as (
         ordered_date,
         {{ dashboards_period_start('month', 'ordered_date') }} as purchase_month
 
-    from {{ ref('int_orders_sequenced') }}
+    from {{ ref('int_orders_netted') }}
     where not is_refund
 
 ),

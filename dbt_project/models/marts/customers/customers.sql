@@ -40,7 +40,7 @@ gap_medians as (
         customer_id,
         {{ median('days_since_previous_purchase') }} as median_days_between_orders
 
-    from {{ ref('int_orders_sequenced') }}
+    from {{ ref('int_orders_netted') }}
     where days_since_previous_purchase is not null
     group by customer_id
 

@@ -10,7 +10,7 @@ orders as (
         amount,
         is_refund,
         customer_purchases
-    from {{ ref('int_orders_sequenced') }}
+    from {{ ref('int_orders_netted') }}
 
 ),
 

@@ -13,7 +13,7 @@ dated as (
         amount,
         is_refund,
         first_purchase_date
-    from {{ ref('int_orders_sequenced') }}
+    from {{ ref('int_orders_netted') }}
 
 ),
 

@@ -11,7 +11,7 @@ purchases as (
         amount,
         days_since_previous_purchase
 
-    from {{ ref('int_orders_sequenced') }}
+    from {{ ref('int_orders_netted') }}
     where not is_refund
 
 ),

@@ -12,7 +12,7 @@ orders as (
         amount,
         is_refund,
         {{ dashboards_period_start('month', 'second_purchase_date') }} as repeat_from_month
-    from {{ ref('int_orders_sequenced') }}
+    from {{ ref('int_orders_netted') }}
 
 ),
 
