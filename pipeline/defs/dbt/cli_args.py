@@ -35,7 +35,7 @@ def dbt_command(command: Sequence[str], settings: PulseSettings) -> list[str]:
 def parse_args(settings: PulseSettings) -> list[str]:
     """`dbt parse` with the vars a run with these settings passes. dbt reuses a parse (partial parsing) only
     when the vars and the profile are unchanged: parsed without them, every `dbt build` parsed the whole
-    project again (about 6 s per dbt step)."""
+    project again (on the demo shop about 6 s per dbt step, against about 3 s reusing the parse)."""
     return dbt_command(["parse", "--quiet"], settings)
 
 
