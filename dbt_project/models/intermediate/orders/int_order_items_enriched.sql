@@ -26,7 +26,8 @@ orders as (
         ordered_at,
         ordered_date,
         currency,
-        exchange_rate
+        exchange_rate,
+        gross_amount
     from {{ ref('int_orders_netted') }}
     where not is_refund
 
@@ -66,7 +67,10 @@ joined as (
         cast(round(items.unit_price * orders.exchange_rate, 2) as decimal(18, 2)) as unit_price,
         cast(round(items.quantity * items.unit_price * orders.exchange_rate, 2) as decimal(18, 2)) as line_amount,
         cast(items.quantity * items.unit_price as decimal(18, 2)) as original_line_amount,
-        orders.currency
+        orders.currency,
+        -- the whole order's gross value on each line, so popular_products bands baskets without joining
+        -- every line to the orders again
+        orders.gross_amount as order_gross_amount
 
     from items
     inner join orders on items.order_id = orders.order_id

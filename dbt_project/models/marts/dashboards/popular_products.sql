@@ -1,6 +1,17 @@
 -- Products ranked by units and by orders, per category and per basket-value band (quartile of the
 -- order's gross value among orders with items), plus 'all' categories and 'all' bands. Empty when the
 -- shop sends no order_items.
+-- the band of a basket: band n holds values above the (n-1)th quartile, up to the nth (equal values share a
+-- band); baskets and order lines both carry basket_value
+{%- set basket_value_band %}
+    case
+        when basket_value <= cuts.p25 then '1'
+        when basket_value <= cuts.p50 then '2'
+        when basket_value <= cuts.p75 then '3'
+        else '4'
+    end
+{%- endset %}
+
 with
 
 items as (
@@ -9,16 +20,9 @@ items as (
         order_id,
         product_id,
         quantity,
-        line_amount
+        line_amount,
+        order_gross_amount
     from {{ ref('int_order_items_enriched') }}
-
-),
-
--- the orders with lines, imported apart from items: DuckDB stores a CTE that two parts of a query read,
--- which for a plain scan of the order lines only costs time
-item_orders as (
-
-    select order_id from {{ ref('int_order_items_enriched') }}
 
 ),
 
@@ -32,30 +36,20 @@ item_products as (
 
 ),
 
-orders as (
-
-    select
-        order_id,
-        gross_amount
-    from {{ ref('int_orders_netted') }}
-    where not is_refund
-
-),
-
 history as (
 
     select * from {{ ref('int_order_history_span') }}
 
 ),
 
+-- one row per order with lines (its first line), valued at the order's gross amount
 baskets as (
 
     select
-        orders.order_id,
-        orders.gross_amount as basket_value
-
-    from orders
-    where orders.order_id in (select item_orders.order_id from item_orders)
+        order_id,
+        order_gross_amount as basket_value
+    from {{ ref('int_order_items_enriched') }}
+    where line_number = 1
 
 ),
 
@@ -70,18 +64,11 @@ cuts as (
 
 ),
 
--- equal values share a band: band n holds values above the (n-1)th quartile, up to the nth
 banded_baskets as (
 
     select
-        baskets.order_id,
         baskets.basket_value,
-        case
-            when baskets.basket_value <= cuts.p25 then '1'
-            when baskets.basket_value <= cuts.p50 then '2'
-            when baskets.basket_value <= cuts.p75 then '3'
-            else '4'
-        end as basket_value_band
+        {{ basket_value_band }} as basket_value_band
 
     from baskets
     cross join cuts
@@ -111,18 +98,31 @@ band_bounds as (
 ),
 
 -- one row per order and product (an order may list a product on several lines), so that counting
--- rows counts orders in every grouping below; grouped on the two keys alone (names and bands join the
--- far fewer rows after), which keeps the largest aggregation of this model small
+-- rows counts orders in every grouping below; grouped on the two keys alone (names join the far fewer
+-- rows after, and the basket value is the same on every line of an order), which keeps the largest
+-- aggregation of this model small
 order_products as (
 
     select
         order_id,
         product_id,
         sum(quantity) as units,
-        sum(line_amount) as revenue
+        sum(line_amount) as revenue,
+        max(order_gross_amount) as basket_value
 
     from items
     group by order_id, product_id
+
+),
+
+banded_order_products as (
+
+    select
+        order_products.*,
+        {{ basket_value_band }} as basket_value_band
+
+    from order_products
+    cross join cuts
 
 ),
 
@@ -152,17 +152,16 @@ finest as (
 
     select
         products.category,
-        banded_baskets.basket_value_band,
-        order_products.product_id,
+        banded_order_products.basket_value_band,
+        banded_order_products.product_id,
         max(products.product_name) as product_name,
-        sum(order_products.units) as units,
+        sum(banded_order_products.units) as units,
         count(*) as orders,
-        sum(order_products.revenue) as revenue
+        sum(banded_order_products.revenue) as revenue
 
-    from order_products
-    inner join banded_baskets on order_products.order_id = banded_baskets.order_id
-    inner join products on order_products.product_id = products.product_id
-    group by products.category, banded_baskets.basket_value_band, order_products.product_id
+    from banded_order_products
+    inner join products on banded_order_products.product_id = products.product_id
+    group by products.category, banded_order_products.basket_value_band, banded_order_products.product_id
 
 ),
 
