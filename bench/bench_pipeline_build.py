@@ -74,7 +74,9 @@ def main() -> None:
         str(args.workdir / "logs"),
     ]
     # as in the pipeline, the project is parsed with the run's vars before the build (definitions load
-    # does it, pipeline/defs/dbt/project.py), so the build reuses the parse
+    # does it, pipeline/defs/dbt/project.py), so the build reuses the parse. The parse starts afresh, as in
+    # a fresh clone: one saved by another checkout using this workdir can keep tests that checkout has not
+    (args.workdir / "target" / "partial_parse.msgpack").unlink(missing_ok=True)
     started = time.perf_counter()
     subprocess.run(["dbt", *parse_args(settings), *locations], env=env, check=True)
     print(f"dbt parse: {time.perf_counter() - started:8.1f} s  (before the build, as definitions load does)")
