@@ -28,10 +28,12 @@ optional. Models are named 'purchase', 'churn', 'clv', 'next_order' and 'categor
 The pieces, each usable alone: `check_inputs` (contract), `Design` (feature matrix), `fit_model` /
 `FittedModel` (XGBoost + calibrator), `Calibrator`, the baselines, `classifier_metrics` /
 `regressor_metrics` / `gains_by_decile`, `top_reasons`, `ModelBundle` (registry bytes),
-`decide_champion` / `retrain_due`, `predictive_cell`, and the plot functions.
+`decide_champion` / `retrain_due`, `predictive_cell`, the plot functions, and the BG/NBD + Gamma-Gamma
+model (`btyd_summary` / `fit_btyd` / `FittedBtyd`, not yet part of the run).
 """
 
 from models_ml.boosting import FittedModel, fit_model
+from models_ml.btyd import BtydFit, BtydPrediction, FittedBtyd, btyd_summary, fit_btyd
 from models_ml.calibration import Calibrator
 from models_ml.category_propensity import CATEGORY_MODEL
 from models_ml.champion import ChampionDecision, decide_champion, retrain_due
@@ -55,14 +57,18 @@ MODELS = (*(target.model for target in CUSTOMER_TARGETS), CATEGORY_MODEL)
 __all__ = [
     "MODELS",
     "PREDICTIVE_CELLS",
+    "BtydFit",
+    "BtydPrediction",
     "Calibrator",
     "ChampionDecision",
+    "FittedBtyd",
     "FittedModel",
     "GridCuts",
     "InputContractError",
     "ModelBundle",
     "ModelConfig",
     "PredictionRun",
+    "btyd_summary",
     "bundle_key",
     "calibration_png",
     "champion_key",
@@ -72,6 +78,7 @@ __all__ = [
     "decide_champion",
     "expected_calibration_error",
     "feature_importance_png",
+    "fit_btyd",
     "fit_model",
     "gains_by_decile",
     "predictive_cell",
