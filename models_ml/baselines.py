@@ -80,6 +80,8 @@ def next_order_cadence(frame: pd.DataFrame, fallback_days: float, max_days: floa
     gap = column(frame, "usual_gap_days")
     gap = np.where(np.isnan(gap), column(frame, "gap_mean_days"), gap)
     due = gap - np.nan_to_num(column(frame, "recency_days"), nan=0.0)
+    # overdue by more than a whole usual gap: the rule no longer expects them (published as no date)
+    due = np.where(due < -gap, max_days, due)
     return np.clip(np.where(np.isnan(due), fallback_days, due), 1.0, max_days)
 
 

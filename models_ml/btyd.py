@@ -341,7 +341,12 @@ def _fit_bgnbd(x, t_x, T) -> tuple[BgNbdParams | None, str | None]:
     bounds = [(-_LOG_BOUND, _LOG_BOUND)] * 4
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
         result = minimize(
-            _bgnbd_loglik, start, args=(x, t_x, T, weight), jac=True, method="L-BFGS-B", bounds=bounds,
+            _bgnbd_loglik,
+            start,
+            args=(x, t_x, T, weight),
+            jac=True,
+            method="L-BFGS-B",
+            bounds=bounds,
             options={"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-9},
         )
     if not np.all(np.isfinite(result.x)) or not np.isfinite(result.fun):
@@ -388,8 +393,13 @@ def _gamma_gamma_loglik(theta: np.ndarray, z, n, weight) -> tuple[float, np.ndar
     pn = p * n
     log_gamma_nz = np.log(gamma + n * z)
     loglik = (
-        gammaln(pn + q) - gammaln(pn) - gammaln(q) + q * np.log(gamma)
-        + (pn - 1) * np.log(z) + pn * np.log(n) - (pn + q) * log_gamma_nz
+        gammaln(pn + q)
+        - gammaln(pn)
+        - gammaln(q)
+        + q * np.log(gamma)
+        + (pn - 1) * np.log(z)
+        + pn * np.log(n)
+        - (pn + q) * log_gamma_nz
     )
     psi_pnq = digamma(pn + q)
     d_p = n * (psi_pnq - digamma(pn) + np.log(z) + np.log(n) - log_gamma_nz)
@@ -407,7 +417,12 @@ def _fit_gamma_gamma(z, n) -> tuple[GammaGammaParams | None, str | None]:
     bounds = [(-_LOG_BOUND, _LOG_BOUND)] * 3
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
         result = minimize(
-            _gamma_gamma_loglik, start, args=(z, n, weight), jac=True, method="L-BFGS-B", bounds=bounds,
+            _gamma_gamma_loglik,
+            start,
+            args=(z, n, weight),
+            jac=True,
+            method="L-BFGS-B",
+            bounds=bounds,
             options={"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-9},
         )
     if not np.all(np.isfinite(result.x)) or not np.isfinite(result.fun):

@@ -35,11 +35,15 @@ class ModelConfig:
     # category triples) and a bounded uniform sample of the held-out cutoff for the metrics.
     sample_size: int = 200_000
     evaluation_sample_size: int = 200_000
-    # A model is trained only with at least this many distinct customers and positive rows.
+    # Eligibility (models_ml/eligibility.py says why each): customers with orders, positives and negatives
+    # in the held-out window (also the minimum to train XGBoost), label window vs requested horizon.
     min_customers: int = 200
     min_positives: int = 30
-    # Quality decision inputs (the gate itself lives in the pipeline's checks).
+    min_horizon_share: float = 0.2
+    # Floors every candidate (rule, BG/NBD, XGBoost) must reach on the held-out window to score a target
+    # (models_ml/candidates.py); under both, the target is withheld.
     auc_floor: float = 0.6
+    spearman_floor: float = 0.2
     # Same data, same seed and same thread count give identical scores.
     seed: int = 42
     n_threads: int = 2
@@ -97,6 +101,8 @@ class ModelConfig:
             )
         if not 0 <= self.auc_floor <= 1:
             raise ValueError(f"ModelConfig.auc_floor={self.auc_floor} not in [0, 1]")
+        if not -1 <= self.spearman_floor <= 1 or not 0 < self.min_horizon_share <= 1:
+            raise ValueError("ModelConfig.spearman_floor must be in [-1, 1], min_horizon_share in (0, 1]")
         if self.champion_tolerance < 0 or self.retrain_every_hours < 0:
             raise ValueError("ModelConfig.champion_tolerance and retrain_every_hours must not be negative")
         if not 0 < self.learning_rate <= 1 or not 1 < self.tweedie_variance_power < 2:

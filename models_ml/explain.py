@@ -22,6 +22,14 @@ EFFECTS = {
     "purchase": ("raises purchase chance", "lowers purchase chance"),
 }
 _GOOD_WHEN_UP = {"churn": False, "purchase": True}
+# features that state the same fact: a customer's reasons name each fact once (the strongest feature)
+_SAME_FACT = (
+    ("recency_days", "recency_to_usual_gap", "r_score"),
+    ("order_count", "f_score"),
+    ("revenue", "m_score"),
+    ("usual_gap_days", "gap_mean_days"),
+)
+_CANDIDATE_SLOTS = 8  # strongest features looked at per customer to find three distinct facts
 _MISSING = -1e30  # stands for NaN while de-duplicating values
 
 Formatter = Callable[[tuple[float, ...], bool], str]
@@ -64,6 +72,13 @@ def _spent(suffix: str) -> Formatter:
     return text
 
 
+def _percent(pattern: str) -> Formatter:
+    def text(values: tuple[float, ...], good: bool) -> str:
+        return pattern.format(f"{values[0] * 100:.0f}")
+
+    return text
+
+
 def _simple(pattern: str) -> Formatter:
     def text(values: tuple[float, ...], good: bool) -> str:
         return pattern.format(*values)
@@ -75,7 +90,7 @@ _FIXED: dict[str, tuple[tuple[str, ...], Formatter]] = {
     "recency_days": (("recency_days", "usual_gap_days"), _recency),
     "recency_to_usual_gap": (
         ("recency_to_usual_gap",),
-        _simple("{0:.1f} times their usual gap since the last order"),
+        _simple("{0:.1f} times their usual time between orders since the last one"),
     ),
     "tenure_days": (("tenure_days",), _simple("a customer for {0:,.0f} days")),
     "order_count": (("order_count",), _counted("order", " in total")),
@@ -90,6 +105,15 @@ _FIXED: dict[str, tuple[tuple[str, ...], Formatter]] = {
     "r_score": (("r_score",), _simple("recency score {0:.0f} of 5")),
     "f_score": (("f_score",), _simple("frequency score {0:.0f} of 5")),
     "m_score": (("m_score",), _simple("monetary score {0:.0f} of 5")),
+    "btyd_p_alive": (("btyd_p_alive",), _percent("{0} % likely to still be a customer, by order pattern")),
+    "btyd_expected_purchases": (
+        ("btyd_expected_purchases",),
+        _simple("{0:.1f} orders expected in the coming weeks from their order pattern"),
+    ),
+    "btyd_expected_spend": (
+        ("btyd_expected_spend",),
+        _simple("{0:,.0f} spend expected over the next year from their order pattern"),
+    ),
 }
 _WINDOWED: dict[str, Callable[[str], Formatter]] = {
     "orders": lambda w: _counted("order", f" in the last {w} days", "no order"),
@@ -191,6 +215,18 @@ def _write(
     column.put(rows, texts, inverse)
 
 
+def _distinct_facts(top: np.ndarray, features: list[str], count: int) -> np.ndarray:
+    """The first `count` of each row's strongest features (strongest first) whose facts differ."""
+    group = {name: i for i, names in enumerate(_SAME_FACT) for name in names}
+    fact = np.array([group.get(name, len(_SAME_FACT) + i) for i, name in enumerate(features)])[top]
+    keep = np.ones(top.shape, dtype=bool)
+    for slot in range(1, top.shape[1]):
+        keep[:, slot] = ~(fact[:, :slot] == fact[:, slot : slot + 1]).any(axis=1)
+    # stable sort moves the kept slots first, in strength order
+    order = np.argsort(~keep, axis=1, kind="stable")[:, :count]
+    return np.take_along_axis(top, order, axis=1)
+
+
 def _strongest(impact: np.ndarray, count: int, chunk: int = 100_000) -> np.ndarray:
     """Column indices of the `count` largest |contributions| per row, strongest first (in chunks: a
     full argpartition index of 1 M rows × 50 features would be 400 MB)."""
@@ -221,7 +257,7 @@ def top_reasons(
     up, down = EFFECTS[target]
     impact = contributions[:, : len(model_features)]
     count = min(REASONS, impact.shape[1])
-    top = _strongest(impact, count)
+    top = _distinct_facts(_strongest(impact, min(_CANDIDATE_SLOTS, impact.shape[1])), model_features, count)
     out = []
     for slot in range(REASONS):
         column = _Column(len(impact))
@@ -242,7 +278,8 @@ def top_reasons(
 def baseline_reasons(
     values: np.ndarray, names: list[str], target: str, score: np.ndarray, method: str
 ) -> list[pd.Series]:
-    """Reasons for a rule-based score: recency and frequency (what the baseline reads), and the rule."""
+    """Reasons for a score no XGBoost model made: recency and frequency (what the rule and BG/NBD read),
+    and `method`, the sentence saying how the score was made."""
     up, down = EFFECTS[target]
     raises = score >= np.mean(score) if len(score) else np.zeros(0, bool)
     out = []
@@ -257,6 +294,6 @@ def baseline_reasons(
                     _write(column, feature, rows, good, effect, values, names, {})
         out.append(column.series())
     rule = _Column(len(score))
-    rule.put(np.arange(len(score)), [f"rule-based score, no model: {method}"], np.zeros(len(score), np.int64))
+    rule.put(np.arange(len(score)), [method], np.zeros(len(score), np.int64))
     out.append(rule.series())
     return out

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from models_ml.candidates import floor_of
 from models_ml.category_propensity import CATEGORY_MODEL, CategoryProblem
 from models_ml.config import ModelConfig
 from models_ml.explain import baseline_reasons, top_reasons
@@ -14,7 +15,7 @@ from models_ml.grid import predictive_cells
 from models_ml.importance import IMPORTANCE_COLUMNS, feature_importance
 from models_ml.metrics import CALIBRATION_BINS, classifier_metrics, gains_by_decile
 from models_ml.run_context import RunContext
-from models_ml.training import BASELINE_VERSION, TargetRun, primary_metric
+from models_ml.training import RULE_VERSION, TargetRun, primary_metric
 
 # output column of each customer-level model's score
 SCORE_COLUMNS = {
@@ -24,6 +25,26 @@ SCORE_COLUMNS = {
     "next_order": "predicted_days_to_next_order",
 }
 EXPLAINED = ("churn", "purchase")
+# every published column that carries a target's prediction (null while the target is withheld)
+TARGET_COLUMNS = {
+    "purchase": ("purchase_probability_30d", "purchase_decile", "predictive_cell"),
+    "churn": ("churn_probability", "churn_decile", "predictive_cell"),
+    "clv": ("predicted_clv", "clv_decile"),
+    "next_order": ("predicted_days_to_next_order", "expected_next_order_date"),
+    CATEGORY_MODEL: ("probability", "rank"),
+}
+
+
+def withheld_columns(metrics: pd.DataFrame) -> dict[str, str]:
+    """Prediction column -> why its target is withheld, from a run's model_metrics (overall rows)."""
+    overall = metrics[metrics["category"].isna() & (metrics["prediction_source"] == "withheld")]
+    out: dict[str, str] = {}
+    for model, reason in zip(overall["model"], overall["reason"], strict=True):
+        for column in TARGET_COLUMNS.get(model, ()):
+            out[column] = f"{model}: {reason}" if column not in out else f"{out[column]}; {model}: {reason}"
+    return out
+
+
 CLASSIFIER_METRICS = ["roc_auc", "pr_auc", "brier", "ece", "lift_top_decile", "gain_top_decile"]
 REGRESSOR_METRICS = ["mae", "rmse", "spearman", "total_predicted", "total_actual"]
 METRIC_NAMES = CLASSIFIER_METRICS + REGRESSOR_METRICS
@@ -34,12 +55,11 @@ def _dates(values: np.ndarray) -> pd.Series:
     return pd.Series(pd.arrays.ArrowExtensionArray(pa.array(np.asarray(values, dtype="datetime64[D]"))))
 
 
-def score_decile(values: np.ndarray) -> np.ndarray:
-    """1 … 10 by rank, 10 = highest score; ties keep the (customer id) order, so it is deterministic."""
-    if len(values) == 0:
-        return np.empty(0, dtype=np.int8)
-    rank = pd.Series(values).rank(method="first").to_numpy()
-    return np.ceil(rank * 10 / len(values)).astype(np.int8)
+def score_decile(values: np.ndarray) -> pd.Series:
+    """1 … 10 by rank, 10 = highest score; ties keep the (customer id) order, so it is deterministic.
+    Null where the score is (a withheld target)."""
+    rank = pd.Series(values).rank(method="first")
+    return np.ceil(rank * 10 / max(int(rank.notna().sum()), 1)).astype("Int8")
 
 
 def contributions_of(run: TargetRun, context: RunContext) -> np.ndarray | None:
@@ -63,16 +83,22 @@ def customer_predictions(
     for model in ("purchase", "churn", "clv", "next_order"):
         run = runs[model]
         column = SCORE_COLUMNS[model]
-        out[column] = run.scores
+        scores = run.scores
+        if model == "next_order":  # the median predicted time; beyond the horizon: not expected back
+            scores = np.where(scores > context.config.next_order_horizon_days, np.nan, scores)
+        out[column] = scores
         if model == "next_order":
-            days = np.round(run.scores).astype("timedelta64[D]")
+            # NaN days (withheld, or not expected back within the horizon) give a null date
+            days = np.round(scores).astype("timedelta64[D]")
             out["expected_next_order_date"] = _dates(as_of + days)
         else:
             out[f"{model}_decile"] = score_decile(run.scores)
         out[f"{model}_prediction_source"] = run.source
         out[f"{model}_model_version"] = run.version
         if model in EXPLAINED:
-            if contributions.get(model) is not None:
+            if run.source == "withheld":
+                reasons = [[None] * len(out)] * 3
+            elif contributions.get(model) is not None:
                 reasons = top_reasons(
                     contributions[model],
                     values,
@@ -82,21 +108,32 @@ def customer_predictions(
                     context.design.display,
                 )
             else:
-                reasons = baseline_reasons(values, names, model, run.scores, run.baseline_method)
+                reasons = baseline_reasons(values, names, model, run.scores, _method(run))
             for slot, texts in enumerate(reasons, start=1):
                 out[f"{model}_reason_{slot}"] = texts
-    out["predictive_cell"] = predictive_cells(
-        out["purchase_probability_30d"].to_numpy(),
-        out["churn_probability"].to_numpy(),
-        context.config.grid_cuts,
+    purchase, churn = out["purchase_probability_30d"].to_numpy(), out["churn_probability"].to_numpy()
+    cells = predictive_cells(np.nan_to_num(purchase), np.nan_to_num(churn), context.config.grid_cuts)
+    # a cell needs both axes: none while either target is withheld
+    out["predictive_cell"] = pd.Series(
+        np.where(np.isnan(purchase) | np.isnan(churn), None, cells), dtype="str"
     )
     return out
 
 
+def _method(run: TargetRun) -> str:
+    """How a score no XGBoost model made was made, in the customer's reasons."""
+    if run.source == "btyd":
+        return "BG/NBD score, no XGBoost model: purchase rate and drop-out from the order history"
+    return f"rule-based score, no model: {run.baseline_method}"
+
+
 def category_sources(run: TargetRun, problem: CategoryProblem, config: ModelConfig) -> np.ndarray:
-    """Per category: 'model', or 'baseline' when it has too few positives of its own (or no model)."""
+    """Per category: the pooled target's source, except the rule where the model scores but the category
+    has too few positives of its own."""
     enough = problem.positives_by_category() >= config.min_positives
-    return np.where(enough & (run.source == "model"), "model", "baseline")
+    if run.source == "model":
+        return np.where(enough, "model", "rule")
+    return np.full(len(problem.categories), run.source)
 
 
 def category_propensity(
@@ -104,7 +141,7 @@ def category_propensity(
 ) -> pd.DataFrame:
     """One row per customer and category: probability, rank among the customer's categories (1 = most
     likely), source and model version. Empty when the shop has no category labels."""
-    if run is None or problem is None or not problem.categories:
+    if run is None or problem is None or not problem.categories or run.source == "withheld":
         return pd.DataFrame(
             {
                 "customer_id": pd.Series(dtype="str"),
@@ -120,7 +157,7 @@ def category_propensity(
     sources = category_sources(run, problem, context.config)
     model = run.scores.reshape(count, len(customers)).T  # scoring blocks are category-major
     fallback = run.baseline_scores.reshape(count, len(customers)).T
-    probability = np.where(sources == "model", model, fallback)
+    probability = np.where(sources == "model", model, np.where(sources == "withheld", np.nan, fallback))
     order = np.argsort(-probability, axis=1, kind="stable")
     rank = np.empty_like(order)
     np.put_along_axis(rank, order, np.arange(1, count + 1)[None, :].repeat(len(customers), 0), axis=1)
@@ -129,7 +166,7 @@ def category_propensity(
     def repeated(values: list[str], codes: np.ndarray) -> pd.Series:  # an Arrow take, no Python strings
         return pd.Series(values, dtype="str").take(codes).reset_index(drop=True)
 
-    versions = [run.version if source == "model" else BASELINE_VERSION for source in sources]
+    versions = [run.version if source == run.source else RULE_VERSION for source in sources]
     return pd.DataFrame(
         {
             "customer_id": customers.take(np.repeat(np.arange(len(customers)), count)).reset_index(drop=True),
@@ -147,27 +184,9 @@ def _nan_to_none(value: object) -> object:
     return None if isinstance(value, float) and math.isnan(value) else value
 
 
-def _quality(run: TargetRun, config: ModelConfig) -> dict:
-    """Inputs of the publishing gate: the held-out AUC of whatever scores (model or baseline) at least the
-    floor, and a scoring model not below its baseline (training falls back to the baseline when it is).
-    Labels that nothing predicts (a broken export) fail the floor whoever scores."""
-    if run.source != "model":
-        auc = run.baseline_metrics.get("roc_auc", np.nan) if run.kind == "classifier" else np.nan
-        floor = None if np.isnan(auc) else bool(auc >= config.auc_floor)
-        return {"passes_auc_floor": floor, "beats_baseline": None, "quality_ok": floor is not False}
-    metric, higher = primary_metric(run.kind, config)
-    model, baseline = run.metrics.get(metric, np.nan), run.baseline_metrics.get(metric, np.nan)
-    if np.isnan(model):
-        beats = False
-    elif np.isnan(baseline):
-        beats = True
-    else:
-        beats = bool(model >= baseline if higher else model <= baseline)
-    floor = None
-    if run.kind == "classifier":
-        auc = run.metrics.get("roc_auc", np.nan)
-        floor = bool(not np.isnan(auc) and auc >= config.auc_floor)
-    return {"passes_auc_floor": floor, "beats_baseline": beats, "quality_ok": beats and floor is not False}
+def _floor(run: TargetRun, config: ModelConfig) -> dict:
+    floor = floor_of(run.kind, config.auc_floor, config.spearman_floor)
+    return {"floor_metric": floor.metric, "floor": floor.value}
 
 
 def _metrics_row(run: TargetRun, config: ModelConfig, as_of: pd.Timestamp) -> dict:
@@ -207,12 +226,14 @@ def _metrics_row(run: TargetRun, config: ModelConfig, as_of: pd.Timestamp) -> di
         "evaluation_sample_limit": config.evaluation_sample_size,
     }
     for name in METRIC_NAMES:
-        row[name] = run.metrics.get(name)
+        row[name] = run.model_metrics.get(name)
+        row[f"btyd_{name}"] = run.btyd_metrics.get(name)
         row[f"baseline_{name}"] = run.baseline_metrics.get(name)
     row |= {
+        "scoring_primary_value": run.metrics.get(metric),
+        "grade": run.grade,
         "baseline_method": run.baseline_method,
-        "auc_floor": config.auc_floor,
-        **_quality(run, config),
+        **_floor(run, config),
         "calibration_method": config.calibration_method if run.kind == "classifier" else None,
         "ece_bins": f"{CALIBRATION_BINS} equal-frequency" if run.kind == "classifier" else None,
     }
@@ -232,13 +253,12 @@ def _category_rows(run: TargetRun, problem: CategoryProblem, config: ModelConfig
             "prediction_source": sources[index],
             "final_train_positives": int(positives[index]),
         }
-        if sources[index] == "baseline" and run.source == "model":
-            row["reason"] = (
-                f"{positives[index]} positives for this category (< min_positives {config.min_positives})"
-            )
-            row["model_version"] = "baseline"
+        if sources[index] == "rule" and run.source == "model":
+            row["reason"] = f"{positives[index]} positives for this category, needs {config.min_positives}"
+            row["model_version"] = RULE_VERSION
         for name in METRIC_NAMES:
-            row[name] = row[f"baseline_{name}"] = None
+            row[name] = row[f"baseline_{name}"] = row[f"btyd_{name}"] = None
+        row["scoring_primary_value"] = row["grade"] = None
         if holdout is not None:
             mask = holdout.category == index
             outcome = holdout.outcome[mask]
@@ -275,7 +295,7 @@ def model_metrics(
 
 
 _DATE_COLUMNS = ("as_of", "holdout_cutoff")
-_FLAG_COLUMNS = ("trained_this_run", "passes_auc_floor", "beats_baseline", "quality_ok")
+_FLAG_COLUMNS = ("trained_this_run",)
 _COUNT_SUFFIXES = ("_rows", "_customers", "_positives", "_limit", "horizon_days")
 
 
@@ -289,7 +309,9 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
             frame[column] = values.astype("boolean")
         elif column.endswith(_COUNT_SUFFIXES):
             frame[column] = pd.to_numeric(values).round().astype("Int64")
-        elif column.removeprefix("baseline_") in METRIC_NAMES or column.endswith(("_value", "_floor")):
+        elif column.removeprefix("baseline_").removeprefix("btyd_") in METRIC_NAMES or column.endswith(
+            ("_value", "floor")
+        ):
             frame[column] = pd.to_numeric(values).astype("float64")
         else:
             frame[column] = values.astype("str")

@@ -25,7 +25,7 @@ from models_ml.plots import calibration_png, cumulative_gain_png, feature_import
 from models_ml.registry import ModelBundle
 from models_ml.run_context import RunContext
 from models_ml.targets import CUSTOMER_TARGETS, CustomerProblem
-from models_ml.training import BASELINE_VERSION, TargetRun, run_problem
+from models_ml.training import WITHHELD_VERSION, TargetRun, run_problem
 
 NO_CATEGORIES = "no category labels: the shop has no categorised order items (orders only)"
 
@@ -52,6 +52,16 @@ class PredictionRun:
         """The bundle that scored each model this run: the registry's champion pointer after the run."""
         return {name: run.bundle for name, run in self.models.items() if run.bundle is not None}
 
+    def summary(self) -> str:
+        """One line naming each target's source, grade and why, e.g. for the console:
+        `purchase: model, Good (roc_auc 0.781 vs rule 0.752); clv: withheld (78 customers with orders,
+        needs 200)`."""
+        parts = []
+        for name, run in self.models.items():
+            grade = f", {run.grade}" if run.grade else ""
+            parts.append(f"{name}: {run.source}{grade} ({run.reason})")
+        return "; ".join(parts)
+
     @property
     def decisions(self) -> dict[str, ChampionDecision]:
         return {name: run.decision for name, run in self.models.items()}
@@ -75,11 +85,11 @@ def _no_categories(config: ModelConfig) -> TargetRun:
         CATEGORY_MODEL,
         "classifier",
         "bought",
-        "baseline",
+        "withheld",
         NO_CATEGORIES,
         np.empty(0),
         np.empty(0),
-        BASELINE_VERSION,
+        WITHHELD_VERSION,
         decision,
         "none: nothing to score",
         stats={"requested_horizon_days": config.category_horizon_days},

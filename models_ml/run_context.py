@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from models_ml.baselines import BASELINE_COLUMNS
+from models_ml.btyd_cutoffs import CutoffBtyd
 from models_ml.config import ModelConfig
 from models_ml.contract import CUSTOMER_ID, SCORING_FLAG, Inputs
 from models_ml.design import Design
@@ -17,10 +18,15 @@ class RunContext:
     inputs: Inputs
     config: ModelConfig
     design: Design = field(init=False)
+    btyd: CutoffBtyd = field(init=False)
 
     def __post_init__(self) -> None:
         mix = self.inputs.mix
-        self.design = Design(self.inputs.features, mix, self.inputs.locate(mix))
+        # BG/NBD at every cutoff: a candidate of its own, and its outputs are features for XGBoost
+        self.btyd = CutoffBtyd(self.inputs.features, self.config.seed)
+        extra = self.btyd.features(self.config.purchase_horizon_days, self.config.clv_horizon_days)
+        features = pd.concat([self.inputs.features.reset_index(drop=True), extra], axis=1)
+        self.design = Design(features, mix, self.inputs.locate(mix))
         features = self.design.features
         self.customer_hash, self.row_hash = self.inputs.index.hashes(self.config.seed)
         scoring = np.flatnonzero(features[SCORING_FLAG].to_numpy())

@@ -84,6 +84,24 @@ class CustomerProblem(Problem):
         fallback = float(np.median(observed)) if observed is not None and len(observed) else self._horizon()
         return next_order_cadence(frame, fallback, self.context.config.next_order_max_days)
 
+    def btyd(self, on: LabelledSet | None) -> np.ndarray | None:
+        if self.kind == "survival":  # BG/NBD gives no time of the next order we could publish as a date
+            return None
+        rows = self.context.scoring_rows if on is None else on.rows
+        horizon = self._horizon() if on is None else on.target.window
+        prediction = self.context.btyd.predict(rows, horizon)
+        if prediction is None:
+            return None
+        values = {
+            "purchase": prediction.p_purchase_within,
+            "churn": 1.0 - prediction.p_purchase_within,
+            "clv": prediction.expected_spend,
+        }[self.model]
+        if np.isnan(values).all():
+            return None
+        # a row its cutoff's fit could not score gets the average: ranked in the middle, not dropped
+        return np.where(np.isnan(values), np.nanmean(values), values)
+
     def baseline_method(self, fit: LabelledSet | None) -> str:
         if self.kind == "classifier":
             if fit is None:

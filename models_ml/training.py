@@ -1,8 +1,7 @@
-"""Training by time for one model: hold out the latest labelled cutoff, fit on the earlier ones, evaluate
-beside the baseline, refit on every labelled cutoff, pick champion or challenger, and score as_of.
-
-A model is only trained where it can be trained honestly; otherwise its scores are the baseline's (or a
-compatible champion's) and the run says why. Every decision is recorded in `TargetRun`.
+"""The ladder for one target: hold out the latest labelled cutoff; measure the rule, BG/NBD and XGBoost
+(trained on the earlier cutoffs, champion or challenger) on it; the best candidate at or above its floor
+scores as_of (models_ml/candidates.py), and an ineligible target or one no candidate serves is withheld
+(models_ml/eligibility.py). Every decision and its reason is recorded in `TargetRun`.
 """
 
 import math
@@ -16,14 +15,19 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score
 
 from models_ml.boosting import FittedModel, booster_params, fit_model
+from models_ml.candidates import Selection, floor_of, select_candidate
 from models_ml.champion import ChampionDecision, decide_champion, retrain_due
 from models_ml.config import ModelConfig
+from models_ml.eligibility import implausible_rate, ineligibility
+from models_ml.grade import grade
 from models_ml.labelled import LabelledSet
 from models_ml.metrics import classifier_metrics, regressor_metrics
 from models_ml.registry import ModelBundle, version_id
 from models_ml.sampling import calibration_fold, stratified_sample, uniform_sample
 
-BASELINE_VERSION = "baseline"
+RULE_VERSION = "rule"
+BTYD_VERSION = "btyd"
+WITHHELD_VERSION = "withheld"
 
 
 def _day(value: np.datetime64) -> str:
@@ -55,6 +59,10 @@ class Problem(ABC):
     @abstractmethod
     def baseline_method(self, fit: LabelledSet | None) -> str:
         """How the baseline is made, in a few words (recorded in the metrics)."""
+
+    def btyd(self, on: LabelledSet | None) -> np.ndarray | None:
+        """BG/NBD + Gamma-Gamma scores of `on` (None: the scoring rows); None where the target has none."""
+        return None
 
     def finish(self, values: np.ndarray) -> np.ndarray:
         """Turn model output into the published score (e.g. cap survival days)."""
@@ -90,6 +98,7 @@ class Holdout:
     predicted: np.ndarray | None = None
     window: np.ndarray | None = None
     category: np.ndarray | None = None  # category propensity: each row's category index
+    btyd: np.ndarray | None = None  # BG/NBD's scores, where the target has them
 
 
 @dataclass
@@ -99,7 +108,7 @@ class TargetRun:
     model: str
     kind: str
     label: str
-    source: str  # 'model' or 'baseline'
+    source: str  # 'model', 'btyd', 'rule' or 'withheld' (models_ml.candidates.SOURCES)
     reason: str
     scores: np.ndarray
     baseline_scores: np.ndarray
@@ -111,16 +120,12 @@ class TargetRun:
     trained: ModelBundle | None = None  # the challenger trained this run, to save in the registry
     holdout: Holdout | None = None
     metrics: dict = field(default_factory=dict)
-    baseline_metrics: dict = field(default_factory=dict)
+    baseline_metrics: dict = field(default_factory=dict)  # the rule's
+    btyd_metrics: dict = field(default_factory=dict)
+    model_metrics: dict = field(default_factory=dict)  # XGBoost's, whether it scores or not
     stats: dict = field(default_factory=dict)
     trained_this_run: bool = False
-
-
-def _below(value: float | None, baseline: float | None, higher_is_better: bool) -> bool:
-    """True when both are measured and the model's value is worse than the baseline's."""
-    if value is None or baseline is None or math.isnan(value) or math.isnan(baseline):
-        return False
-    return value < baseline if higher_is_better else value > baseline
+    grade: str | None = None
 
 
 def primary_metric(kind: str, config: ModelConfig) -> tuple[str, bool]:
@@ -154,15 +159,6 @@ def _shortfall(subset: LabelledSet, where: str, kind: str, config: ModelConfig) 
         return f"{where}: {positives} {noun} (< min_positives {config.min_positives})"
     if kind == "classifier" and len(subset) - positives < config.min_positives:
         return f"{where}: {len(subset) - positives} negatives (< min_positives {config.min_positives})"
-    return None
-
-
-def _holdout_shortfall(subset: LabelledSet, kind: str) -> str | None:
-    cutoff = _day(subset.cutoff[0])
-    if kind == "classifier" and subset.positives in (0, len(subset)):
-        return f"held-out cutoff {cutoff} has a single class: no AUC to measure the model by"
-    if kind != "classifier" and subset.positives == 0:
-        return f"held-out cutoff {cutoff} has no non-zero / observed label to measure the model by"
     return None
 
 
@@ -234,29 +230,35 @@ def run_problem(
         "final_sample_rows": 0,
     }
 
-    # 1. Split by time: the latest labelled cutoff is held out.
+    # 1. Split by time: the latest labelled cutoff is held out; the earlier ones train the model.
     train = holdout = None
-    if len(cutoffs) == 0:
-        reason = f"no labelled cutoff: every {problem.label} window ends after as_of (history too short)"
-    elif len(cutoffs) == 1:
-        reason = f"one labelled cutoff ({_day(cutoffs[0])}): none earlier to train on while it is held out"
-    else:
+    model_reason = None
+    if len(cutoffs):
         holdout_cutoff = cutoffs[-1]
-        train = labelled.where(labelled.cutoff < holdout_cutoff)
         holdout = labelled.where(labelled.cutoff == holdout_cutoff)
         holdout = holdout.take(uniform_sample(holdout.row_hash, config.evaluation_sample_size))
+        train = labelled.where(labelled.cutoff < holdout_cutoff)
         stats |= {
             "train_cutoffs": [_day(c) for c in train.cutoffs],
             "holdout_cutoff": _day(holdout_cutoff),
             "train": train.counts(),
             "holdout": holdout.counts(),
         }
-        reason = _shortfall(train, f"training cutoffs before {_day(holdout_cutoff)}", kind, config)
-        reason = reason or _holdout_shortfall(holdout, kind)
+        if len(train) == 0:
+            model_reason = f"one labelled cutoff ({_day(holdout_cutoff)}): none earlier to train on"
+            train = None
+        else:
+            where = f"training cutoffs before {_day(holdout_cutoff)}"
+            model_reason = _shortfall(train, where, kind, config)
+    # 2. Is the target eligible at all (customers, history, both outcomes in the held-out window)?
+    withheld_reason = ineligibility(problem, holdout, config)
+    if withheld_reason is None and holdout is not None:
+        withheld_reason = implausible_rate(holdout, train)
 
-    # 2. The baseline, on the same held-out rows, and for everyone as the fallback.
-    baseline_metrics: dict = {}
+    # 3. The baselines (rule and BG/NBD), on the held-out rows and for everyone.
     record = None
+    baseline_metrics: dict = {}
+    btyd_metrics: dict = {}
     if holdout is not None:
         record = Holdout(
             problem.model,
@@ -266,32 +268,36 @@ def run_problem(
             problem.baseline(train, holdout),
             window=holdout.target.window,
             category=holdout.category,
+            btyd=problem.btyd(holdout),
         )
         baseline_metrics = evaluate(kind, holdout, record.baseline)
+        if record.btyd is not None:
+            btyd_metrics = evaluate(kind, holdout, record.btyd)
     fit_for_baseline = labelled if len(labelled) else None
     baseline_scores = problem.baseline(fit_for_baseline, None)
     baseline_method = problem.baseline_method(fit_for_baseline)
 
-    # 3. Champion status: compatible with today's features? Retraining due?
+    # 4. Champion status: compatible with today's features? Retraining due?
     champion_problem = problem.incompatibility(champion) if champion is not None else None
     usable_champion = champion if champion is not None and champion_problem is None else None
     due = usable_champion is None or retrain_due(usable_champion.trained_at, now, config.retrain_every_hours)
 
-    # 4. The challenger: evaluated on the held-out cutoff, then refitted on every labelled cutoff.
+    # 5. The challenger: evaluated on the held-out cutoff, then refitted on every labelled cutoff.
     challenger = None
     metrics: dict = {}
-    if reason is None and due:
+    if withheld_reason is None and model_reason is None and due:
         evaluation_model, stats["train_sample_rows"] = run.fit(train)
-        record.predicted = run.predict(evaluation_model, problem.matrix(holdout))
-        metrics = evaluate(kind, holdout, record.predicted)
+        predicted = run.predict(evaluation_model, problem.matrix(holdout))
+        metrics = evaluate(kind, holdout, predicted)
         final_model, stats["final_sample_rows"] = run.fit(labelled, rounds=evaluation_model.rounds)
         challenger = run.bundle(final_model, evaluation_model, stats, metrics, baseline_metrics)
+        record.predicted = predicted
 
-    # 5. The champion on the same held-out rows, with a stored model that never saw them.
+    # 6. The champion on the same held-out rows, with a stored model that never saw them.
     champion_metrics: dict = {}
     champion_predicted = None
     blind_problem = None
-    if usable_champion is not None and holdout is not None:
+    if usable_champion is not None and holdout is not None and withheld_reason is None:
         blind = usable_champion.blind_model(holdout.cutoff[0])
         if blind is None:
             blind_problem = f"it was trained on the held-out cutoff {stats['holdout_cutoff']} or later"
@@ -299,7 +305,7 @@ def run_problem(
             champion_predicted = run.predict(blind, problem.matrix(holdout))
             champion_metrics = evaluate(kind, holdout, champion_predicted)
 
-    # 6. Decide who scores.
+    # 7. Challenger or champion: which XGBoost model is the 'model' candidate.
     metric, higher = primary_metric(kind, config)
     if challenger is not None:
         decision = decide_champion(
@@ -313,13 +319,13 @@ def run_problem(
             champion_metrics.get(metric),
             champion_problem or blind_problem,
         )
-    elif usable_champion is not None:
+    elif usable_champion is not None and withheld_reason is None:
         if not due:
             age = (now - usable_champion.trained_at).total_seconds() / 3600
             every = config.retrain_every_hours
             why = f"retraining not due (champion {age:.1f} h old, retrain every {every:g} h)"
         else:
-            why = f"challenger not trained: {reason}"
+            why = f"challenger not trained: {model_reason}"
         decision = ChampionDecision(
             problem.model,
             "champion",
@@ -329,49 +335,86 @@ def run_problem(
             champion_value=champion_metrics.get(metric),
         )
     else:
-        why = reason if champion is None else f"{reason}; champion unusable: {champion_problem}"
+        why = withheld_reason or model_reason or "no model"
+        if champion is not None and champion_problem:
+            why = f"{why}; champion unusable: {champion_problem}"
         decision = ChampionDecision(problem.model, "baseline", why, metric)
+
+    model_bundle, model_metrics = None, {}
+    if decision.winner == "challenger":
+        model_bundle, model_metrics = challenger, metrics
+    elif decision.winner == "champion":
+        model_bundle = usable_champion
+        model_metrics = champion_metrics or dict(usable_champion.metadata.get("metrics") or {})
+        if record is not None:
+            record.predicted = champion_predicted
+
+    # 8. The best usable candidate scores; none usable: the target is withheld (docs: candidates.py).
+    candidates = {"rule": baseline_metrics}
+    if btyd_metrics:
+        candidates["btyd"] = btyd_metrics
+    if model_bundle is not None:
+        candidates["model"] = _clean_nan(model_metrics)
+    if withheld_reason is not None:
+        selection = Selection("withheld", withheld_reason)
+    else:
+        unavailable = {} if model_bundle is not None else {"model": decision.reason}
+        selection = select_candidate(
+            metric, higher, floor_of(kind, config.auc_floor, config.spearman_floor), candidates, unavailable
+        )
+    if selection.source == "model" and decision.winner == "champion" and not champion_metrics:
+        stored_at = usable_champion.metadata.get("holdout_cutoff")
+        selection = Selection("model", f"{selection.reason}; metrics from its own run (held out {stored_at})")
 
     result = TargetRun(
         model=problem.model,
         kind=kind,
         label=problem.label,
-        source="baseline",
-        reason=decision.reason,
-        scores=baseline_scores,
+        source=selection.source,
+        reason=selection.reason if withheld_reason else _with_horizon(selection.reason, stats),
+        scores=np.full(len(baseline_scores), np.nan),
         baseline_scores=baseline_scores,
-        version=BASELINE_VERSION,
+        version=WITHHELD_VERSION,
         decision=decision,
         baseline_method=baseline_method,
         holdout=record,
         baseline_metrics=baseline_metrics,
+        btyd_metrics=btyd_metrics,
+        model_metrics=_clean_nan(model_metrics),
         stats=stats,
         trained=challenger,
+        trained_this_run=decision.winner == "challenger",
     )
-    if decision.winner == "challenger":
-        result.bundle, result.metrics, result.trained_this_run = challenger, metrics, True
-    elif decision.winner == "champion":
-        result.bundle = usable_champion
-        result.metrics = champion_metrics or dict(usable_champion.metadata.get("metrics") or {})
-        if record is not None:
-            record.predicted = champion_predicted
-        if not champion_metrics:
-            stored_at = usable_champion.metadata.get("holdout_cutoff")
-            result.reason = f"{decision.reason}; metrics from its own training run (held out {stored_at})"
-    # 7. A model doing worse than the no-model baseline on the held-out cutoff does not score: the rule
-    #    would serve the customers better. Its metrics stay on record beside the baseline's.
-    measured_today = decision.winner == "challenger" or bool(champion_metrics)
-    if result.bundle is not None and measured_today:
-        model_value, baseline_value = result.metrics.get(metric), baseline_metrics.get(metric)
-        if _below(model_value, baseline_value, higher):
-            result.reason = (
-                f"{decision.reason}; its held-out {metric} {model_value:.3f} is below the no-model "
-                f"baseline's {baseline_value:.3f}, so the baseline scores"
-            )
-            result.bundle = None
-    if result.bundle is not None:
-        result.source, result.version = "model", result.bundle.version
-        result.scoring_model = result.bundle.final
-        result.scores = run.score(result.bundle.final)
-        result.metrics = {k: (float("nan") if v is None else v) for k, v in result.metrics.items()}
+    if selection.source == "model":
+        result.bundle, result.version = model_bundle, model_bundle.version
+        result.scoring_model = model_bundle.final
+        result.scores = run.score(model_bundle.final)
+        result.metrics = _clean_nan(model_metrics)
+    elif selection.source == "btyd":
+        result.version, result.scores, result.metrics = BTYD_VERSION, problem.btyd(None), btyd_metrics
+    elif selection.source == "rule":
+        result.version, result.scores, result.metrics = RULE_VERSION, baseline_scores, baseline_metrics
+    result.grade = _grade(result, kind)
     return result
+
+
+def _clean_nan(metrics: dict) -> dict:
+    return {k: (float("nan") if v is None else v) for k, v in metrics.items()}
+
+
+def _with_horizon(reason: str, stats: dict) -> str:
+    """Say so when a short history shrank the label window below the requested horizon."""
+    used, requested = stats.get("horizon_days"), stats.get("requested_horizon_days")
+    if used is not None and requested and used < requested:
+        return f"{reason}; window shortened to {used:g} of {requested} days by the history's length"
+    return reason
+
+
+def _grade(run: TargetRun, kind: str) -> str | None:
+    if run.source == "withheld":
+        return None
+    metric = "roc_auc" if kind == "classifier" else "spearman"
+    baselines = [m.get(metric) for m in (run.baseline_metrics, run.btyd_metrics) if m]
+    baselines = [v for v in baselines if v is not None and not math.isnan(v)]
+    best_baseline = max(baselines) if baselines and run.source == "model" else None
+    return grade(metric, run.metrics.get(metric), best_baseline)

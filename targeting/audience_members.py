@@ -17,7 +17,7 @@ Per audience, in this order:
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -32,7 +32,7 @@ from targeting.column_catalog import (
     ColumnCatalog,
 )
 from targeting.contacts import email_sql, phone_sql, sha256_sql
-from targeting.control_group import control_sql, control_threshold
+from targeting.control_group import check_share, control_sql
 from targeting.filter_compiler import BASE_RELATION, CompiledFilter, compile_filter, quote_identifier
 from targeting.filter_syntax import FilterError, parse_filter
 
@@ -78,6 +78,7 @@ class AudienceRelations:
 class AudienceExport:
     members: pa.Table  # MEMBER_SCHEMA: every member of every audience, control group flagged
     uploads: dict[str, pa.Table]  # audience name -> rows to upload (members minus control; UPLOAD_COLUMNS)
+    reads: dict[str, tuple[str, ...]] = field(default_factory=dict)  # audience -> columns its filter reads
 
 
 def build_audiences(
@@ -101,7 +102,8 @@ def build_audiences(
         )
         for audience, part in zip(audiences, parts, strict=True)
     }
-    return AudienceExport(members, uploads)
+    reads = {name: tuple(column.name for column in filter_.columns) for name, filter_ in compiled.items()}
+    return AudienceExport(members, uploads, reads)
 
 
 def _compile_all(
@@ -129,7 +131,7 @@ def _members(
 ) -> pa.Table:
     params = dict(compiled.params)
     params |= {"audience": audience.name, "channel": audience.channel}
-    params["control_threshold"] = control_threshold(audience.control_share)
+    params["control_share"] = check_share(audience.control_share)
     if audience.category is not None:
         params["category"] = audience.category
     reachable = {
@@ -170,7 +172,7 @@ def _members(
             $audience as audience,
             $channel as channel,
             customer_id,
-            {control_sql("customer_id", "$audience", "$control_threshold")} as is_control,
+            {control_sql("customer_id", "$audience", "$control_share")} as is_control,
             {hashes}
         from normalized
         where {reachable}

@@ -20,6 +20,7 @@ SEGMENT_MARTS, CHECKS, PUBLISH = "Segment marts (dbt)", "Checks", "Publish"
 _ORDER = (LOAD, DBT, PREDICTIONS, SEGMENTS, SEGMENT_MARTS, CHECKS, PUBLISH)
 _BY_GROUP = {"raw": LOAD, "publish": PUBLISH, "models": PREDICTIONS, "predictions": PREDICTIONS}
 _SEGMENT_GROUP = "segments"
+TARGETS_METADATA = "targets"  # model_metrics' metadata: each target's source, grade and why
 
 
 def _stage_of(assets_def: dg.AssetsDefinition) -> str:
@@ -65,6 +66,7 @@ class _Stage:
     checks_passed: set[str] = field(default_factory=set)
     checks_failed: set[str] = field(default_factory=set)
     closed: bool = False
+    targets: str | None = None  # predictions: each target's source, grade and why
 
     def summary(self) -> str:
         if self.label == LOAD and self.rows:
@@ -79,6 +81,8 @@ class _Stage:
             total = len(self.checks_passed | self.checks_failed)
             failed = f" (failed: {', '.join(sorted(self.checks_failed))})" if self.checks_failed else ""
             return f"{len(self.checks_passed - self.checks_failed)} of {total} passed{failed}"
+        if self.label == PREDICTIONS and self.targets:
+            return f"{self.written} written; {self.targets}"
         if self.label == SEGMENT_MARTS:
             return f"{self.written} models built, {len(self.checks_passed)} tests passed"
         return f"{self.written} written"
@@ -138,6 +142,8 @@ class StageProgress:
             rows = materialization.metadata.get("dagster/row_count")
             if stage.label == LOAD and rows is not None:
                 stage.rows[materialization.asset_key.path[-1]] = int(rows.value)
+            if (targets := materialization.metadata.get(TARGETS_METADATA)) is not None:
+                stage.targets = str(targets.value)
         elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
             evaluation = event.asset_check_evaluation_data
             (stage.checks_passed if evaluation.passed else stage.checks_failed).add(evaluation.check_name)

@@ -20,11 +20,14 @@ class PredictionSettings:
     # bounded training data: customers per training cutoff (dbt), then a stratified sample of rows (models_ml)
     training_customers_per_cutoff: int = 50_000
     training_sample_rows: int = 200_000
-    # a model is trained honestly only with this many customers and positives; else the baseline scores
+    # a target is predicted only with this many customers with orders, and positives and negatives in the
+    # held-out window (models_ml/eligibility.py says why); else it is withheld
     min_training_customers: int = 200
     min_training_positives: int = 30
-    # publishing is refused when a model's held-out ROC AUC is below this (or below its baseline)
+    min_horizon_share: float = 0.2
+    # the floors every candidate must reach on the held-out window to score a target (else it is withheld)
     auc_floor: float = 0.6
+    spearman_floor: float = 0.2
     retrain_every_hours: float = 24.0
     calibration_method: str = "isotonic"
     # the 3 x 3 predictive grid: purchase probability x churn probability
@@ -52,7 +55,9 @@ class PredictionSettings:
             training_sample_rows=env.whole("PULSE_TRAINING_SAMPLE_ROWS", cls.training_sample_rows, 1000),
             min_training_customers=env.whole("PULSE_MIN_TRAINING_CUSTOMERS", cls.min_training_customers, 1),
             min_training_positives=env.whole("PULSE_MIN_TRAINING_POSITIVES", cls.min_training_positives, 1),
+            min_horizon_share=env.share("PULSE_MIN_HORIZON_SHARE", cls.min_horizon_share),
             auc_floor=env.share("PULSE_AUC_FLOOR", cls.auc_floor),
+            spearman_floor=env.share("PULSE_SPEARMAN_FLOOR", cls.spearman_floor),
             retrain_every_hours=env.number("PULSE_RETRAIN_EVERY_HOURS", cls.retrain_every_hours, 0),
             calibration_method=method,
             purchase_cut_points=env.cut_points("PULSE_PURCHASE_CUT_POINTS", cls.purchase_cut_points),

@@ -122,20 +122,24 @@ def test_published_tables_are_readable_delta_tables(orders_only_run):
     assert json.loads((published / "_manifest.json").read_text())["tables"]["fct_orders"]["rows"] == 6
 
 
-def test_an_orders_only_shop_still_gets_predictions_and_says_why_categories_are_empty(orders_only_run):
+def test_a_five_customer_shop_publishes_with_every_target_withheld_and_says_why(orders_only_run):
     published = orders_only_run / "published"
     predictions = DeltaTable(str(published / "customer_predictions")).to_pyarrow_table().to_pylist()
     customers = _query(orders_only_run, "select count(*) from marts.customers")[0][0]
     assert len(predictions) == customers
     for row in predictions:
-        for column in ("purchase_probability_30d", "churn_probability", "predicted_clv"):
-            assert row[column] is not None, column
-        assert row["expected_next_order_date"] is not None
-        # five customers are too few to train on honestly: the no-model baseline scores them, and says so
-        assert row["churn_prediction_source"] == "baseline"
+        # five customers are too few to predict honestly: every target is withheld, its columns empty
+        for target, column in (("purchase", "purchase_probability_30d"), ("churn", "churn_probability")):
+            assert row[column] is None and row[f"{target}_prediction_source"] == "withheld"
+        assert row["predicted_clv"] is None and row["predictive_cell"] is None
     assert DeltaTable(str(published / "customer_category_propensity")).to_pyarrow_table().num_rows == 0
     metrics = DeltaTable(str(published / "model_metrics")).to_pyarrow_table().to_pylist()
-    category = next(row for row in metrics if row["model"] == "category_propensity")
-    assert "no category" in category["reason"]
-    churn = next(row for row in metrics if row["model"] == "churn")
-    assert churn["prediction_source"] == "baseline" and churn["reason"]
+    reasons = {row["model"]: row["reason"] for row in metrics}
+    assert "no category" in reasons["category_propensity"]
+    for model in ("purchase", "churn", "clv", "next_order"):
+        assert reasons[model] == f"{customers} customers with orders, needs 200", reasons[model]
+    # audiences reading a withheld column are empty and say why; the analytics tables are all there
+    audiences = DeltaTable(str(published / "audiences")).to_pyarrow_table().to_pylist()
+    win_back = next(row for row in audiences if row["audience"] == "win_back_high_value")
+    assert win_back["members"] == 0 and win_back["note"].startswith("empty: churn_probability is withheld")
+    assert DeltaTable(str(published / "customers")).to_pyarrow_table().num_rows == customers

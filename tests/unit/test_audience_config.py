@@ -18,6 +18,7 @@ CATALOG = ColumnCatalog(
             "order_count": "BIGINT",
             "revenue": "DECIMAL(18,2)",
             "recency_days": "INTEGER",
+            "tenure_days": "INTEGER",
             "lifecycle_state": "VARCHAR",
             "frequency_group": "VARCHAR",
         },

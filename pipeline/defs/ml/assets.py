@@ -15,6 +15,7 @@ from pipeline.defs.ml.model_pages import model_page
 from pipeline.defs.ml.registry import load_champions, prune_registry, save_models
 from pipeline.defs.publish.published_tables import PYTHON_TABLES
 from pipeline.resources import PulseSettingsResource
+from pipeline.run_cli.stages import TARGETS_METADATA
 from pipeline.warehouse import replace_table
 
 SCHEMA = "predictions"
@@ -30,8 +31,8 @@ TABLE_DESCRIPTIONS = {
     "CLV and next order date, deciles, top reasons, model versions and prediction_source.",
     "customer_category_propensity": "Per customer and category: the probability of buying it within the "
     "category horizon, and its rank among the customer's categories.",
-    "model_metrics": "One row per model (and category) and run: held-out metrics beside the no-model "
-    "baseline, the horizon used, sample sizes, the champion decision and whether quality gates pass.",
+    "model_metrics": "One row per model (and category) and run: who scores it (model, btyd, rule) or why "
+    "it is withheld, held-out metrics of XGBoost, BG/NBD and the rule, the grade, horizon and samples.",
     "model_feature_importance": "Per model: each feature's share of gain and mean absolute contribution.",
 }
 PREDICTION_TABLES = tuple(table for table in PYTHON_TABLES if table.relation.startswith(f"{SCHEMA}."))
@@ -89,9 +90,9 @@ def predictions(context: dg.AssetExecutionContext, pulse: PulseSettingsResource)
         config=config,
         champions=champions,
     )
-    # the model_metrics suite's rule: every row (each category's too) quality_ok, so the gate will pass
-    gate_passes = bool(run.model_metrics["quality_ok"].dropna().astype(bool).all())
-    bundle_uris = save_models(settings, run.trained_bundles, run.champions, promote=gate_passes)
+    # a champion moves only where a model scored its target (a withheld or rule-scored target keeps it)
+    bundle_uris = save_models(settings, run.trained_bundles, run.champions)
+    context.log.info(f"Predictions: {run.summary()}")
     if pruned := prune_registry(settings, MODELS):
         context.log.info(f"registry: removed {len(pruned)} bundles past retention")
     for model in MODELS:
@@ -109,6 +110,7 @@ def predictions(context: dg.AssetExecutionContext, pulse: PulseSettingsResource)
         if table.name == "model_metrics":
             seconds = {step: round(value, 1) for step, value in run.timings.items()}
             metadata["seconds_per_step"] = dg.MetadataValue.json(seconds)
+            metadata[TARGETS_METADATA] = run.summary()  # the console's Predictions line
         yield dg.MaterializeResult(asset_key=table.asset_key, metadata=metadata)
 
 

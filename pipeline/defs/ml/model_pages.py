@@ -1,6 +1,6 @@
-"""What each model's asset page shows in the Dagster UI: its held-out metrics beside the no-model
-baseline, the champion decision, and plots embedded in the page (cumulative gain, calibration,
-feature importance)."""
+"""What each model's asset page shows in the Dagster UI: who scores the target and its grade, held-out
+metrics of XGBoost, BG/NBD and the rule side by side, the champion decision, and plots embedded in the
+page (cumulative gain, calibration, feature importance)."""
 
 import base64
 import math
@@ -8,7 +8,7 @@ import math
 import dagster as dg
 import pandas as pd
 
-# (column, label) pairs shown per kind of model; each has a `baseline_<column>` twin in model_metrics
+# (column, label) pairs shown per kind of model; each has `btyd_` and `baseline_` (rule) twins
 CLASSIFIER_METRICS = (
     ("roc_auc", "ROC AUC"),
     ("pr_auc", "PR AUC"),
@@ -36,10 +36,11 @@ def _number(value: object) -> str:
 
 def metrics_markdown(row: pd.Series) -> str:
     names = CLASSIFIER_METRICS if row.get("kind") == "classifier" else REGRESSOR_METRICS
-    lines = ["| held-out metric | model | no-model baseline |", "| --- | ---: | ---: |"]
+    lines = ["| held-out metric | XGBoost | BG/NBD | rule |", "| --- | ---: | ---: | ---: |"]
     for column, label in names:
         if column in row.index:
-            lines.append(f"| {label} | {_number(row[column])} | {_number(row.get(f'baseline_{column}'))} |")
+            values = [_number(row.get(f"{prefix}{column}")) for prefix in ("", "btyd_", "baseline_")]
+            lines.append(f"| {label} | {' | '.join(values)} |")
     return "\n".join(lines)
 
 
@@ -61,7 +62,7 @@ def model_page(metrics: pd.DataFrame, plots: dict[str, bytes], bundle_uri: str |
         "model_version": str(row.get("model_version", "")),
         "horizon_days": _number(row.get("horizon_days")),
         "holdout_cutoff": str(row.get("holdout_cutoff", "")),
-        "quality_ok": bool(row.get("quality_ok", False)),
+        "grade": str(row["grade"]) if pd.notna(row.get("grade")) else "none (withheld)",
         "metrics": dg.MetadataValue.md(metrics_markdown(row)),
     }
     if len(metrics) > 1 and "category" in metrics.columns:

@@ -27,18 +27,15 @@ def save_models(
     settings: PulseSettings,
     trained: Iterable[ModelBundle],
     champions: Mapping[str, ModelBundle],
-    promote: bool,
 ) -> dict[str, str]:
-    """Every bundle trained this run (kept for inspection, whatever its quality), then the champion pointers,
-    only when `promote` (the run's model quality gate will pass): a run the gate stops publishes nothing,
-    so it moves no champion either, and the champions stay the models whose predictions are published (a
-    model trained on broken labels never becomes one). Returns model -> bundle URI."""
+    """Every bundle trained this run (kept for inspection, whatever its quality), then the champion pointers
+    of the targets an XGBoost model scored: a target withheld or scored by a baseline keeps its champion,
+    so a model trained on broken labels (withheld: nothing reaches the floor) never becomes one.
+    Returns model -> bundle URI."""
     uris = {}
     for bundle in trained:
         key = bundle_key(bundle.model, bundle.version)
         uris[bundle.model] = write_bytes(key, bundle.to_bytes(), settings)
-    if not promote:
-        return uris
     for model, bundle in champions.items():
         pointer = {"model": model, "version": bundle.version, "trained_at": str(bundle.trained_at)}
         write_bytes(champion_key(model), json.dumps(pointer, indent=2).encode(), settings)

@@ -1,4 +1,5 @@
-"""One blocking `<table>_passes_expectations` check per published table that has an expectation suite.
+"""One `<table>_passes_expectations` check per published table that has an expectation suite: blocking
+for data (WARN and non-blocking for model quality, WARNING_SUITES: a weak target is withheld instead).
 
 Blocking: Dagster makes every asset downstream of `<table>` in the same run (here the publish step) wait
 for the check, and skips it when the check fails with ERROR severity. The asset that built the table is
@@ -14,7 +15,7 @@ import dagster as dg
 from pipeline.defs.dbt.manifest_models import manifest_models
 from pipeline.defs.dbt.project import dbt_project
 from pipeline.defs.publish.published_tables import PublishedTable, published_tables
-from pipeline.expectations.suites import SUITES
+from pipeline.expectations.suites import SUITES, WARNING_SUITES
 from pipeline.resources import PulseSettingsResource
 from pipeline.warehouse import read_only
 
@@ -23,14 +24,17 @@ def _description(name: str) -> str:
     """What the suite expects (its docstring), shown on the check in the UI."""
     expects = " ".join((inspect.getdoc(SUITES[name]) or "").split())
     suite = f"Great Expectations suite `{name}` (pipeline/expectations/suites.py)"
-    return f"{expects} {suite}; blocks publishing."
+    effect = "warns, never blocks" if name in WARNING_SUITES else "blocks publishing"
+    return f"{expects} {suite}; {effect}."
 
 
 def build_expectations_check(table: PublishedTable) -> dg.AssetChecksDefinition:
+    warning = table.name in WARNING_SUITES
+
     @dg.asset_check(
         asset=table.asset_key,
         name=f"{table.name}_passes_expectations",
-        blocking=True,
+        blocking=not warning,
         description=_description(table.name),
     )
     def _check(pulse: PulseSettingsResource) -> dg.AssetCheckResult:
@@ -43,7 +47,7 @@ def build_expectations_check(table: PublishedTable) -> dg.AssetChecksDefinition:
         report = validate_table(table.name, frame)
         return dg.AssetCheckResult(
             passed=report.success,
-            severity=dg.AssetCheckSeverity.ERROR,
+            severity=dg.AssetCheckSeverity.WARN if warning else dg.AssetCheckSeverity.ERROR,
             description=report.summary(),
             metadata={
                 "expectations_evaluated": report.evaluated,

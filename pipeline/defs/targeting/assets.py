@@ -15,6 +15,7 @@ import dagster as dg
 import pyarrow as pa
 
 from models_ml.category_segments import SegmentSettings, build_category_segments
+from models_ml.outputs import withheld_columns
 from pipeline.defs.ml.inputs import read_prediction_inputs
 from pipeline.defs.publish.published_tables import PYTHON_TABLES, PublishedTable
 from pipeline.defs.targeting.audience_summary import audience_summary
@@ -47,6 +48,7 @@ ROI = _table("segment_roi")
 AUDIENCE_MEMBERS = _table("audience_members")
 AUDIENCES = _table("audiences")
 PROPENSITY_RELATION = "predictions.customer_category_propensity"
+METRICS_RELATION = "predictions.model_metrics"
 AUDIENCE_RELATIONS = AudienceRelations(
     customers="marts.customers",
     customer_predictions="predictions.customer_predictions",
@@ -152,13 +154,14 @@ def audience_members(context: dg.AssetExecutionContext, pulse: PulseSettingsReso
                 known_categories=categories,
             )
             export = build_audiences(con, audiences, AUDIENCE_RELATIONS)
+            withheld = withheld_columns(con.sql(f"select * from {METRICS_RELATION}").df())
         except AudienceConfigError as error:
             # the run stops here: nothing of it is published
             raise dg.Failure(description=str(error)) from None
     counts = {name: upload.num_rows for name, upload in export.uploads.items()}
     context.log.info(f"{len(audiences)} audiences from {targeting.audiences_path}: {json.dumps(counts)}")
     yield _write(context, settings, AUDIENCE_MEMBERS, export.members)
-    yield _write(context, settings, AUDIENCES, audience_summary(audiences, export))
+    yield _write(context, settings, AUDIENCES, audience_summary(audiences, export, withheld))
 
 
 defs = dg.Definitions(assets=[category_segments, audience_members])

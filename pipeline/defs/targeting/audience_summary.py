@@ -1,7 +1,7 @@
 """The `audiences` table: one row per configured audience, with its definition and size, so a marketer sees
 every audience (an empty one too) and BI tools can list them."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -19,11 +19,21 @@ SUMMARY_SCHEMA = pa.schema(
         pa.field("members", pa.int64(), nullable=False),
         pa.field("control_members", pa.int64(), nullable=False),
         pa.field("uploaded_members", pa.int64(), nullable=False),
+        # why the audience is empty when its filter reads a withheld prediction (else null)
+        pa.field("note", pa.string()),
     ]
 )
 
 
-def audience_summary(audiences: Sequence[Audience], export: AudienceExport) -> pa.Table:
+def withheld_note(reads: Sequence[str], withheld: Mapping[str, str]) -> str | None:
+    """`withheld`: prediction column -> why its target is withheld this run."""
+    notes = [f"{column} is withheld ({withheld[column]})" for column in reads if column in withheld]
+    return "empty: " + "; ".join(notes) if notes else None
+
+
+def audience_summary(
+    audiences: Sequence[Audience], export: AudienceExport, withheld: Mapping[str, str]
+) -> pa.Table:
     members = export.members
     rows = []
     for audience in audiences:
@@ -40,6 +50,7 @@ def audience_summary(audiences: Sequence[Audience], export: AudienceExport) -> p
                 "members": mine.num_rows,
                 "control_members": int(control),
                 "uploaded_members": export.uploads[audience.name].num_rows,
+                "note": withheld_note(export.reads.get(audience.name, ()), withheld),
             }
         )
     return pa.Table.from_pylist(rows, schema=SUMMARY_SCHEMA)

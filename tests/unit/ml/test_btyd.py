@@ -188,8 +188,9 @@ def test_only_one_time_buyers_gives_no_model_and_says_why(population):
 
 
 def test_no_usable_customer_gives_no_model():
-    empty = pd.DataFrame({"customer_id": ["a"], "frequency": [np.nan], "t_x": [np.nan], "T": [np.nan],
-                          "monetary": [np.nan]})
+    empty = pd.DataFrame(
+        {"customer_id": ["a"], "frequency": [np.nan], "t_x": [np.nan], "T": [np.nan], "monetary": [np.nan]}
+    )
     assert fit_btyd(empty).reason == "no customer with a purchase before the cutoff"
     assert fit_btyd(empty.iloc[:0]).model is None
 
@@ -208,7 +209,12 @@ def test_edge_rows_predict_without_breaking_the_fit(population):
     edges = pd.DataFrame(
         {
             "customer_id": [
-                "first-day", "first-day-repeat", "huge", "huge-silent", "no-purchase", "refunded"
+                "first-day",
+                "first-day-repeat",
+                "huge",
+                "huge-silent",
+                "no-purchase",
+                "refunded",
             ],
             "frequency": [0.0, 3.0, 20_000.0, 20_000.0, np.nan, 2.0],
             "t_x": [0.0, 0.0, 730.0, 700.0, np.nan, 50.0],

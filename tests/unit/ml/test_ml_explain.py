@@ -91,9 +91,8 @@ def test_every_contract_feature_has_its_own_template():
 def test_reasons_of_a_real_run_use_each_customers_recency(shop, first_run):
     predictions = first_run.customer_predictions.set_index("customer_id")
     features = shop.features[shop.features["is_scoring_cutoff"]].set_index("customer_id")
-    quoted = (
-        predictions["churn_reason_1"].str.extract(r"(?:no order for|last order) ([\d,]+) days")[0].dropna()
-    )
+    reasons = predictions["churn_reason_1"] + " | " + predictions["churn_reason_2"]
+    quoted = reasons.str.extract(r"(?:no order for|last order) ([\d,]+) days")[0].dropna()
     assert len(quoted) > 0.3 * len(predictions)
     recency = features.loc[quoted.index, "recency_days"]
     assert (quoted.str.replace(",", "").astype(int) == recency.round().astype(int)).all()

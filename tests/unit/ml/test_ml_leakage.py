@@ -12,10 +12,12 @@ def _holdout_predictions(run, model):
 
 
 def test_held_out_labels_never_reach_the_evaluated_model(shop, first_run):
-    """Flipping every label of the held-out cutoff changes the metrics, not the model that is measured."""
+    """Shuffling the labels of the held-out cutoff changes the metrics, not the model that is measured (a
+    shuffle keeps the positive rate, so the labels still look sane)."""
     labels = shop.labels.copy()
     holdout = labels["cutoff_date"] == labels.loc[labels["purchase_label"].notna(), "cutoff_date"].max()
-    labels.loc[holdout, "purchase_label"] = ~labels.loc[holdout, "purchase_label"].astype(bool)
+    shuffled = np.random.default_rng(3).permutation(labels.loc[holdout, "purchase_label"].to_numpy())
+    labels.loc[holdout, "purchase_label"] = shuffled
     flipped = run_predictions(
         **{**shop.inputs(), "labels": labels, "category_labels": None}, config=CONFIG, now=NOW
     )
@@ -24,7 +26,7 @@ def test_held_out_labels_never_reach_the_evaluated_model(shop, first_run):
     )
     before = first_run.model_metrics.set_index("model").loc["purchase", "roc_auc"]
     after = flipped.model_metrics.set_index("model").loc["purchase", "roc_auc"]
-    assert before > 0.8 and after < 0.2  # the same model, measured against the flipped outcomes
+    assert before > 0.8 and abs(after - 0.5) < 0.06  # the same model, measured against shuffled outcomes
 
 
 def test_labels_past_as_of_change_nothing(shop, first_run):

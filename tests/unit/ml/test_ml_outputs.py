@@ -11,16 +11,19 @@ def test_one_prediction_row_per_scored_customer_with_valid_values(shop, first_ru
     scored = shop.features.loc[shop.features["is_scoring_cutoff"], "customer_id"]
     assert predictions["customer_id"].is_unique
     assert set(predictions["customer_id"]) == set(scored)
-    assert not predictions.isna().any().any(), predictions.columns[predictions.isna().any()].tolist()
+    # only a next order not expected within the horizon is missing (no date rather than a guess)
+    missing = predictions.columns[predictions.isna().any()].tolist()
+    assert set(missing) <= {"predicted_days_to_next_order", "expected_next_order_date"}, missing
     for column in ("purchase_probability_30d", "churn_probability"):
         assert predictions[column].between(0, 1).all()
     assert (predictions["predicted_clv"] >= 0).all()
     for column in ("purchase_decile", "churn_decile", "clv_decile"):
         assert sorted(predictions[column].unique()) == list(range(1, 11))
     assert set(predictions["predictive_cell"]) <= set(PREDICTIVE_CELLS)
-    days = (pd.to_datetime(predictions["expected_next_order_date"].astype(str)) - shop.as_of).dt.days
-    assert days.between(1, 730).all()
-    assert set(predictions["purchase_prediction_source"]) == {"model"}
+    dates = predictions["expected_next_order_date"].dropna().astype(str)
+    days = (pd.to_datetime(dates) - shop.as_of).dt.days
+    assert len(days) and days.between(1, 365).all()
+    assert set(predictions["purchase_prediction_source"]) <= {"model", "btyd"}
 
 
 def test_decile_ten_holds_the_highest_scores(first_run):
@@ -40,17 +43,23 @@ def test_category_propensity_ranks_each_customers_categories(shop, first_run):
     assert (best["rank"] == 1).all()
 
 
-def test_models_beat_their_baselines_on_the_held_out_cutoff(first_run):
+def test_the_best_candidate_scores_each_target_on_the_held_out_cutoff(first_run):
     metrics = first_run.model_metrics.set_index("model")
     pooled = metrics[metrics["category"].isna()]
     assert list(pooled.index) == list(MODELS)
-    for model in ("purchase", "churn", "category_propensity"):
+    prefixes = {"model": "", "btyd": "btyd_", "rule": "baseline_"}
+    for model in ("purchase", "churn", "clv", "category_propensity"):
         row = pooled.loc[model]
-        assert row["roc_auc"] > row["baseline_roc_auc"], model
-        assert row["passes_auc_floor"] and row["beats_baseline"] and row["quality_ok"], model
-        assert row["ece"] <= 0.05, model
-    assert pooled.loc["clv", "spearman"] > pooled.loc["clv", "baseline_spearman"]
-    assert pooled["holdout_cutoff"].notna().all() and (pooled["prediction_source"] == "model").all()
+        metric = "roc_auc" if row["kind"] == "classifier" else "spearman"
+        measured = {source: row[f"{prefix}{metric}"] for source, prefix in prefixes.items()}
+        measured = {source: value for source, value in measured.items() if pd.notna(value)}
+        # on this shop every target is predictable: XGBoost or BG/NBD beat the rule, and the best scores
+        assert row["prediction_source"] == max(measured, key=measured.get), (model, measured)
+        assert row["prediction_source"] != "rule" and row["scoring_primary_value"] == max(measured.values())
+        assert row["grade"] in ("Good", "Excellent"), model
+    for model in ("churn", "category_propensity"):
+        assert pooled.loc[model, "ece"] <= 0.05, model
+    assert pooled["holdout_cutoff"].notna().all()
 
 
 def test_metrics_record_the_windows_and_samples_actually_used(shop, first_run):
@@ -70,7 +79,7 @@ def test_metrics_record_the_windows_and_samples_actually_used(shop, first_run):
 
 def test_importance_and_gains_cover_every_trained_model(first_run):
     importance = first_run.feature_importance
-    assert set(importance["model"]) == set(MODELS)
+    assert set(importance["model"]) == {m for m in MODELS if first_run.models[m].source == "model"}
     for _, frame in importance.groupby("model"):
         assert np.isclose(frame["gain_share"].sum(), 1.0)
         assert frame["importance_rank"].tolist() == list(range(1, len(frame) + 1))

@@ -35,6 +35,7 @@ predictions as (
         customer_id,
         predictive_cell
     from {{ ref('stg_predictions__customer_predictions') }}
+    where predictive_cell is not null
 
 ),
 

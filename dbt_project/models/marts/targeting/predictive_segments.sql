@@ -1,6 +1,7 @@
 -- The 3 x 3 predictive grid (SALESmanago's view): customers by purchase probability x churn probability
 -- (cut points PULSE_PURCHASE_CUT_POINTS / PULSE_CHURN_CUT_POINTS, applied when the scores are written),
--- with their revenue and average predicted CLV per cell. Cells without customers have no row.
+-- with their revenue and average predicted CLV per cell. Cells without customers have no row, and the
+-- table is empty while the purchase or churn target is withheld.
 with
 
 predictions as (
@@ -12,6 +13,7 @@ predictions as (
         churn_probability,
         predicted_clv
     from {{ ref('stg_predictions__customer_predictions') }}
+    where predictive_cell is not null  -- none while purchase or churn is withheld
 
 ),
 
