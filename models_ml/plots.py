@@ -79,3 +79,23 @@ def feature_importance_png(importance: pd.DataFrame, model: str, top: int = 15) 
     axes.barh(rows["feature"], rows["gain_share"])
     axes.set(xlabel="share of total gain", title=f"{model}: feature importance")
     return _png(figure)
+
+
+def outcomes_png(outcomes: pd.DataFrame, target: str) -> bytes | None:
+    """The ledger's accuracy over time for one target: the published score beside the rule of the same
+    day, once each day's horizon has passed (None before the first has)."""
+    mine = outcomes[outcomes["target"] == target].sort_values("as_of")
+    metric = "roc_auc" if mine["roc_auc"].notna().any() else "spearman"
+    if mine.empty or mine[metric].isna().all():
+        return None
+    figure = Figure(figsize=_SIZE)
+    axes = figure.add_subplot()
+    days = pd.to_datetime(mine["as_of"])
+    axes.plot(days, mine[metric], "-o", label="published score")
+    axes.plot(days, mine[f"rule_{metric}"], "--s", label="rule")
+    axes.set_xlabel("as_of (prediction day)")
+    axes.set_ylabel(f"{metric} once the horizon passed")
+    axes.set_title(f"{target}: accuracy of published predictions")
+    axes.legend()
+    figure.autofmt_xdate()
+    return _png(figure)

@@ -10,6 +10,7 @@ from pipeline.defs.dbt.project import DBT_PROJECT_DIR
 from pipeline.defs.ingest import assets as ingest_assets
 from pipeline.defs.ml import assets as ml_assets
 from pipeline.defs.publish import assets as publish_assets
+from pipeline.defs.publish import prediction_history
 from pipeline.defs.publish.published_tables import published_tables
 from pipeline.defs.quality import checks as quality_checks
 from pipeline.defs.quality import volume
@@ -34,8 +35,9 @@ def build_definitions() -> dg.Definitions:
         upstream,
         # publishing is gated on every check upstream defines on each published table's source
         publish_assets.build_publish_defs(published_tables(), upstream),
-        # upload files follow the tables they come from, once those are published
+        # upload files follow the tables they come from, once those are published; so does the ledger
         audience_exports.defs,
+        prediction_history.defs,
         dg.Definitions(
             jobs=[customer_pulse_job],
             schedules=[every_6_hours_customer_pulse_schedule(timezone)],

@@ -9,9 +9,12 @@ import dagster as dg
 import pyarrow as pa
 
 from models_ml import MODELS, run_predictions
+from models_ml.outcomes import ledger_rows
+from models_ml.plots import outcomes_png
 from pipeline.defs.ml.inputs import read_prediction_inputs
 from pipeline.defs.ml.model_config import model_config
 from pipeline.defs.ml.model_pages import model_page
+from pipeline.defs.ml.outcomes import read_outcomes
 from pipeline.defs.ml.registry import load_champions, prune_registry, save_models
 from pipeline.defs.publish.published_tables import PYTHON_TABLES
 from pipeline.resources import PulseSettingsResource
@@ -34,15 +37,20 @@ TABLE_DESCRIPTIONS = {
     "model_metrics": "One row per model (and category) and run: who scores it (model, btyd, rule) or why "
     "it is withheld, held-out metrics of XGBoost, BG/NBD and the rule, the grade, horizon and samples.",
     "model_feature_importance": "Per model: each feature's share of gain and mean absolute contribution.",
+    "prediction_outcomes": "The prediction ledger scored: per earlier as_of and target whose horizon has "
+    "passed, the published score's AUC or Spearman, calibration and totals beside the rule of that day.",
 }
 PREDICTION_TABLES = tuple(table for table in PYTHON_TABLES if table.relation.startswith(f"{SCHEMA}."))
 FEATURE_MODELS = (
+    "fct_orders",  # what customers did after earlier predictions (prediction_outcomes)
     "ml_customer_features",
     "ml_customer_mix_features",
     "ml_training_labels",
     "ml_category_labels",
 )
 FEATURE_INPUTS = [dg.AssetKey(name) for name in FEATURE_MODELS]
+LEDGER_ROWS_KEY = dg.AssetKey([SCHEMA, "prediction_ledger_rows"])
+LEDGER_ROWS_RELATION = f"{SCHEMA}.prediction_ledger_rows"
 
 
 def model_key(model: str) -> dg.AssetKey:
@@ -70,9 +78,17 @@ TABLE_SPECS = [
     )
     for table in PREDICTION_TABLES
 ]
+LEDGER_SPEC = dg.AssetSpec(
+    LEDGER_ROWS_KEY,
+    group_name="predictions",
+    kinds={"duckdb"},
+    deps=[model_key(model) for model in MODELS],
+    description="This run's predictions as the ledger keeps them (with the rule's scores), appended to "
+    "prediction_history once they are published.",
+)
 
 
-@dg.multi_asset(specs=[*MODEL_SPECS, *TABLE_SPECS], name="predictions")
+@dg.multi_asset(specs=[*MODEL_SPECS, *TABLE_SPECS, LEDGER_SPEC], name="predictions")
 def predictions(context: dg.AssetExecutionContext, pulse: PulseSettingsResource):
     settings = pulse.load()
     config = model_config(settings)
@@ -90,6 +106,8 @@ def predictions(context: dg.AssetExecutionContext, pulse: PulseSettingsResource)
         config=config,
         champions=champions,
     )
+    horizons = {"purchase": config.purchase_horizon_days, "churn": config.churn_horizon_days}
+    outcomes = read_outcomes(settings, inputs.as_of, {**horizons, "clv": config.clv_horizon_days})
     # a champion moves only where a model scored its target (a withheld or rule-scored target keeps it)
     bundle_uris = save_models(settings, run.trained_bundles, run.champions)
     context.log.info(f"Predictions: {run.summary()}")
@@ -99,11 +117,18 @@ def predictions(context: dg.AssetExecutionContext, pulse: PulseSettingsResource)
         decision = run.decisions[model]
         context.log.info(f"{model}: {decision.reason}")
         metrics = run.model_metrics[run.model_metrics["model"] == model]
+        plots = run.plots(model)
+        if (ledger := outcomes_png(outcomes, model)) is not None:
+            plots["accuracy_over_time"] = ledger
         yield dg.MaterializeResult(
-            asset_key=model_key(model), metadata=model_page(metrics, run.plots(model), bundle_uris.get(model))
+            asset_key=model_key(model), metadata=model_page(metrics, plots, bundle_uris.get(model))
         )
+    rule_scores = {name: run.models[name].baseline_scores for name in ("purchase", "churn", "clv")}
+    ledger = pa.Table.from_pandas(ledger_rows(run.customer_predictions, rule_scores), preserve_index=False)
+    rows = replace_table(settings.duckdb_path, LEDGER_ROWS_RELATION, ledger.to_reader())
+    yield dg.MaterializeResult(asset_key=LEDGER_ROWS_KEY, metadata={"dagster/row_count": rows})
     for table in PREDICTION_TABLES:
-        frame = getattr(run, TABLES[table.name])
+        frame = outcomes if table.name == "prediction_outcomes" else getattr(run, TABLES[table.name])
         batches = pa.Table.from_pandas(frame, preserve_index=False).to_reader()
         rows = replace_table(settings.duckdb_path, table.relation, batches)
         metadata = {"dagster/row_count": rows, "relation": table.relation}

@@ -44,6 +44,7 @@ PYTHON_TABLES: tuple[PublishedTable, ...] = (
             "customer_category_propensity",
             "model_metrics",
             "model_feature_importance",
+            "prediction_outcomes",
         )
     ),
     *(
