@@ -3,8 +3,13 @@ none (the target is withheld) when no candidate is measured at or above its floo
 
 The one place the selection rule lives (docs/predictions.md quotes it):
 - every candidate is measured on the same held-out cutoff, by the target's primary metric;
-- a candidate is usable when that metric is computable and at least the floor (ROC AUC >= auc_floor for
-  classifiers, Spearman >= spearman_floor for spend and next-order targets);
+- a candidate is usable when its gating metric (ROC AUC for classifiers, Spearman for spend and next
+  order) is computable and *surely* at least the floor: the value less `z` standard errors (Hanley &
+  McNeil 1982 for an AUC, 1.06 / sqrt(n - 3) for a Spearman, Fieller et al. 1957) must reach
+  auc_floor / spearman_floor. On a few hundred customers one held-out window is noisy: XGBoost drew
+  held-out AUCs from 0.50 to 0.68 over three seeds on a shop whose purchases are pure chance, and the
+  best of three candidates is flattered further. z = 2 keeps such noise out; on thousands of customers
+  the margin is a hundredth or two;
 - the usable candidate with the best metric scores; on a tie the simpler one (rule, then BG/NBD, then
   XGBoost), since it is cheaper and easier to explain;
 - with no usable candidate the target is withheld, and the reason names each candidate's number and
@@ -22,10 +27,31 @@ LABELS = {"rule": "rule", "btyd": "BG/NBD", "model": "model"}
 
 @dataclass(frozen=True)
 class Floor:
-    """The lowest acceptable value of the metric every candidate of a target is gated on."""
+    """The lowest acceptable value of the metric every candidate of a target is gated on, and how sure
+    the held-out measurement must be of it."""
 
     metric: str  # roc_auc or spearman
     value: float
+    z: float = 2.0  # standard errors the measured value must clear the floor by
+    positives: int = 0  # held-out rows with the outcome (AUC) / rows the Spearman is measured on
+    negatives: int = 0  # held-out rows without it (AUC only)
+
+    def standard_error(self, value: float) -> float:
+        if self.metric == "roc_auc":
+            return auc_standard_error(value, self.positives, self.negatives)
+        return 1.06 / math.sqrt(max(self.positives - 3, 1))
+
+    def lower_bound(self, value: float) -> float:
+        return value - self.z * self.standard_error(value)
+
+
+def auc_standard_error(auc: float, positives: int, negatives: int) -> float:
+    """Hanley & McNeil (1982): the standard error of a ROC AUC from its value and the class sizes."""
+    if positives < 1 or negatives < 1:
+        return math.inf
+    q1, q2 = auc / (2 - auc), 2 * auc**2 / (1 + auc)
+    variance = auc * (1 - auc) + (positives - 1) * (q1 - auc**2) + (negatives - 1) * (q2 - auc**2)
+    return math.sqrt(max(variance, 0.0) / (positives * negatives))
 
 
 @dataclass(frozen=True)
@@ -57,12 +83,12 @@ def select_candidate(
         for name, values in metrics.items()
         if _measured(values.get(primary))
         and _measured(values.get(floor.metric))
-        and values[floor.metric] >= floor.value
+        and floor.lower_bound(values[floor.metric]) >= floor.value
     }
     if not usable:
-        measured = [f"{LABELS[n]} {_fmt(v.get(floor.metric))}" for n, v in _ordered(metrics)]
+        measured = [_with_margin(LABELS[n], v.get(floor.metric), floor) for n, v in _ordered(metrics)]
         why = ", ".join(measured) or "no candidate measured"
-        return Selection("withheld", f"no candidate reaches {floor.metric} {floor.value:g} ({why})")
+        return Selection("withheld", f"no candidate surely reaches {floor.metric} {floor.value:g} ({why})")
     sign = 1.0 if higher_is_better else -1.0
     best = max(usable, key=lambda name: (sign * usable[name], -CANDIDATES.index(name)))
     others = [
@@ -77,10 +103,21 @@ def select_candidate(
     return Selection(best, reason)
 
 
+def _with_margin(label: str, value: float | None, floor: Floor) -> str:
+    if not _measured(value):
+        return f"{label} n/a"
+    return f"{label} {value:.3f} ± {floor.z * floor.standard_error(value):.3f}"
+
+
 def _ordered(metrics: dict[str, dict]) -> list[tuple[str, dict]]:
     return [(name, metrics[name]) for name in CANDIDATES if name in metrics]
 
 
-def floor_of(kind: str, auc_floor: float, spearman_floor: float) -> Floor:
-    """Classifiers are gated on ROC AUC, spend and next-order targets on Spearman rank correlation."""
-    return Floor("roc_auc", auc_floor) if kind == "classifier" else Floor("spearman", spearman_floor)
+def floor_of(
+    kind: str, auc_floor: float, spearman_floor: float, z: float, positives: int, rows: int
+) -> Floor:
+    """Classifiers are gated on ROC AUC, spend and next-order targets on Spearman rank correlation (a
+    next order's over the rows whose next order was observed, CLV's over every row)."""
+    if kind == "classifier":
+        return Floor("roc_auc", auc_floor, z, positives, rows - positives)
+    return Floor("spearman", spearman_floor, z, positives if kind == "survival" else rows)

@@ -44,6 +44,10 @@ class ModelConfig:
     # (models_ml/candidates.py); under both, the target is withheld.
     auc_floor: float = 0.6
     spearman_floor: float = 0.2
+    floor_z: float = 2.0  # standard errors a held-out metric must clear its floor by (candidates.py)
+    # who may score a target; each is measured either way (a shop that wants XGBoost or nothing drops the
+    # rule and BG/NBD, one that cannot run XGBoost drops 'model')
+    candidates: tuple[str, ...] = ("rule", "btyd", "model")
     # Same data, same seed and same thread count give identical scores.
     seed: int = 42
     n_threads: int = 2
@@ -101,6 +105,8 @@ class ModelConfig:
             )
         if not 0 <= self.auc_floor <= 1:
             raise ValueError(f"ModelConfig.auc_floor={self.auc_floor} not in [0, 1]")
+        if not self.candidates or not set(self.candidates) <= {"rule", "btyd", "model"}:
+            raise ValueError(f"ModelConfig.candidates={self.candidates!r}: some of 'rule', 'btyd', 'model'")
         if not -1 <= self.spearman_floor <= 1 or not 0 < self.min_horizon_share <= 1:
             raise ValueError("ModelConfig.spearman_floor must be in [-1, 1], min_horizon_share in (0, 1]")
         if self.champion_tolerance < 0 or self.retrain_every_hours < 0:

@@ -72,6 +72,29 @@ def _spent(suffix: str) -> Formatter:
     return text
 
 
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def _month(pattern: str) -> Formatter:
+    def text(values: tuple[float, ...], good: bool) -> str:
+        return pattern.format(_MONTHS[int(values[0]) - 1] if 1 <= values[0] <= 12 else "an unknown month")
+
+    return text
+
+
 def _percent(pattern: str) -> Formatter:
     def text(values: tuple[float, ...], good: bool) -> str:
         return pattern.format(f"{values[0] * 100:.0f}")
@@ -105,6 +128,12 @@ _FIXED: dict[str, tuple[tuple[str, ...], Formatter]] = {
     "r_score": (("r_score",), _simple("recency score {0:.0f} of 5")),
     "f_score": (("f_score",), _simple("frequency score {0:.0f} of 5")),
     "m_score": (("m_score",), _simple("monetary score {0:.0f} of 5")),
+    "orders_next_90d_last_year": (
+        ("orders_next_90d_last_year",),
+        _counted("order", " at this time of year last year", "no order at this time of year last year"),
+    ),
+    "cutoff_month": (("cutoff_month",), _month("the time of year ({0})")),
+    "first_order_month": (("first_order_month",), _month("first bought in {0}")),
     "btyd_p_alive": (("btyd_p_alive",), _percent("{0} % likely to still be a customer, by order pattern")),
     "btyd_expected_purchases": (
         ("btyd_expected_purchases",),

@@ -7,7 +7,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from models_ml.candidates import floor_of
 from models_ml.category_propensity import CATEGORY_MODEL, CategoryProblem
 from models_ml.config import ModelConfig
 from models_ml.explain import baseline_reasons, top_reasons
@@ -185,8 +184,11 @@ def _nan_to_none(value: object) -> object:
 
 
 def _floor(run: TargetRun, config: ModelConfig) -> dict:
-    floor = floor_of(run.kind, config.auc_floor, config.spearman_floor)
-    return {"floor_metric": floor.metric, "floor": floor.value}
+    metric = "roc_auc" if run.kind == "classifier" else "spearman"
+    return {
+        "floor_metric": metric,
+        "floor": config.auc_floor if metric == "roc_auc" else config.spearman_floor,
+    }
 
 
 def _metrics_row(run: TargetRun, config: ModelConfig, as_of: pd.Timestamp) -> dict:

@@ -14,6 +14,16 @@ def calibration_fold(customer_hash: np.ndarray, fraction: float) -> np.ndarray:
     return (customer_hash % _BUCKETS) < round(fraction * _BUCKETS)
 
 
+def evaluation_fold(customer_hash: np.ndarray) -> np.ndarray:
+    """True for the half of the customers the held-out window is measured on; the other half trains the
+    evaluation model. Disjoint customers matter because the label windows of earlier cutoffs overlap the
+    held-out one (a 180-day churn window a month earlier shares 150 days): a model that recognises a
+    customer by their features would otherwise carry that customer's shared outcome into the measurement
+    (on a shop whose purchases are pure chance, held-out churn AUC rose from 0.47 to 0.86 with the overlap).
+    The hash's upper half decides, so the fold is independent of the calibration fold."""
+    return ((customer_hash >> np.uint64(32)) & np.uint64(1)) == 0
+
+
 def smallest_hashes(hashes: np.ndarray, members: np.ndarray, count: int) -> np.ndarray:
     """The `count` members with the smallest hashes, in hash order (a partition, not a full sort)."""
     if count >= len(members):

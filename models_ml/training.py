@@ -23,7 +23,7 @@ from models_ml.grade import grade
 from models_ml.labelled import LabelledSet
 from models_ml.metrics import classifier_metrics, regressor_metrics
 from models_ml.registry import ModelBundle, version_id
-from models_ml.sampling import calibration_fold, stratified_sample, uniform_sample
+from models_ml.sampling import calibration_fold, evaluation_fold, stratified_sample, uniform_sample
 
 RULE_VERSION = "rule"
 BTYD_VERSION = "btyd"
@@ -235,9 +235,11 @@ def run_problem(
     model_reason = None
     if len(cutoffs):
         holdout_cutoff = cutoffs[-1]
-        holdout = labelled.where(labelled.cutoff == holdout_cutoff)
+        # measured on one half of the customers, trained on the other (sampling.evaluation_fold says why)
+        measured_on = evaluation_fold(labelled.customer_hash)
+        holdout = labelled.where((labelled.cutoff == holdout_cutoff) & measured_on)
         holdout = holdout.take(uniform_sample(holdout.row_hash, config.evaluation_sample_size))
-        train = labelled.where(labelled.cutoff < holdout_cutoff)
+        train = labelled.where((labelled.cutoff < holdout_cutoff) & ~measured_on)
         stats |= {
             "train_cutoffs": [_day(c) for c in train.cutoffs],
             "holdout_cutoff": _day(holdout_cutoff),
@@ -359,9 +361,12 @@ def run_problem(
         selection = Selection("withheld", withheld_reason)
     else:
         unavailable = {} if model_bundle is not None else {"model": decision.reason}
-        selection = select_candidate(
-            metric, higher, floor_of(kind, config.auc_floor, config.spearman_floor), candidates, unavailable
+        floor = floor_of(
+            kind, config.auc_floor, config.spearman_floor, config.floor_z, holdout.positives, len(holdout)
         )
+        allowed = {name: values for name, values in candidates.items() if name in config.candidates}
+        selection = select_candidate(metric, higher, floor, allowed, unavailable)
+
     if selection.source == "model" and decision.winner == "champion" and not champion_metrics:
         stored_at = usable_champion.metadata.get("holdout_cutoff")
         selection = Selection("model", f"{selection.reason}; metrics from its own run (held out {stored_at})")

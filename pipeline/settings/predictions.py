@@ -5,6 +5,18 @@ from dataclasses import dataclass
 from pipeline.settings.environment import EnvReader, SettingsError
 
 CALIBRATION_METHODS = ("isotonic", "sigmoid")
+CANDIDATES = ("rule", "btyd", "model")
+
+
+def _candidates(text: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
+    if not text:
+        return default
+    names = tuple(name.strip().lower() for name in text.split(",") if name.strip())
+    if not names or not set(names) <= set(CANDIDATES):
+        raise SettingsError(
+            f"PULSE_PREDICTION_CANDIDATES={text!r}: a comma-separated list of {', '.join(CANDIDATES)}"
+        )
+    return names
 
 
 @dataclass(frozen=True)
@@ -28,6 +40,9 @@ class PredictionSettings:
     # the floors every candidate must reach on the held-out window to score a target (else it is withheld)
     auc_floor: float = 0.6
     spearman_floor: float = 0.2
+    # standard errors a held-out metric must clear its floor by, and who may score a target
+    floor_z: float = 2.0
+    candidates: tuple[str, ...] = ("rule", "btyd", "model")
     retrain_every_hours: float = 24.0
     calibration_method: str = "isotonic"
     # the 3 x 3 predictive grid: purchase probability x churn probability
@@ -58,6 +73,8 @@ class PredictionSettings:
             min_horizon_share=env.share("PULSE_MIN_HORIZON_SHARE", cls.min_horizon_share),
             auc_floor=env.share("PULSE_AUC_FLOOR", cls.auc_floor),
             spearman_floor=env.share("PULSE_SPEARMAN_FLOOR", cls.spearman_floor),
+            floor_z=env.number("PULSE_FLOOR_Z", cls.floor_z, 0),
+            candidates=_candidates(env.text("PULSE_PREDICTION_CANDIDATES"), cls.candidates),
             retrain_every_hours=env.number("PULSE_RETRAIN_EVERY_HOURS", cls.retrain_every_hours, 0),
             calibration_method=method,
             purchase_cut_points=env.cut_points("PULSE_PURCHASE_CUT_POINTS", cls.purchase_cut_points),

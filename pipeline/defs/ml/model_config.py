@@ -17,6 +17,8 @@ def model_config(settings: PulseSettings) -> ModelConfig:
         min_horizon_share=predictions.min_horizon_share,
         auc_floor=predictions.auc_floor,
         spearman_floor=predictions.spearman_floor,
+        floor_z=predictions.floor_z,
+        candidates=predictions.candidates,
         calibration_method=predictions.calibration_method,
         retrain_every_hours=predictions.retrain_every_hours,
         grid_cuts=GridCuts(purchase=predictions.purchase_cut_points, churn=predictions.churn_cut_points),

@@ -4,6 +4,8 @@ import numpy as np
 import pandas as pd
 
 from models_ml import MODELS, PREDICTIVE_CELLS
+from models_ml.sampling import evaluation_fold
+from tests.unit.ml.conftest import CONFIG
 
 
 def test_one_prediction_row_per_scored_customer_with_valid_values(shop, first_run):
@@ -22,7 +24,9 @@ def test_one_prediction_row_per_scored_customer_with_valid_values(shop, first_ru
     assert set(predictions["predictive_cell"]) <= set(PREDICTIVE_CELLS)
     dates = predictions["expected_next_order_date"].dropna().astype(str)
     days = (pd.to_datetime(dates) - shop.as_of).dt.days
-    assert len(days) and days.between(1, 365).all()
+    assert days.between(1, 365).all()
+    if first_run.models["next_order"].source == "withheld":  # no date rather than a guess
+        assert dates.empty
     assert set(predictions["purchase_prediction_source"]) <= {"model", "btyd"}
 
 
@@ -51,15 +55,28 @@ def test_the_best_candidate_scores_each_target_on_the_held_out_cutoff(first_run)
     for model in ("purchase", "churn", "clv", "category_propensity"):
         row = pooled.loc[model]
         metric = "roc_auc" if row["kind"] == "classifier" else "spearman"
-        measured = {source: row[f"{prefix}{metric}"] for source, prefix in prefixes.items()}
+        measured = {
+            source: row[f"{prefix}{metric}"] for source, prefix in prefixes.items() if source != "btyd"
+        }
         measured = {source: value for source, value in measured.items() if pd.notna(value)}
-        # on this shop every target is predictable: XGBoost or BG/NBD beat the rule, and the best scores
+        # on this shop every target is predictable: XGBoost beats the rule, and the best candidate scores
+        # (the tests' CONFIG lets the rule and XGBoost compete; test_ml_ladder.py adds BG/NBD)
         assert row["prediction_source"] == max(measured, key=measured.get), (model, measured)
         assert row["prediction_source"] != "rule" and row["scoring_primary_value"] == max(measured.values())
         assert row["grade"] in ("Good", "Excellent"), model
     for model in ("churn", "category_propensity"):
         assert pooled.loc[model, "ece"] <= 0.05, model
     assert pooled["holdout_cutoff"].notna().all()
+
+
+def _customer_hashes(shop, labelled: pd.DataFrame) -> np.ndarray:
+    """Each labelled row's customer hash, as the run computes it (the seed's keyed hash of the id)."""
+    from models_ml.contract import check_inputs
+
+    inputs = check_inputs(shop.features, shop.labels, shop.as_of, None, None)
+    customer_hash, _ = inputs.index.hashes(CONFIG.seed)
+    rows = inputs.index.locate(labelled["customer_id"], labelled["cutoff_date"])
+    return customer_hash[rows]
 
 
 def test_metrics_record_the_windows_and_samples_actually_used(shop, first_run):
@@ -72,8 +89,11 @@ def test_metrics_record_the_windows_and_samples_actually_used(shop, first_run):
     labelled = shop.labels[shop.labels["purchase_label"].notna()]
     latest = labelled["cutoff_date"].max()
     assert purchase["holdout_cutoff"] == latest
-    assert purchase["holdout_rows"] == (labelled["cutoff_date"] == latest).sum()
-    assert purchase["train_rows"] == (labelled["cutoff_date"] < latest).sum()
+    # measured on one half of the customers at the latest cutoff, trained on the other half before it
+    fold = evaluation_fold(_customer_hashes(shop, labelled))
+    assert purchase["holdout_rows"] == ((labelled["cutoff_date"] == latest).to_numpy() & fold).sum()
+    assert purchase["train_rows"] == ((labelled["cutoff_date"] < latest).to_numpy() & ~fold).sum()
+    assert 0.4 < purchase["holdout_rows"] / (labelled["cutoff_date"] == latest).sum() < 0.6
     assert purchase["final_sample_rows"] == len(labelled)  # below the sample limit: everyone
 
 

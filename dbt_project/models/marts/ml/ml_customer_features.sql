@@ -86,7 +86,10 @@ recent_orders as (
         {%- endfor %}
         sum(case when activity.activity_date <= {{ dbt.dateadd('day', -90, 'feature_rows.cutoff_date') }}
             and activity.activity_date > {{ dbt.dateadd('day', -180, 'feature_rows.cutoff_date') }}
-            then activity.amount else 0 end) as revenue_prior_90d
+            then activity.amount else 0 end) as revenue_prior_90d,
+        -- the coming 90 days as they were a year ago: annual and seasonal buyers come back around then
+        sum(case when activity.activity_date <= {{ dbt.dateadd('day', -275, 'feature_rows.cutoff_date') }}
+            then activity.purchases else 0 end) as orders_next_90d_last_year
 
     from feature_rows
     inner join activity
@@ -213,6 +216,13 @@ final as (
         -- spend in the last 90 days minus the 90 days before: positive when spending more
         cast(coalesce(recent_orders.revenue_90d, 0) - coalesce(recent_orders.revenue_prior_90d, 0)
             as {{ type_double() }}) as spend_trend,
+        cast(coalesce(recent_orders.orders_next_90d_last_year, 0) as {{ type_double() }})
+            as orders_next_90d_last_year,
+        -- time of year: the cutoff's month, and the month the customer first bought in (a first order in
+        -- the Q4 rush returns less often than one in March)
+        cast(extract(month from feature_rows.cutoff_date) as {{ type_double() }}) as cutoff_month,
+        cast(extract(month from {{ dbt.dateadd('day', '-feature_rows.tenure_days', 'feature_rows.cutoff_date') }})
+            as {{ type_double() }}) as first_order_month,
         feature_rows.own_gap_days as gap_mean_days,
         feature_rows.gap_std_days,
         cast(feature_rows.last_gap_days as {{ type_double() }}) as last_gap_days,
