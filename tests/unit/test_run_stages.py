@@ -23,9 +23,11 @@ def test_each_step_of_the_job_belongs_to_its_stage():
     assert stages["predictions"] == PREDICTIONS
     assert stages["category_segments"] == stages["audience_members"] == SEGMENTS
     assert stages["pulse_dbt_segments"] == SEGMENT_MARTS
-    # every published table is written by the one all-or-nothing publish step; upload files follow it
+    # every published table is written by the one all-or-nothing publish step; upload files and the
+    # prediction ledger follow it
     assert sorted(step for step, stage in stages.items() if stage == PUBLISH) == [
         "audience_exports",
+        "prediction_history",
         "publish_tables",
     ]
 
