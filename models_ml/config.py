@@ -38,7 +38,8 @@ class ModelConfig:
     # Eligibility (models_ml/eligibility.py says why each): customers with orders, positives and negatives
     # in the held-out window (also the minimum to train XGBoost), label window vs requested horizon.
     min_customers: int = 200
-    min_positives: int = 30
+    min_positives: int = 30  # to train XGBoost, on the training cutoffs
+    min_holdout_outcomes: int = 10  # positives and negatives in the held-out window, for any candidate
     min_horizon_share: float = 0.2
     # Floors every candidate (rule, BG/NBD, XGBoost) must reach on the held-out window to score a target
     # (models_ml/candidates.py); under both, the target is withheld.
@@ -80,6 +81,7 @@ class ModelConfig:
             "evaluation_sample_size",
             "min_customers",
             "min_positives",
+            "min_holdout_outcomes",
             "n_threads",
             "max_depth",
             "max_rounds",

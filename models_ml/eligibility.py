@@ -4,8 +4,11 @@ and both outcomes in the held-out window. An ineligible target is withheld, whoe
 The thresholds and why (ModelConfig; docs/predictions.md):
 - min_customers (200): customers with orders at as_of. Under it, a held-out window of one cutoff holds too
   few customers for a ranking metric to mean anything (peers: Klaviyo waits for 500).
-- min_positives (30), for both outcomes: positives and negatives in the held-out window (Segment asks for
-  100 of each to train; 30 keeps the standard error of a held-out AUC near 0.05).
+- min_holdout_outcomes (10), for both outcomes: positives and negatives in the held-out window. Fewer
+  and an AUC or Spearman is hardly defined; above it, how sure a measurement is is the floor's margin of
+  two standard errors (candidates.py), which grows as the counts shrink. A 500-customer shop has about
+  15 buyers in a 30-day window on its held-out half; its rule's AUC of 0.93 is sure enough to publish.
+  Training XGBoost needs more (min_positives, 30, on the training cutoffs; Segment asks for 100).
 - min_horizon_share (0.2): a short history shrinks a label window; under a fifth of the requested
   horizon it answers a different question than the column's name says (90 of 365 days still passes).
 """
@@ -57,9 +60,10 @@ def ineligibility(problem: "Problem", holdout: LabelledSet | None, config: Model
         return f"label window {used:g} days, needs {needed:.0f} ({config.min_horizon_share:g} of {requested})"
     positive, negative = _OUTCOMES[problem.kind]
     cutoff = str(holdout.cutoff[0].astype("datetime64[D]"))
-    if holdout.positives < config.min_positives:
-        return f"{holdout.positives} {positive} in the held-out window {cutoff}, needs {config.min_positives}"
+    least = config.min_holdout_outcomes
+    if holdout.positives < least:
+        return f"{holdout.positives} {positive} in the held-out window {cutoff}, needs {least}"
     negatives = len(holdout) - holdout.positives
-    if negative and negatives < config.min_positives:
-        return f"{negatives} {negative} in the held-out window {cutoff}, needs {config.min_positives}"
+    if negative and negatives < least:
+        return f"{negatives} {negative} in the held-out window {cutoff}, needs {least}"
     return None

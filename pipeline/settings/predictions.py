@@ -36,6 +36,7 @@ class PredictionSettings:
     # held-out window (models_ml/eligibility.py says why); else it is withheld
     min_training_customers: int = 200
     min_training_positives: int = 30
+    min_holdout_outcomes: int = 10
     min_horizon_share: float = 0.2
     # the floors every candidate must reach on the held-out window to score a target (else it is withheld)
     auc_floor: float = 0.6
@@ -70,6 +71,7 @@ class PredictionSettings:
             training_sample_rows=env.whole("PULSE_TRAINING_SAMPLE_ROWS", cls.training_sample_rows, 1000),
             min_training_customers=env.whole("PULSE_MIN_TRAINING_CUSTOMERS", cls.min_training_customers, 1),
             min_training_positives=env.whole("PULSE_MIN_TRAINING_POSITIVES", cls.min_training_positives, 1),
+            min_holdout_outcomes=env.whole("PULSE_MIN_HOLDOUT_OUTCOMES", cls.min_holdout_outcomes, 2),
             min_horizon_share=env.share("PULSE_MIN_HORIZON_SHARE", cls.min_horizon_share),
             auc_floor=env.share("PULSE_AUC_FLOOR", cls.auc_floor),
             spearman_floor=env.share("PULSE_SPEARMAN_FLOOR", cls.spearman_floor),

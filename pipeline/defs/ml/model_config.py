@@ -14,6 +14,7 @@ def model_config(settings: PulseSettings) -> ModelConfig:
         sample_size=predictions.training_sample_rows,
         min_customers=predictions.min_training_customers,
         min_positives=predictions.min_training_positives,
+        min_holdout_outcomes=predictions.min_holdout_outcomes,
         min_horizon_share=predictions.min_horizon_share,
         auc_floor=predictions.auc_floor,
         spearman_floor=predictions.spearman_floor,

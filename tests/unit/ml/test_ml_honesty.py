@@ -100,14 +100,25 @@ def test_too_few_customers_withholds_with_both_numbers(shop):
     assert run.trained_bundles == []
 
 
-def test_too_few_positives_withholds_with_both_numbers(shop):
-    strict = replace(CONFIG, min_positives=5000)
+def test_too_few_held_out_positives_withholds_with_both_numbers(shop):
+    strict = replace(CONFIG, min_holdout_outcomes=5000)
     run = run_predictions(**{**shop.inputs(), "category_labels": None}, config=strict, now=NOW)
     metrics = _metrics(run)
     row = metrics.loc["purchase"]
     assert row["prediction_source"] == "withheld"
     assert row["reason"].endswith("needs 5000") and "positives in the held-out window" in row["reason"]
     assert (run.customer_predictions["purchase_prediction_source"] == "withheld").all()
+
+
+def test_too_few_training_positives_leaves_xgboost_out_and_the_rule_competes(shop):
+    strict = replace(CONFIG, min_positives=5000)
+    run = run_predictions(**{**shop.inputs(), "category_labels": None}, config=strict, now=NOW)
+    row = _metrics(run).loc["purchase"]
+    assert row["prediction_source"] == "rule" and pd.isna(row["roc_auc"])
+    assert (
+        "model not trained: training cutoffs before" in row["reason"]
+        and "min_positives 5000" in row["reason"]
+    )
 
 
 def _schema(frame: pd.DataFrame) -> pa.Schema:
