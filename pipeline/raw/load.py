@@ -9,8 +9,12 @@ import pyarrow as pa
 from pipeline.raw.contract import ENTITIES
 from pipeline.raw.errors import RawDataError
 from pipeline.raw.files import entity_batches, find_entity_files, inspect_file, require_rows, text_schema
+from pipeline.settings.sources import SourceSettings
+from pipeline.sources.normalise import Normaliser
 
 RAW_SCHEMA = "raw"
+# the metadata entry of raw/orders holding how the shop's files were read, one line each
+SOURCE_NOTES = "source_notes"
 
 
 class _Recording:
@@ -28,9 +32,13 @@ class _Recording:
             raise
 
 
-def load_raw_folder(folder: Path, duckdb_path: Path) -> dict[str, dict]:
-    """Replace `raw.<entity>` tables from the files in `folder`. Returns per entity: rows and files."""
+def load_raw_folder(
+    folder: Path, duckdb_path: Path, options: SourceSettings | None = None
+) -> dict[str, dict]:
+    """Replace `raw.<entity>` tables from the files in `folder`. Returns per entity: rows and files, and
+    under `notes` what the console should say about how the files were read."""
     folder = Path(folder)
+    normaliser = Normaliser(options or SourceSettings())
     if not folder.is_dir():
         raise RawDataError(f"{folder}: raw data folder does not exist (set PULSE_RAW_PATH)")
     plan = {entity: find_entity_files(folder, entity) for entity in ENTITIES}
@@ -47,12 +55,14 @@ def load_raw_folder(folder: Path, duckdb_path: Path) -> dict[str, dict]:
         require_rows(folder, entity, files)
     duckdb_path = Path(duckdb_path)
     duckdb_path.parent.mkdir(parents=True, exist_ok=True)
-    summary: dict[str, dict] = {}
+    summary: dict = {}
     # one short-lived read-write connection: dbt opens the file only after this returns
     with duckdb.connect(str(duckdb_path)) as con:
         con.execute(f"create schema if not exists {RAW_SCHEMA}").fetchall()
         for entity, files in plan.items():
-            batches = _Recording(entity_batches(folder, inspected[entity], entity))
+            delimiters = {str(f.path.relative_to(folder)): f.delimiter for f in inspected[entity]}
+            read = entity_batches(folder, inspected[entity], entity)
+            batches = _Recording(normaliser.batches(entity.name, read, delimiters))
             reader = pa.RecordBatchReader.from_batches(text_schema(entity), batches)
             con.register("incoming", reader)
             try:
@@ -68,4 +78,5 @@ def load_raw_folder(folder: Path, duckdb_path: Path) -> dict[str, dict]:
                 con.unregister("incoming")
             rows = con.execute(f"select count(*) from {RAW_SCHEMA}.{entity.name}").fetchall()[0][0]
             summary[entity.name] = {"rows": rows, "files": [str(f.relative_to(folder)) for f in files]}
+    summary["notes"] = normaliser.notes
     return summary

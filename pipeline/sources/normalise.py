@@ -1,0 +1,33 @@
+"""A shop's rows on their way into `raw.*`: each file's dates and numbers read in its own format."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+from pipeline.raw.contract import SOURCE_FILE_COLUMN
+from pipeline.settings.sources import SourceSettings
+from pipeline.sources.file_formats import FileFormats
+
+
+@dataclass
+class Normaliser:
+    """Rewrites the batches of every file to the contract's canonical text and keeps what it noticed."""
+
+    options: SourceSettings = field(default_factory=SourceSettings)
+    notes: list[str] = field(default_factory=list)  # one line per file read in a non-canonical format
+
+    def batches(
+        self, entity: str, batches: Iterator[pa.RecordBatch], delimiters: dict[str, str | None]
+    ) -> Iterator[pa.RecordBatch]:
+        formats: dict[str, FileFormats] = {}
+        for batch in batches:
+            if batch.num_rows == 0:
+                yield batch
+                continue
+            source = batch.column(SOURCE_FILE_COLUMN)[0].as_py()  # a batch never spans two files
+            if source not in formats:
+                formats[source] = FileFormats.detect(entity, batch, delimiters.get(source), self.options)
+                self.notes += formats[source].notes
+            batch, _unreadable = formats[source].apply(batch)
+            yield batch
