@@ -1,5 +1,6 @@
 """Load every contract entity into the warehouse's `raw` schema (empty tables for absent optional files)."""
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -55,28 +56,44 @@ def load_raw_folder(
         require_rows(folder, entity, files)
     duckdb_path = Path(duckdb_path)
     duckdb_path.parent.mkdir(parents=True, exist_ok=True)
-    summary: dict = {}
     # one short-lived read-write connection: dbt opens the file only after this returns
     with duckdb.connect(str(duckdb_path)) as con:
-        con.execute(f"create schema if not exists {RAW_SCHEMA}").fetchall()
-        for entity, files in plan.items():
-            delimiters = {str(f.path.relative_to(folder)): f.delimiter for f in inspected[entity]}
-            read = entity_batches(folder, inspected[entity], entity)
-            batches = _Recording(normaliser.batches(entity.name, read, delimiters))
-            reader = pa.RecordBatchReader.from_batches(text_schema(entity), batches)
-            con.register("incoming", reader)
-            try:
-                con.execute(
-                    f"create or replace table {RAW_SCHEMA}.{entity.name} as select * from incoming"
-                ).fetchall()
-            except duckdb.Error:
-                # DuckDB wraps errors raised while it reads the stream; re-raise ours, which names the file
-                if batches.error is not None:
-                    raise batches.error from None
-                raise
-            finally:
-                con.unregister("incoming")
-            rows = con.execute(f"select count(*) from {RAW_SCHEMA}.{entity.name}").fetchall()[0][0]
-            summary[entity.name] = {"rows": rows, "files": [str(f.relative_to(folder)) for f in files]}
+        # one transaction: a file found wrong while it streams in leaves the previous raw tables as they were
+        con.begin()
+        try:
+            summary = _load_entities(con, folder, plan, inspected, normaliser)
+        except BaseException:
+            con.rollback()
+            raise
+        con.commit()
     summary["notes"] = normaliser.notes
+    return summary
+
+
+def _load_entities(con, folder: Path, plan: dict, inspected: dict, normaliser: Normaliser) -> dict:
+    summary: dict = {}
+    con.execute(f"create schema if not exists {RAW_SCHEMA}").fetchall()
+    for entity, files in plan.items():
+        delimiters = {str(f.path.relative_to(folder)): f.delimiter for f in inspected[entity]}
+        read = entity_batches(folder, inspected[entity], entity)
+        batches = _Recording(normaliser.batches(entity.name, read, delimiters))
+        reader = pa.RecordBatchReader.from_batches(text_schema(entity), batches)
+        con.register("incoming", reader)
+        try:
+            con.execute(
+                f"create or replace table {RAW_SCHEMA}.{entity.name} as select * from incoming"
+            ).fetchall()
+        except duckdb.Error:
+            # DuckDB wraps errors raised while it reads the stream; re-raise ours, which names the file
+            if batches.error is not None:
+                raise batches.error from None
+            raise
+        finally:
+            # after a failed read the transaction is aborted and refuses even this; it is rolled back anyway
+            with contextlib.suppress(duckdb.TransactionException):
+                con.unregister("incoming")
+        if entity.name == "orders":
+            normaliser.verdict.check()  # a wrong orders file stops here, before dbt, in one sentence
+        rows = con.execute(f"select count(*) from {RAW_SCHEMA}.{entity.name}").fetchall()[0][0]
+        summary[entity.name] = {"rows": rows, "files": [str(f.relative_to(folder)) for f in files]}
     return summary

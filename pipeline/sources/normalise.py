@@ -8,6 +8,7 @@ import pyarrow as pa
 from pipeline.raw.contract import SOURCE_FILE_COLUMN
 from pipeline.settings.sources import SourceSettings
 from pipeline.sources.file_formats import FileFormats
+from pipeline.sources.file_verdict import OrdersVerdict
 
 
 @dataclass
@@ -16,6 +17,7 @@ class Normaliser:
 
     options: SourceSettings = field(default_factory=SourceSettings)
     notes: list[str] = field(default_factory=list)  # one line per file read in a non-canonical format
+    verdict: OrdersVerdict = field(default_factory=OrdersVerdict)
 
     def batches(
         self, entity: str, batches: Iterator[pa.RecordBatch], delimiters: dict[str, str | None]
@@ -29,5 +31,7 @@ class Normaliser:
             if source not in formats:
                 formats[source] = FileFormats.detect(entity, batch, delimiters.get(source), self.options)
                 self.notes += formats[source].notes
-            batch, _unreadable = formats[source].apply(batch)
+            batch, unreadable = formats[source].apply(batch)
+            if entity == "orders":
+                self.verdict.count(source, batch, unreadable)
             yield batch

@@ -72,7 +72,8 @@ def test_an_unaccepted_delimiter_is_named(tmp_path):
     with pytest.raises(RawDataError) as error:
         _load(tmp_path)
     message = str(error.value)
-    assert "orders.csv: required column 'order_id' is missing" in message
+    missing = "'order_id', 'customer_id', 'ordered_at', 'amount'"
+    assert f"orders.csv: required columns {missing} are missing" in message
     assert "Accepted delimiters are comma, semicolon, tab, pipe" in message
     assert "separated by ':'" in message
 

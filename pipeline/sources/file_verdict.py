@@ -1,0 +1,88 @@
+"""Whether an orders file is the wrong file: when most of its rows fail the same way, one sentence says so.
+
+Counted while the rows stream in, with the cleaning step's first reasons that need no other table
+(blank keys, unreadable timestamps and amounts), so a file that would quarantine nearly every row stops
+the run before dbt, instead of ending in a failed test or an empty shop.
+"""
+
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+from pipeline.raw.contract import SOURCE_ROW_COLUMN
+from pipeline.raw.errors import RawDataError
+
+FORMATS_DOC = "docs/data-contract.md#dates-and-numbers"
+# (reason, column, what a failing value is), in the order the cleaning step applies them
+_RULES = (
+    ("missing_order_id", "order_id", "blank"),
+    ("missing_customer_id", "customer_id", "blank"),
+    ("missing_timestamp", "ordered_at", "blank"),
+    ("unparseable_timestamp", "ordered_at", "unparseable"),
+    ("missing_amount", "amount", "blank"),
+    ("non_numeric_amount", "amount", "not a number"),
+)
+_ADVICE = {
+    "unparseable": {
+        "ordered_at": f"set PULSE_TIMESTAMP_FORMAT or see {FORMATS_DOC}",
+        "amount": f"see {FORMATS_DOC}",
+    },
+    "blank": "is the right column mapped? see docs/data-contract.md#orders-required",
+}
+_ADVICE["not a number"] = _ADVICE["unparseable"]
+
+
+@dataclass
+class _FileCount:
+    rows: int = 0
+    failed: dict[str, int] = field(default_factory=dict)  # by reason: rows whose first reason it is
+    example: dict[str, tuple[str | None, int]] = field(default_factory=dict)  # first value and data row
+
+
+@dataclass
+class OrdersVerdict:
+    """Counts per orders file; `check` raises the one sentence when most rows of a file fail alike."""
+
+    labels: dict[str, str] = field(default_factory=dict)  # contract column -> the export's own name
+    files: dict[str, _FileCount] = field(default_factory=dict)
+
+    def count(self, source: str, batch: pa.RecordBatch, unreadable: dict[str, list[bool]]) -> None:
+        counted = self.files.setdefault(source, _FileCount())
+        n = batch.num_rows
+        columns = {
+            c: batch.column(c).to_pylist() for c in ("order_id", "customer_id", "ordered_at", "amount")
+        }
+        flags = {c: unreadable.get(c) or [False] * n for c in columns}
+        rows = batch.column(SOURCE_ROW_COLUMN).to_pylist()
+        for i in range(n):
+            for reason, column, failure in _RULES:
+                value = columns[column][i]
+                blank = value is None or not value.strip()
+                if blank if failure == "blank" else (not blank and flags[column][i]):
+                    counted.failed[reason] = counted.failed.get(reason, 0) + 1
+                    counted.example.setdefault(reason, (value, rows[i]))
+                    break
+        counted.rows += batch.num_rows
+
+    def check(self) -> None:
+        for source, counted in self.files.items():
+            if sentence := self._sentence(source, counted):
+                raise RawDataError(sentence)
+
+    def _sentence(self, source: str, counted: _FileCount) -> str | None:
+        if not counted.failed:
+            return None
+        reason, failed = max(counted.failed.items(), key=lambda item: item[1])
+        if failed * 2 <= counted.rows:  # a minority of bad rows is the cleaning step's business
+            return None
+        _, column, failure = next(rule for rule in _RULES if rule[0] == reason)
+        clean = counted.rows - sum(counted.failed.values())
+        name = column if column not in self.labels else f"{column} ({self.labels[column]!r})"
+        if failed == counted.rows:
+            what = f"every {name} is {failure}"
+        else:
+            what = f"{failed:,} of the {counted.rows:,} {name} values are {failure}"
+        value, row = counted.example[reason]
+        example = f"e.g. {value!r} (data row {row})" if failure != "blank" else f"e.g. data row {row}"
+        advice = _ADVICE[failure] if isinstance(_ADVICE[failure], str) else _ADVICE[failure][column]
+        return f"{source}: {clean:,} of {counted.rows:,} rows are clean: {what}, {example}; {advice}"
