@@ -12,9 +12,11 @@ from pipeline.raw.contract import ENTITIES, RawEntity
 from pipeline.raw.errors import RawDataError
 from pipeline.raw.files import entity_batches, find_entity_files, inspect_file, require_rows, text_schema
 from pipeline.settings.sources import SourceSettings
+from pipeline.sources.customer_keys import CustomerKeys
 from pipeline.sources.normalise import Normaliser
 from pipeline.sources.presets.choose import choose_preset
 from pipeline.sources.presets.read import read_preset
+from pipeline.sources.pseudonyms import Pseudonyms
 
 RAW_SCHEMA = "raw"
 # the metadata entry of raw/orders holding how the shop's files were read, one line each
@@ -88,7 +90,8 @@ def load_raw_folder(folder: Path, duckdb_path: Path, options: SourceSettings | N
     say about how the files were read."""
     folder = Path(folder)
     options = options or SourceSettings()
-    normaliser = Normaliser(options)
+    pseudonyms = Pseudonyms(options.pseudonym_salt, Path(duckdb_path))
+    normaliser = Normaliser(options, keys=CustomerKeys(pseudonyms))
     if not folder.is_dir():
         raise RawDataError(f"{folder}: raw data folder does not exist (set PULSE_RAW_PATH)")
     chosen = choose_preset(folder, options.source_format)
@@ -111,7 +114,12 @@ def load_raw_folder(folder: Path, duckdb_path: Path, options: SourceSettings | N
             con.rollback()
             raise
         con.commit()
-    summary["notes"] = normaliser.notes
+    summary["notes"] = normaliser.notes + pseudonyms.notes
+    if normaliser.keys.keyed:
+        summary["notes"].append(
+            f"{len(normaliser.keys.keyed):,} customer keys were e-mails or phones: pseudonymised "
+            "(HMAC-SHA-256), the plain values kept only as contacts in raw.customers"
+        )
     return summary
 
 
@@ -137,6 +145,23 @@ def _load_entities(con, inputs: dict[RawEntity, _EntityInput], normaliser: Norma
                 con.unregister("incoming")
         if entity.name == "orders":
             normaliser.verdict.check()  # a wrong orders file stops here, before dbt, in one sentence
-        rows = con.execute(f"select count(*) from {RAW_SCHEMA}.{entity.name}").fetchall()[0][0]
-        summary[entity.name] = {"rows": rows, "files": source.files}
+        summary[entity.name] = {"rows": 0, "files": source.files}
+    _add_contacts(con, normaliser.keys)
+    for name, loaded in summary.items():
+        loaded["rows"] = con.execute(f"select count(*) from {RAW_SCHEMA}.{name}").fetchall()[0][0]
     return summary
+
+
+def _add_contacts(con, keys: CustomerKeys) -> None:
+    """Customers keyed by e-mail or phone in orders or events but absent from raw.customers get a row there,
+    holding the plain contact: audiences reach them, hashed, and no other table holds the value."""
+    if not keys.contacts:
+        return
+    con.register("contacts", keys.contact_table())
+    try:
+        con.execute(
+            f"insert into {RAW_SCHEMA}.customers select * from contacts where customer_id not in "
+            f"(select customer_id from {RAW_SCHEMA}.customers where customer_id is not null)"
+        ).fetchall()
+    finally:
+        con.unregister("contacts")

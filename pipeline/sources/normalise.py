@@ -1,4 +1,5 @@
-"""A shop's rows on their way into `raw.*`: each file's dates and numbers read in its own format."""
+"""A shop's rows on their way into `raw.*`: each file's dates and numbers read in its own format, e-mail-
+and phone-shaped customer keys pseudonymised, and each orders file's rows counted for its verdict."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -7,8 +8,10 @@ import pyarrow as pa
 
 from pipeline.raw.contract import SOURCE_FILE_COLUMN
 from pipeline.settings.sources import SourceSettings
+from pipeline.sources.customer_keys import CustomerKeys
 from pipeline.sources.file_formats import FileFormats
 from pipeline.sources.file_verdict import OrdersVerdict
+from pipeline.sources.pseudonyms import Pseudonyms
 
 
 @dataclass
@@ -18,6 +21,7 @@ class Normaliser:
     options: SourceSettings = field(default_factory=SourceSettings)
     notes: list[str] = field(default_factory=list)  # one line per file read in a non-canonical format
     verdict: OrdersVerdict = field(default_factory=OrdersVerdict)
+    keys: CustomerKeys = field(default_factory=lambda: CustomerKeys(Pseudonyms()))
 
     def batches(
         self, entity: str, batches: Iterator[pa.RecordBatch], delimiters: dict[str, str | None]
@@ -34,4 +38,4 @@ class Normaliser:
             batch, unreadable = formats[source].apply(batch)
             if entity == "orders":
                 self.verdict.count(source, batch, unreadable)
-            yield batch
+            yield self.keys.apply(entity, batch)

@@ -63,3 +63,8 @@ def test_clean_orders_reconcile_with_the_export(shopify_warehouse):
         if r["Financial Status"] != "refunded"
     )
     assert float(net) == pytest.approx(expected_net)
+
+
+def test_no_plain_email_or_phone_reaches_the_cleaned_orders(shopify_warehouse):
+    keys = _query(shopify_warehouse, "select distinct customer_id from marts.fct_orders")
+    assert keys and all(key.startswith("pk_") for (key,) in keys)  # every Shopify key is an e-mail or phone
