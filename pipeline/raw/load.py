@@ -15,7 +15,7 @@ from pipeline.settings.sources import SourceSettings
 from pipeline.sources.customer_keys import CustomerKeys
 from pipeline.sources.normalise import Normaliser
 from pipeline.sources.presets.choose import choose_preset
-from pipeline.sources.presets.read import read_preset
+from pipeline.sources.presets.read import REFUNDS_SOURCE, read_preset
 from pipeline.sources.pseudonyms import Pseudonyms
 
 RAW_SCHEMA = "raw"
@@ -77,7 +77,7 @@ def _preset_inputs(tables: dict[str, list[pa.Table]]) -> dict[RawEntity, _Entity
         parts = tables.get(entity.name, [])
         names = list(dict.fromkeys(t.column("_source_file")[0].as_py() for t in parts if t.num_rows))
         inputs[entity] = _EntityInput(
-            files=names,
+            files=list(dict.fromkeys(name.removesuffix(REFUNDS_SOURCE) for name in names)),
             delimiters=dict.fromkeys(names, ","),  # exports from Shopify and WooCommerce use a decimal point
             batches=lambda parts=parts: (batch for t in parts for batch in t.to_batches()),
         )
@@ -100,7 +100,7 @@ def load_raw_folder(folder: Path, duckdb_path: Path, options: SourceSettings | N
     else:
         tables, line = read_preset(folder, chosen)
         normaliser.notes.append(line)
-        normaliser.verdict.labels = dict(chosen.preset.LABELS)
+        normaliser.verdict.labels, normaliser.verdict.unit = dict(chosen.preset.LABELS), "orders"
         inputs = _preset_inputs(tables)
     duckdb_path = Path(duckdb_path)
     duckdb_path.parent.mkdir(parents=True, exist_ok=True)

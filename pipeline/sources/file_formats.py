@@ -50,7 +50,8 @@ class FileFormats:
         for column in TIMESTAMP_COLUMNS.get(entity, ()):
             if options.timestamp_format:
                 chosen = timestamps.forced_format(options.timestamp_format)
-                said.append(f"{column} as {chosen.label}")
+                if _sample(first, column):
+                    said.append(f"{column} as {chosen.label}")
             else:
                 detected = timestamps.detect(_sample(first, column), formats.tz)
                 chosen = detected.format if detected else None

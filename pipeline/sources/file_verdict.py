@@ -44,6 +44,7 @@ class OrdersVerdict:
     """Counts per orders file; `check` raises the one sentence when most rows of a file fail alike."""
 
     labels: dict[str, str] = field(default_factory=dict)  # contract column -> the export's own name
+    unit: str = "rows"  # a preset's rows are orders made from line items: "orders"
     files: dict[str, _FileCount] = field(default_factory=dict)
 
     def count(self, source: str, batch: pa.RecordBatch, unreadable: dict[str, list[bool]]) -> None:
@@ -85,4 +86,4 @@ class OrdersVerdict:
         value, row = counted.example[reason]
         example = f"e.g. {value!r} (data row {row})" if failure != "blank" else f"e.g. data row {row}"
         advice = _ADVICE[failure] if isinstance(_ADVICE[failure], str) else _ADVICE[failure][column]
-        return f"{source}: {clean:,} of {counted.rows:,} rows are clean: {what}, {example}; {advice}"
+        return f"{source}: {clean:,} of {counted.rows:,} {self.unit} are clean: {what}, {example}; {advice}"

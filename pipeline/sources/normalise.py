@@ -22,6 +22,15 @@ class Normaliser:
     notes: list[str] = field(default_factory=list)  # one line per file read in a non-canonical format
     verdict: OrdersVerdict = field(default_factory=OrdersVerdict)
     keys: CustomerKeys = field(default_factory=lambda: CustomerKeys(Pseudonyms()))
+    _said: set[tuple[str, str]] = field(default_factory=set)
+
+    def _note(self, entity: str, source: str, notes: list[str]) -> None:
+        """Each reading once per entity: a preset's refund rows are read like their orders: nothing new."""
+        for note in notes:
+            reading = (entity, note.removeprefix(f"{source}: "))
+            if reading not in self._said:
+                self._said.add(reading)
+                self.notes.append(note)
 
     def batches(
         self, entity: str, batches: Iterator[pa.RecordBatch], delimiters: dict[str, str | None]
@@ -34,7 +43,7 @@ class Normaliser:
             source = batch.column(SOURCE_FILE_COLUMN)[0].as_py()  # a batch never spans two files
             if source not in formats:
                 formats[source] = FileFormats.detect(entity, batch, delimiters.get(source), self.options)
-                self.notes += formats[source].notes
+                self._note(entity, source, formats[source].notes)
             batch, unreadable = formats[source].apply(batch)
             if entity == "orders":
                 self.verdict.count(source, batch, unreadable)

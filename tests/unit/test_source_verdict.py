@@ -1,5 +1,8 @@
 """A wrong file says so in one sentence, before dbt: most rows failing alike, or columns missing."""
 
+import csv
+from pathlib import Path
+
 import duckdb
 import pytest
 
@@ -82,3 +85,20 @@ def test_one_missing_column_keeps_the_short_form_and_skips_columns_already_match
     )
     with pytest.raises(RawDataError, match=r"required column 'ordered_at' \(maybe 'orderd_at'\) is missing"):
         _load(tmp_path)
+
+
+def test_a_shopify_export_with_unreadable_times_names_the_export_column(tmp_path):
+    fixture = Path(__file__).resolve().parent.parent / "fixtures" / "shopify" / "orders_export_1.csv"
+    with fixture.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        row["Created at"] = "2.12.24 01:27"  # a two-digit year: no format reads it
+    path = tmp_path / "raw" / fixture.name
+    write_csv(path, list(rows[0]), [list(row.values()) for row in rows])
+    with pytest.raises(RawDataError) as error:
+        _load(tmp_path)
+    assert str(error.value) == (
+        "orders_export_1.csv: 0 of 12 orders are clean: every ordered_at ('Created at') is unparseable, "
+        "e.g. '2.12.24 01:27' (data row 1); set PULSE_TIMESTAMP_FORMAT or see "
+        "docs/data-contract.md#dates-and-numbers"
+    )

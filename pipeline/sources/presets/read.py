@@ -8,6 +8,7 @@ from pipeline.sources.presets.choose import Chosen
 from pipeline.sources.presets.contract_tables import contract_table
 from pipeline.sources.presets.export_file import ExportFile
 
+REFUNDS_SOURCE = " (refunds)"  # the lineage of refund rows: '<export> (refunds)', beside their order's row
 _KEYS = {"products": "product_id", "customers": "customer_id"}  # one row per key across all export files
 
 
@@ -28,7 +29,7 @@ def read_preset(folder: Path, chosen: Chosen) -> tuple[dict[str, list[pa.Table]]
             if entity == "refunds":
                 refunds += len(source_rows)
                 # a refund row comes from its order's export row: filed apart, so lineage stays unique
-                entity, source = "orders", f"{export.name} (refunds)"
+                entity, source = "orders", f"{export.name}{REFUNDS_SOURCE}"
             else:
                 source = export.name
             tables.setdefault(entity, []).append(contract_table(entity, columns, source, source_rows))
