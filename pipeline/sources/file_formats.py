@@ -74,9 +74,10 @@ class FileFormats:
             formats.notes.append(f"{source_file}: " + ", ".join(said) + zone)
         return formats
 
-    def apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, dict[str, list[bool]]]:
-        """The batch with its typed columns rewritten, and per column which rows could not be read."""
-        unreadable: dict[str, list[bool]] = {}
+    def apply(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, dict[str, list[bool] | None]]:
+        """The batch with its typed columns rewritten, and per column which rows could not be read (None:
+        every row could)."""
+        unreadable: dict[str, list[bool] | None] = {}
         columns = {name: batch.column(name) for name in batch.schema.names}
         for column, fmt in self.timestamp.items():
             utc_iso = fmt is not None and fmt.name == "iso" and str(self.tz) == "UTC"
@@ -100,9 +101,9 @@ class FileFormats:
     @staticmethod
     def _rewrite(
         array: pa.Array, canonical: str, canonical_is_right: bool, parse
-    ) -> tuple[pa.Array, list[bool]]:
+    ) -> tuple[pa.Array, list[bool] | None]:
         if canonical_is_right and _all_match(array, canonical):
-            return array, [False] * len(array)  # the common case: already the contract's text
+            return array, None  # the common case: already the contract's text
         out: list[str | None] = []
         bad: list[bool] = []
         canonical_re = re.compile(canonical)
