@@ -123,3 +123,25 @@ def test_a_file_named_like_a_shopify_export_with_another_header_says_what_it_lac
         r"lacks Financial Status, Lineitem quantity",
     ):
         load_raw_folder(tmp_path / "raw", tmp_path / "w.duckdb")
+
+
+def test_the_plugin_field_labels_of_older_woocommerce_exports_are_read_too(tmp_path):
+    header = ["Order Number", "Order Status", "Order Date", "Customer User Id", "Email (Billing)",
+              "Phone (Billing)", "Country Code (Billing)", "Order Total Amount", "Currency", "Item #", "SKU",
+              "Name", "Quantity", "Price"]  # fmt: skip
+    rows = [
+        ["71", "completed", "2024-05-01 10:00:00", "0", "guest@example.org", "", "FR", "20.00", "EUR"]
+        + ["1", "A", "Jam", "2", "10.00"],
+        ["72", "wc-cancelled", "2024-05-02 10:00:00", "3", "x@example.org", "", "FR", "5.00", "EUR"]
+        + ["1", "B", "Tea", "1", "5.00"],
+    ]
+    write_csv(tmp_path / "raw/export.csv", header, rows)
+    summary = load_raw_folder(tmp_path / "raw", tmp_path / "w.duckdb")
+    assert summary["notes"][0].startswith("WooCommerce export (export.csv")
+    orders = _query(tmp_path, "select order_id, status, amount, currency from raw.orders order by 1")
+    assert orders == [("71", "completed", "20.00", "EUR"), ("72", "cancelled", "5.00", "EUR")]
+    items = _query(
+        tmp_path, "select order_id, product_id, quantity, unit_price from raw.order_items order by 1"
+    )
+    assert items == [("71", "A", "2", "10.00"), ("72", "B", "1", "5.00")]
+    assert _query(tmp_path, "select name from raw.products order by 1") == [("Jam",), ("Tea",)]

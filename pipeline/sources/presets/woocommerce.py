@@ -1,15 +1,15 @@
 """WooCommerce's orders CSV export mapped onto orders, order_items, products and customers.
 
-WooCommerce itself exports no orders; shops use an export plugin. The column names are those of the
-widely used "Advanced Order Export For WooCommerce" defaults (one row per line item), with the other
-common spellings accepted beside them (docs/data-contract.md says which): `Order ID` (else `Order
-Number`), `Order Date`, `Order Status`, `Order Total Amount`, `Order Refund Amount`, `Order Currency`,
-`Customer User ID` (a guest's is 0 or blank: `Billing Email` is the key then), `Billing Email`, `Billing
-Phone`, `Billing Country`; per line `Product ID` (else `SKU`, else `Item Name`), `Item Name`, `Quantity`,
-`Item Cost`, `Category`. `Item #` is the line's position in the order, not a product, and is not used.
-Status (with or without `wc-`): refunded -> refunded; cancelled, failed, pending, checkout-draft, trash
--> cancelled; completed, processing, on-hold -> completed; others pass through (and are quarantined as
-unknown_status). A partly refunded order adds a refund row (`<id>-refund`, minus the refund amount).
+WooCommerce itself exports no orders; shops use an export plugin. The names are those of the widely used
+"Advanced Order Export For WooCommerce" (its field labels: Order Number, Order Status, Order Date,
+Customer User Id, Email (Billing), Phone (Billing), Country Code (Billing), Order Total Amount, Currency;
+per product row Item #, SKU, Name, Quantity, Price), with the spellings of later versions and other
+plugins beside them (Order ID, Billing Email, Item Name, Item Cost, Order Refund Amount, ...). Products
+must be exported as rows (one row per line item), not as repeated columns. A guest's Customer User Id
+is 0 or blank: the billing e-mail is the key then. `Item #` is the line's position in the order, not a
+product, and is not used. Status (with or without `wc-`): refunded -> refunded; cancelled, failed,
+pending, checkout-draft, trash -> cancelled; completed, processing, on-hold -> completed; others pass
+through (and are quarantined as unknown_status). A partly refunded order adds a refund row.
 """
 
 from pipeline.sources.presets.export_file import ExportFile
@@ -64,13 +64,13 @@ def to_contract(export: ExportFile) -> dict[str, tuple[dict[str, list], list[int
         orders, order_ids, customer, created, total, status, currency, refunded
     )
 
-    item_name = export.column("Item Name", "Product Name")
+    item_name = export.column("Item Name", "Product Name", "Name")
     product = [
         p or s or n
         for p, s, n in zip(export.column("Product ID"), export.column("SKU"), item_name, strict=True)
     ]
     item_rows = [row for row, order in enumerate(orders.order_of_row) if order >= 0 and product[row]]
-    quantity, price = export.column("Quantity", "Qty"), export.column("Item Cost", "Item Price")
+    quantity, price = export.column("Quantity", "Qty"), export.column("Item Cost", "Item Price", "Price")
     items = {
         "order_id": [order_ids[orders.order_of_row[r]] for r in item_rows],
         "product_id": [product[r] for r in item_rows],
