@@ -32,7 +32,7 @@ def _all_match(array: pa.Array, pattern: str) -> bool:
 
 @dataclass
 class FileFormats:
-    """The formats of one file's typed columns, and per column how many values could not be read."""
+    """The formats of one file's typed columns, chosen from its first batch, and the console line on them."""
 
     source_file: str
     timestamp: dict[str, timestamps.TimestampFormat | None] = field(default_factory=dict)
