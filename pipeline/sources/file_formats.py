@@ -55,7 +55,8 @@ class FileFormats:
             else:
                 detected = timestamps.detect(_sample(first, column), formats.tz)
                 chosen = detected.format if detected else None
-                if detected and (detected.format.name != "iso" or detected.why):
+                # ISO 8601 in UTC is the contract's own form: only another reading is worth a line
+                if detected and (detected.format.name != "iso" or detected.why or str(formats.tz) != "UTC"):
                     said.append(
                         f"{column} as {detected.format.label}"
                         + (f" ({detected.why})" if detected.why else "")
