@@ -80,7 +80,7 @@ def to_contract(export: ExportFile) -> dict[str, tuple[dict[str, list], list[int
     # one customer row per key; the latest order in the file speaks for the customer (exports run newest
     # first, so the first order seen)
     country = orders.field(export.column("Billing Country"))
-    marketing = orders.field(export.column("Accepts Marketing"))
+    marketing = orders.field(export.column("Accepts Marketing", "Accepts Email Marketing"))  # newer exports
     sms = orders.field(export.column("Accepts SMS Marketing"))
     seen: dict[str, int] = {}
     for i, key in enumerate(customer):
