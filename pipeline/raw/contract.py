@@ -38,6 +38,22 @@ ENTITIES: tuple[RawEntity, ...] = (
     RawEntity("exchange_rates", False, ("date", "currency", "rate_to_reporting")),
 )
 
+# Columns the loader reads per file in the shop's own format and rewrites as the contract's canonical text:
+# timestamps and dates as ISO-8601 UTC, numbers with a decimal point and no thousands separator.
+TIMESTAMP_COLUMNS: dict[str, tuple[str, ...]] = {
+    "orders": ("ordered_at",),
+    "customers": ("created_at",),
+    "web_events": ("event_at",),
+    "communications": ("sent_at",),
+    "exchange_rates": ("date",),
+}
+NUMBER_COLUMNS: dict[str, tuple[str, ...]] = {
+    "orders": ("amount",),
+    "order_items": ("unit_price",),
+    "products": ("price",),
+    "exchange_rates": ("rate_to_reporting",),
+}
+
 # Why a raw order row is quarantined, in the order the cleaning rules apply: defined once, in the dbt seed
 # quarantine_reasons.csv (dbt_project/models/intermediate/orders/int_orders_validated.sql applies them).
 INVALID_REASONS: tuple[str, ...] = vocabulary.invalid_reasons()

@@ -11,6 +11,7 @@ import pyarrow.parquet as pq
 from pipeline.raw.contract import SOURCE_FILE_COLUMN, SOURCE_ROW_COLUMN, RawEntity
 from pipeline.raw.csv_head import DELIMITERS, guess_other_delimiter, locate_invalid_utf8, read_csv_head
 from pipeline.raw.errors import RawDataError, export_again
+from pipeline.sources.header_match import missing_columns_sentence, near_matches
 
 _SUFFIXES = (".csv", ".csv.gz", ".parquet")
 _BATCH_BYTES = 64 << 20
@@ -53,14 +54,20 @@ def _parquet_header(path: Path, entity: RawEntity) -> tuple[list[str], bool]:
 
 
 def _missing_column_error(path: Path, entity: RawEntity, header: list[str], delimiter: str | None) -> str:
-    missing = next(c for c in entity.required_columns if c not in {h.strip().lower() for h in header})
+    present = {h.strip().lower() for h in header}
+    missing = [c for c in entity.required_columns if c not in present]
     found = ", ".join(header) if header else "no columns"
-    message = f"{path}: required column '{missing}' is missing from {entity.name} (found: {found})"
+    taken = {h for h in header if h.strip().lower() in entity.columns}
+    columns = missing_columns_sentence(missing, header, taken)
+    what = f"required column {columns} is" if len(missing) == 1 else f"required columns {columns} are"
+    message = f"{path}: {what} missing from {entity.name} (found: {found})"
     if delimiter is not None and len(header) == 1:
         accepted = ", ".join(DELIMITERS.values())
         other = guess_other_delimiter(header[0])
         seems = f"; the header seems to be separated by {other!r}" if other else ""
         message += f". Accepted delimiters are {accepted}{seems}"
+    elif any(near_matches(column, header, taken) for column in missing):
+        message += ". Rename those columns to the contract's names (docs/data-contract.md)"
     return message
 
 

@@ -1,16 +1,26 @@
 """Load every contract entity into the warehouse's `raw` schema (empty tables for absent optional files)."""
 
-from collections.abc import Iterator
+import contextlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
-from pipeline.raw.contract import ENTITIES
+from pipeline.raw.contract import ENTITIES, RawEntity
 from pipeline.raw.errors import RawDataError
 from pipeline.raw.files import entity_batches, find_entity_files, inspect_file, require_rows, text_schema
+from pipeline.settings.sources import SourceSettings
+from pipeline.sources.customer_keys import CustomerKeys
+from pipeline.sources.normalise import Normaliser
+from pipeline.sources.presets.choose import choose_preset
+from pipeline.sources.presets.read import REFUNDS_SOURCE, read_preset
+from pipeline.sources.pseudonyms import Pseudonyms
 
 RAW_SCHEMA = "raw"
+# the metadata entry of raw/orders holding how the shop's files were read, one line each
+SOURCE_NOTES = "source_notes"
 
 
 class _Recording:
@@ -28,44 +38,130 @@ class _Recording:
             raise
 
 
-def load_raw_folder(folder: Path, duckdb_path: Path) -> dict[str, dict]:
-    """Replace `raw.<entity>` tables from the files in `folder`. Returns per entity: rows and files."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise RawDataError(f"{folder}: raw data folder does not exist (set PULSE_RAW_PATH)")
+@dataclass(frozen=True)
+class _EntityInput:
+    """What one entity is loaded from: file names for the summary, each file's delimiter, its batches."""
+
+    files: list[str]
+    delimiters: dict[str, str | None]
+    batches: Callable[[], Iterator[pa.RecordBatch]]
+
+
+def _contract_inputs(folder: Path) -> dict[RawEntity, _EntityInput]:
     plan = {entity: find_entity_files(folder, entity) for entity in ENTITIES}
     for entity, files in plan.items():
         if entity.required and not files:
             raise RawDataError(
                 f"{folder}: required file '{entity.name}' is missing (looked for {entity.name}.csv, "
-                f"{entity.name}.csv.gz, {entity.name}.parquet or {entity.name}/)"
+                f"{entity.name}.csv.gz, {entity.name}.parquet or {entity.name}/, or a Shopify or "
+                "WooCommerce orders export)"
             )
     # inspect every file (encoding, delimiter, header, rows) before touching the warehouse, so a bad
     # file never leaves half a load; columns first, so a missing column is named before an empty file
     inspected = {entity: [inspect_file(path, entity) for path in files] for entity, files in plan.items()}
     for entity, files in inspected.items():
         require_rows(folder, entity, files)
+    return {
+        entity: _EntityInput(
+            files=[str(f.path.relative_to(folder)) for f in files],
+            delimiters={str(f.path.relative_to(folder)): f.delimiter for f in files},
+            batches=lambda entity=entity, files=files: entity_batches(folder, files, entity),
+        )
+        for entity, files in inspected.items()
+    }
+
+
+def _preset_inputs(tables: dict[str, list[pa.Table]]) -> dict[RawEntity, _EntityInput]:
+    inputs = {}
+    for entity in ENTITIES:
+        parts = tables.get(entity.name, [])
+        names = list(dict.fromkeys(t.column("_source_file")[0].as_py() for t in parts if t.num_rows))
+        inputs[entity] = _EntityInput(
+            files=list(dict.fromkeys(name.removesuffix(REFUNDS_SOURCE) for name in names)),
+            delimiters=dict.fromkeys(names, ","),  # exports from Shopify and WooCommerce use a decimal point
+            batches=lambda parts=parts: (batch for t in parts for batch in t.to_batches()),
+        )
+    return inputs
+
+
+def load_raw_folder(folder: Path, duckdb_path: Path, options: SourceSettings | None = None) -> dict:
+    """Replace `raw.<entity>` tables from the files in `folder`: the contract's files, or a shop system's
+    export read by its preset. Returns per entity: rows and files; under `notes`, what the console should
+    say about how the files were read."""
+    folder = Path(folder)
+    options = options or SourceSettings()
+    pseudonyms = Pseudonyms(options.pseudonym_salt, Path(duckdb_path))
+    normaliser = Normaliser(options, keys=CustomerKeys(pseudonyms))
+    if not folder.is_dir():
+        raise RawDataError(f"{folder}: raw data folder does not exist (set PULSE_RAW_PATH)")
+    chosen = choose_preset(folder, options.source_format)
+    if chosen is None:
+        inputs = _contract_inputs(folder)
+    else:
+        tables, line = read_preset(folder, chosen)
+        normaliser.notes.append(line)
+        normaliser.verdict.labels, normaliser.verdict.unit = dict(chosen.preset.LABELS), "orders"
+        inputs = _preset_inputs(tables)
     duckdb_path = Path(duckdb_path)
     duckdb_path.parent.mkdir(parents=True, exist_ok=True)
-    summary: dict[str, dict] = {}
     # one short-lived read-write connection: dbt opens the file only after this returns
     with duckdb.connect(str(duckdb_path)) as con:
-        con.execute(f"create schema if not exists {RAW_SCHEMA}").fetchall()
-        for entity, files in plan.items():
-            batches = _Recording(entity_batches(folder, inspected[entity], entity))
-            reader = pa.RecordBatchReader.from_batches(text_schema(entity), batches)
-            con.register("incoming", reader)
-            try:
-                con.execute(
-                    f"create or replace table {RAW_SCHEMA}.{entity.name} as select * from incoming"
-                ).fetchall()
-            except duckdb.Error:
-                # DuckDB wraps errors raised while it reads the stream; re-raise ours, which names the file
-                if batches.error is not None:
-                    raise batches.error from None
-                raise
-            finally:
-                con.unregister("incoming")
-            rows = con.execute(f"select count(*) from {RAW_SCHEMA}.{entity.name}").fetchall()[0][0]
-            summary[entity.name] = {"rows": rows, "files": [str(f.relative_to(folder)) for f in files]}
+        # one transaction: a file found wrong while it streams in leaves the previous raw tables as they were
+        con.begin()
+        try:
+            summary = _load_entities(con, inputs, normaliser)
+        except BaseException:
+            con.rollback()
+            raise
+        con.commit()
+    summary["notes"] = normaliser.notes + pseudonyms.notes
+    if normaliser.keys.keyed:
+        summary["notes"].append(
+            f"{len(normaliser.keys.keyed):,} customer keys were e-mails or phones: pseudonymised "
+            "(HMAC-SHA-256), the plain values kept only as contacts in raw.customers"
+        )
     return summary
+
+
+def _load_entities(con, inputs: dict[RawEntity, _EntityInput], normaliser: Normaliser) -> dict:
+    summary: dict = {}
+    con.execute(f"create schema if not exists {RAW_SCHEMA}").fetchall()
+    for entity, source in inputs.items():
+        batches = _Recording(normaliser.batches(entity.name, source.batches(), source.delimiters))
+        reader = pa.RecordBatchReader.from_batches(text_schema(entity), batches)
+        con.register("incoming", reader)
+        try:
+            con.execute(
+                f"create or replace table {RAW_SCHEMA}.{entity.name} as select * from incoming"
+            ).fetchall()
+        except duckdb.Error:
+            # DuckDB wraps errors raised while it reads the stream; re-raise ours, which names the file
+            if batches.error is not None:
+                raise batches.error from None
+            raise
+        finally:
+            # after a failed read the transaction is aborted and refuses even this; it is rolled back anyway
+            with contextlib.suppress(duckdb.TransactionException):
+                con.unregister("incoming")
+        if entity.name == "orders":
+            normaliser.verdict.check()  # a wrong orders file stops here, before dbt, in one sentence
+        summary[entity.name] = {"rows": 0, "files": source.files}
+    _add_contacts(con, normaliser.keys)
+    for name, loaded in summary.items():
+        loaded["rows"] = con.execute(f"select count(*) from {RAW_SCHEMA}.{name}").fetchall()[0][0]
+    return summary
+
+
+def _add_contacts(con, keys: CustomerKeys) -> None:
+    """Customers keyed by e-mail or phone in orders or events but absent from raw.customers get a row there,
+    holding the plain contact: audiences reach them, hashed, and no other table holds the value."""
+    if not keys.contacts:
+        return
+    con.register("contacts", keys.contact_table())
+    try:
+        con.execute(
+            f"insert into {RAW_SCHEMA}.customers select * from contacts where customer_id not in "
+            f"(select customer_id from {RAW_SCHEMA}.customers where customer_id is not null)"
+        ).fetchall()
+    finally:
+        con.unregister("contacts")

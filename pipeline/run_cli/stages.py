@@ -15,6 +15,8 @@ from typing import TextIO
 import dagster as dg
 from dagster._core.definitions.dependency import NodeHandle  # no public way from a job node to its assets
 
+from pipeline.raw.load import SOURCE_NOTES
+
 LOAD, DBT, PREDICTIONS, SEGMENTS = "Load raw files", "dbt build", "Predictions", "Segments and audiences"
 SEGMENT_MARTS, CHECKS, PUBLISH = "Segment marts (dbt)", "Checks", "Publish"
 _ORDER = (LOAD, DBT, PREDICTIONS, SEGMENTS, SEGMENT_MARTS, CHECKS, PUBLISH)
@@ -62,6 +64,7 @@ class _Stage:
     failed: list[str] = field(default_factory=list)
     written: int = 0
     rows: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # the load's lines on how the shop's files were read
     # by check name: one verdict recorded on several tables counts once
     checks_passed: set[str] = field(default_factory=set)
     checks_failed: set[str] = field(default_factory=set)
@@ -129,6 +132,8 @@ class StageProgress:
         else:
             self._end_open_line()
             self._write(f"  {stage.label}: {outcome} ({took})\n")
+        for note in stage.notes:
+            self._write(f"    {note}\n")
 
     def on_event(self, event: dg.DagsterEvent) -> None:
         stage = self._stages.get(self._stage_by_step.get(event.step_key or "", ""))
@@ -144,6 +149,8 @@ class StageProgress:
                 stage.rows[materialization.asset_key.path[-1]] = int(rows.value)
             if (targets := materialization.metadata.get(TARGETS_METADATA)) is not None:
                 stage.targets = str(targets.value)
+            if stage.label == LOAD and (notes := materialization.metadata.get(SOURCE_NOTES)) is not None:
+                stage.notes += str(notes.value).splitlines()
         elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
             evaluation = event.asset_check_evaluation_data
             (stage.checks_passed if evaluation.passed else stage.checks_failed).add(evaluation.check_name)

@@ -1,7 +1,7 @@
 """Every PULSE_* setting, read once from the environment at run time. Nothing else reads the environment.
 
-`PulseSettings.from_env()` is the one settings object; its groups `predictions` and `targeting` hold the
-settings of models and of segments and audiences.
+`PulseSettings.from_env()` is the one settings object; its groups `predictions`, `targeting` and
+`sources` hold the settings of models, of segments and audiences, and of how a shop's export is read.
 """
 
 from pipeline.settings.core import (
@@ -17,6 +17,7 @@ from pipeline.settings.core import (
 )
 from pipeline.settings.environment import SettingsError
 from pipeline.settings.predictions import PredictionSettings
+from pipeline.settings.sources import SourceSettings
 from pipeline.settings.targeting import TargetingSettings
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "PredictionSettings",
     "PulseSettings",
     "SettingsError",
+    "SourceSettings",
     "TargetingSettings",
     "demo_mode",
     "schedule_timezone",

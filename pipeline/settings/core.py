@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pipeline.settings.environment import EnvReader, SettingsError
 from pipeline.settings.predictions import PredictionSettings
+from pipeline.settings.sources import SourceSettings
 from pipeline.settings.targeting import TargetingSettings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
@@ -54,6 +55,7 @@ class PulseSettings:
     allow_order_drop: bool = False
     predictions: PredictionSettings = field(default_factory=PredictionSettings)
     targeting: TargetingSettings = field(default_factory=TargetingSettings)
+    sources: SourceSettings = field(default_factory=SourceSettings)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "PulseSettings":
@@ -129,6 +131,7 @@ class PulseSettings:
             allow_order_drop=as_bool("PULSE_ALLOW_ORDER_DROP") or False,
             predictions=PredictionSettings.from_env(env),
             targeting=TargetingSettings.from_env(env),
+            sources=SourceSettings.from_env(env),
         )
 
 

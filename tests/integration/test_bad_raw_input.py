@@ -28,7 +28,7 @@ def _failure_messages(result: dg.ExecuteInProcessResult) -> str:
                 "orders.csv": ["order_id", "customer_id", "ordered_at", "amount"],
                 "order_items.csv": ["order_id"],
             },
-            "order_items.csv: required column 'product_id' is missing",
+            "order_items.csv: required columns 'product_id', 'quantity', 'unit_price' are missing",
         ),
     ],
 )

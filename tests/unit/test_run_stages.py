@@ -74,3 +74,32 @@ def test_stage_lines_stay_whole_when_stages_overlap():
         "  Checks: FAILED (check_b) (2.0 s)",
         "  Publish: 0 written (2.0 s)",
     ]
+
+
+def test_the_load_line_is_followed_by_how_the_shop_files_were_read():
+    import io
+    from types import SimpleNamespace
+
+    import dagster as dg
+
+    from pipeline.raw.load import SOURCE_NOTES
+    from pipeline.run_cli.stages import StageProgress
+
+    materialized = _Event("raw_files", "")
+    materialized.event_type = dg.DagsterEventType.ASSET_MATERIALIZATION
+    metadata = {
+        "dagster/row_count": dg.IntMetadataValue(13),
+        SOURCE_NOTES: dg.TextMetadataValue("Shopify\nkeys"),
+    }
+    materialization = dg.AssetMaterialization(asset_key=["raw", "orders"], metadata=metadata)
+    materialized.step_materialization_data = SimpleNamespace(materialization=materialization)
+    console, ticks = io.StringIO(), iter(range(100))
+    progress = StageProgress(console, {"raw_files": LOAD}, clock=lambda: float(next(ticks)))
+    for event in [_Event("raw_files", "start"), materialized, _Event("raw_files", "success")]:
+        progress.on_event(event)
+    progress.finish()
+    assert console.getvalue().splitlines() == [
+        "  Load raw files: orders 13 rows (1.0 s)",
+        "    Shopify",
+        "    keys",
+    ]

@@ -6,7 +6,7 @@ import dagster as dg
 
 from pipeline.raw.contract import ENTITIES
 from pipeline.raw.errors import RawDataError
-from pipeline.raw.load import load_raw_folder
+from pipeline.raw.load import SOURCE_NOTES, load_raw_folder
 from pipeline.raw.source_folder import local_raw_folder
 from pipeline.resources import PulseSettingsResource
 from pipeline.settings import DEFAULT_RAW_PATH, PulseSettings, SettingsError
@@ -31,7 +31,7 @@ def raw_files(context: dg.AssetExecutionContext, pulse: PulseSettingsResource):
     folder = local_raw_folder(settings)
     context.log.info(f"Loading raw files from {settings.raw_path} into {settings.duckdb_path}")
     try:
-        summary = load_raw_folder(folder, settings.duckdb_path)
+        summary = load_raw_folder(folder, settings.duckdb_path, settings.sources)
     except RawDataError as error:
         # a Failure is shown as its description first, without a chained traceback through our code
         raise dg.Failure(
@@ -39,16 +39,19 @@ def raw_files(context: dg.AssetExecutionContext, pulse: PulseSettingsResource):
             metadata={"raw_path": settings.raw_path},
             allow_retries=False,
         ) from None
+    for note in summary["notes"]:
+        context.log.info(note)
     for entity in ENTITIES:
         loaded = summary[entity.name]
-        yield dg.MaterializeResult(
-            asset_key=dg.AssetKey(["raw", entity.name]),
-            metadata={
-                "dagster/row_count": loaded["rows"],
-                "files": ", ".join(loaded["files"]) or "(absent)",
-                "raw_path": settings.raw_path,
-            },
-        )
+        metadata = {
+            "dagster/row_count": loaded["rows"],
+            "files": ", ".join(loaded["files"]) or "(absent)",
+            "raw_path": settings.raw_path,
+        }
+        if entity.name == "orders" and summary["notes"]:
+            # how the files were read (preset, formats, pseudonyms): the console prints these lines
+            metadata[SOURCE_NOTES] = "\n".join(summary["notes"])
+        yield dg.MaterializeResult(asset_key=dg.AssetKey(["raw", entity.name]), metadata=metadata)
 
 
 def prepare_demo_shop(settings: PulseSettings, log) -> None:

@@ -1,0 +1,1 @@
+"""Presets: a shop system's own export (Shopify, WooCommerce) mapped onto the contract's files."""
