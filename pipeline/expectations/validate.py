@@ -4,6 +4,7 @@ A pure library: a DataFrame in, a ValidationReport out. Each call uses a throwaw
 context, so nothing is written to disk and two validations never share state.
 """
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -72,7 +73,21 @@ def suite_columns(name: str) -> list[str]:
             if column := getattr(expectation, attribute, None):
                 columns.append(column)
         columns += getattr(expectation, "column_list", None) or []
+        columns += _condition_columns(getattr(expectation, "row_condition", None))
     return list(dict.fromkeys(columns))
+
+
+def _condition_columns(condition: object) -> list[str]:
+    """Column names a pandas row condition reads (quoted literals and operators left out); GX 1.x keeps
+    the text as a pass-through filter."""
+    condition = getattr(condition, "pass_through_filter", condition)
+    if not isinstance(condition, str) or not condition:
+        return []
+    unquoted = re.sub(r"'[^']*'|\"[^\"]*\"", " ", condition)
+    return [name for name in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", unquoted) if name not in _OPERATORS]
+
+
+_OPERATORS = {"and", "or", "not", "in", "is", "True", "False", "None"}
 
 
 def validate_table(name: str, df: pd.DataFrame) -> ValidationReport:

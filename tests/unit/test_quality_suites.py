@@ -129,3 +129,11 @@ def test_suites_only_read_columns_and_reasons_the_models_document():
 def test_a_table_without_a_suite_is_a_clear_error():
     with pytest.raises(KeyError, match="no expectation suite for table 'nope'"):
         validate_table("nope", pd.DataFrame())
+
+
+def test_the_columns_a_row_condition_reads_are_loaded_too():
+    # model_metrics' grade is required only on scored pooled rows: prediction_source and category decide
+    from pipeline.expectations.validate import suite_columns
+
+    assert {"prediction_source", "category", "grade"} <= set(suite_columns("model_metrics"))
+    assert "withheld" not in suite_columns("customer_predictions")
