@@ -1,0 +1,87 @@
+"""The Predictions page on a run that withheld targets: null scores, no grid, and model_metrics rows that
+explain why instead of charting nothing (a hand-made publish, so no pipeline run is needed)."""
+
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboards.data import predictions as q
+from dashboards.published import open_published
+from tests.unit.test_published_snapshot import publish
+
+APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
+GRID_MEASURES = (
+    "customers", "share_of_customers", "revenue", "predicted_clv", "avg_predicted_clv",
+    "avg_purchase_probability", "avg_churn_probability",
+)  # fmt: skip
+WITHHELD_REASON = "withheld: 12 positives in the held-out window, 30 needed (PULSE_MIN_TRAINING_POSITIVES)"
+
+
+@pytest.fixture
+def withheld_run(pulse_env):
+    nulls = pa.array([None, None], pa.float64())
+    publish(
+        Path(pulse_env["PULSE_PUBLISH_URI"]),
+        "run-withheld",
+        0,
+        {
+            "fct_orders": pa.table({"order_id": ["o1"], "reporting_currency": ["SEK"]}),
+            # no cell while purchase or churn is withheld: the table is empty, its columns stay
+            "predictive_segments": pa.schema(
+                [(c, pa.string()) for c in ("predictive_cell", "purchase_level", "churn_level")]
+                + [(c, pa.float64()) for c in GRID_MEASURES]
+            ).empty_table(),
+            "customer_predictions": pa.table(
+                {
+                    "customer_id": ["c1", "c2"],
+                    "purchase_probability_30d": nulls,
+                    "churn_probability": nulls,
+                    "predicted_clv": pa.array([12.0, 40.0]),
+                    "predictive_cell": pa.array([None, None], pa.string()),
+                }
+            ),
+            "model_metrics": pa.table(
+                {
+                    "model": ["purchase", "clv"],
+                    "category": pa.array([None, None], pa.string()),
+                    "target": ["purchase_label", "clv_label"],
+                    "prediction_source": ["withheld", "btyd"],
+                    "reason": [WITHHELD_REASON, "BG/NBD beats XGBoost on the held-out window"],
+                    "grade": [None, "Good"],
+                    "primary_metric": ["roc_auc", "spearman"],
+                    "roc_auc": nulls,
+                    "spearman": pa.array([None, 0.41]),
+                    "btyd_spearman": pa.array([None, 0.52]),
+                    "baseline_spearman": pa.array([None, 0.33]),
+                }
+            ),
+        },
+    )
+    return pulse_env
+
+
+def test_model_rows_read_what_the_publish_has(withheld_run):
+    data = open_published()
+    models = q.models(data).set_index("model")
+    assert q.is_withheld(models.loc["purchase"]) and not q.is_withheld(models.loc["clv"])
+    assert models.loc["clv", "grade"] == "Good"
+    assert models["btyd_roc_auc"].isna().all()  # a column this publish lacks reads as empty
+    comparison = q.metric_comparison(models.loc["clv"])
+    assert comparison.loc["spearman"].to_dict() == {"XGBoost": 0.41, "BG/NBD": 0.52, "Rule": 0.33}
+    assert q.distribution(data, "churn_probability").empty  # null scores: nothing to bin
+
+
+def test_the_predictions_page_explains_a_withheld_target(withheld_run):
+    app = AppTest.from_file(str(APP), default_timeout=60)
+    app.run()
+    app.switch_page("views/predictions.py").run()
+    assert not app.exception, [e.message for e in app.exception]
+    warnings = [w.value for w in app.warning]
+    assert any(WITHHELD_REASON in w for w in warnings), warnings
+    infos = " ".join(i.value for i in app.info)
+    assert "withheld" in infos  # the empty grid and the null distributions say why
+    markdown = " ".join(m.value for m in app.markdown)
+    assert "grade **Good**" in markdown and "scored by **btyd**" in markdown
+    assert "run-withheld" in " ".join(m.value for m in app.sidebar.markdown)
