@@ -15,9 +15,13 @@ SCORES = {  # column -> label; probabilities are binned in 5 % steps, CLV in 20 
 # later release: a column a publish lacks shows as empty)
 CANDIDATES = {"XGBoost": "", "BG/NBD": "btyd_", "Rule": "baseline_"}
 METRICS = ("roc_auc", "pr_auc", "brier", "lift_top_decile", "spearman", "mae")
+_OUTCOME_COLUMNS = (
+    "as_of", "target", "horizon_days", "prediction_source", "customers", "roc_auc", "rule_roc_auc",
+    "spearman", "rule_spearman", "mean_predicted", "observed_rate", "ece", "total_predicted", "total_actual",
+)  # fmt: skip
 _MODEL_COLUMNS = (
     "model", "target", "kind", "prediction_source", "reason", "grade", "primary_metric",
-    "scoring_primary_value", "horizon_days", "holdout_cutoff", "baseline_method",
+    "scoring_primary_value", "floor_metric", "floor", "horizon_days", "holdout_cutoff", "baseline_method",
 )  # fmt: skip
 
 
@@ -101,7 +105,24 @@ def metric_comparison(model_row: pd.Series) -> pd.DataFrame:
 
 
 def outcomes(data: Published) -> pd.DataFrame | None:
-    """The prediction ledger's accuracy over time, or None while no prediction_outcomes table is published."""
+    """The prediction ledger's accuracy per earlier as_of and target whose horizon has passed, or None
+    while no prediction_outcomes table is published (runs before the ledger)."""
     if not data.has("prediction_outcomes"):
         return None
-    return data.sql("select * from prediction_outcomes")
+    columns = data.present("prediction_outcomes", list(_OUTCOME_COLUMNS))
+    return data.sql(f"select {', '.join(columns)} from prediction_outcomes order by target, as_of")
+
+
+def outcome_series(rows: pd.DataFrame, target: str) -> tuple[str, pd.DataFrame]:
+    """One target's accuracy over time, the published scores beside the rule's: the metric's name, and
+    as_of × (published, rule)."""
+    part = rows[rows["target"] == target]
+    metric = next((m for m in ("roc_auc", "spearman") if m in part and part[m].notna().any()), "roc_auc")
+    series = pd.DataFrame(
+        {
+            "as_of": part["as_of"],
+            "published": part.get(metric),
+            "rule": part.get(f"rule_{metric}"),
+        }
+    )
+    return metric, series.dropna(how="all", subset=["published", "rule"])

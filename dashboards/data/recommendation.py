@@ -100,6 +100,29 @@ def popular_products(data: Published, category: str, band: str, top: int) -> pd.
     )
 
 
+def published_roi_inputs(data: Published, category: str) -> dict[str, float]:
+    """The cost per contact, margin and uplift the published segment_roi was computed with (read back from
+    its first row), so the page opens on the pipeline's own figures; the library's defaults otherwise."""
+    defaults = RoiSettings()
+    frame = data.sql(
+        """
+        select cost / nullif(contacted_customers, 0) as cost_per_contact,
+               (profit + cost) / nullif(incremental_revenue, 0) as margin,
+               incremental_buyers / nullif(expected_buyers, 0) as uplift,
+        from segment_roi
+        where category = $category
+        order by k
+        limit 1
+        """,
+        {"category": category},
+    )
+    row = frame.iloc[0] if not frame.empty else {}
+    return {
+        name: round(float(row[name]), 4) if name in row and pd.notna(row[name]) else getattr(defaults, name)
+        for name in ("cost_per_contact", "margin", "uplift")
+    }
+
+
 def roi(
     data: Published, category: str, cost_per_contact: float, margin: float, uplift: float
 ) -> pd.DataFrame:
@@ -130,6 +153,15 @@ def audiences(data: Published) -> pd.DataFrame:
         "select audience, description, channel, category, members, control_members, uploaded_members "
         "from audiences order by audience"
     )
+
+
+def default_audiences(audiences: pd.DataFrame, category: str) -> list[str]:
+    """The audiences built for the category, else the first ads audience (hashed contacts to upload)."""
+    for_category = audiences.loc[audiences["category"] == category, "audience"].tolist()
+    if for_category:
+        return for_category
+    ads = audiences.loc[audiences["channel"] == "ads", "audience"].tolist()
+    return ads[:1]
 
 
 def audience_upload(data: Published, chosen: list[str]) -> pd.DataFrame:

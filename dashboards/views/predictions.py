@@ -59,8 +59,13 @@ for _, model in models.iterrows():
             f"**{model['model']}** ({model['target']}) · scored by **{model['prediction_source']}** · "
             f"grade **{grade}**"
         )
-        if model["reason"]:
-            st.caption(model["reason"])
+        floor = (
+            f" · floor: {model['floor_metric']} ≥ {model['floor']:.2f}"
+            if isinstance(model["floor_metric"], str)
+            else ""
+        )
+        if model["reason"] or floor:
+            st.caption(f"{model['reason'] or ''}{floor}")
         if q.is_withheld(model):
             st.warning(f"Withheld: nothing is predicted for this target. {model['reason'] or ''}")
             continue
@@ -83,9 +88,18 @@ for _, model in models.iterrows():
 st.subheader("Accuracy over time")
 outcomes = load(q.outcomes)
 if outcomes is None:
+    st.info("No prediction_outcomes table in this run (it predates the prediction ledger).")
+elif outcomes.empty:
     st.info(
-        "No prediction_outcomes table is published yet: accuracy shows here once the ledger has predictions "
-        "whose horizon has passed."
+        "No horizon has passed yet: each published score is checked against what customers did once its "
+        "horizon (30, 180 or 365 days) has ended, and its accuracy shows here."
     )
 else:
-    st.dataframe(outcomes, hide_index=True)
+    targets = sorted(outcomes["target"].unique())
+    cols = st.columns(len(targets))
+    for col, target in zip(cols, targets, strict=True):
+        metric, series = q.outcome_series(outcomes, target)
+        col.caption(f"{target}: {metric} of the published scores vs the rule, by as_of")
+        col.line_chart(series, x="as_of", y=["published", "rule"], y_label=metric, height=220)
+    with st.expander("Every outcome"):
+        st.dataframe(outcomes, hide_index=True)

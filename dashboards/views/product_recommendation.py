@@ -78,20 +78,33 @@ band = right.selectbox(
 st.dataframe(load(q.popular_products, category, band, top), hide_index=True)
 
 st.subheader("Return on targeting the top k segments")
+inputs = load(q.published_roi_inputs, category)  # the pipeline's own settings, as first values
 left, middle, right = st.columns(3)
-cost = left.number_input(f"Cost per contact ({currency})", 0.0, 100.0, 0.10, 0.05, key="cost")
-margin = middle.slider("Margin", 0.0, 1.0, 0.30, 0.05, key="margin")
-uplift = right.slider("Uplift (extra buyers per expected buyer)", 0.0, 1.0, 0.10, 0.01, key="uplift")
+cost = left.number_input(
+    f"Cost per contact ({currency})", 0.0, 100.0, inputs["cost_per_contact"], 0.05, key="cost"
+)
+margin = middle.slider("Margin", 0.0, 1.0, inputs["margin"], 0.01, key="margin")
+uplift = right.slider(
+    "Uplift (extra buyers per expected buyer)", 0.0, 1.0, inputs["uplift"], 0.01, key="uplift"
+)
 roi = load(q.roi, category, cost, margin, uplift)
 if roi.empty:
     st.info("No ROI for this category: it has no average order value in this run.")
 else:
     st.bar_chart(roi, x="k", y="profit", y_label=f"profit ({currency})", height=240)
+    money = st.column_config.NumberColumn(format="%.2f")
     st.dataframe(
         roi[
             ["k", "contacted_customers", "incremental_buyers", "incremental_revenue", "cost", "profit", "roi"]
         ],
         hide_index=True,
+        column_config={
+            "incremental_buyers": st.column_config.NumberColumn(format="%.1f"),
+            "incremental_revenue": money,
+            "cost": money,
+            "profit": money,
+            "roi": money,
+        },
     )
     best = roi[roi["is_best_k"]]
     st.caption(
@@ -105,7 +118,7 @@ audiences = load(q.audiences)
 picked = st.multiselect(
     "Audiences",
     audiences["audience"].tolist(),
-    default=[a for a, c in zip(audiences["audience"], audiences["category"], strict=True) if c == category],
+    default=q.default_audiences(audiences, category),
     key="audiences",
     help="Rows of audience_members: the control group is held out; ads audiences carry hashed contacts.",
 )

@@ -1,6 +1,7 @@
 """The Predictions page on a run that withheld targets: null scores, no grid, and model_metrics rows that
 explain why instead of charting nothing (a hand-made publish, so no pipeline run is needed)."""
 
+from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
@@ -42,6 +43,17 @@ def withheld_run(pulse_env):
                     "predictive_cell": pa.array([None, None], pa.string()),
                 }
             ),
+            # the ledger: two earlier days whose 30-day horizon has passed
+            "prediction_outcomes": pa.table(
+                {
+                    "as_of": pa.array([date(2026, 1, 31), date(2026, 2, 28)]),
+                    "target": ["purchase", "purchase"],
+                    "horizon_days": [30, 30],
+                    "prediction_source": ["model", "btyd"],
+                    "roc_auc": [0.78, 0.74],
+                    "rule_roc_auc": [0.71, 0.70],
+                }
+            ),
             "model_metrics": pa.table(
                 {
                     "model": ["purchase", "clv"],
@@ -71,6 +83,8 @@ def test_model_rows_read_what_the_publish_has(withheld_run):
     comparison = q.metric_comparison(models.loc["clv"])
     assert comparison.loc["spearman"].to_dict() == {"XGBoost": 0.41, "BG/NBD": 0.52, "Rule": 0.33}
     assert q.distribution(data, "churn_probability").empty  # null scores: nothing to bin
+    metric, series = q.outcome_series(q.outcomes(data), "purchase")
+    assert metric == "roc_auc" and series["published"].tolist() == [0.78, 0.74]
 
 
 def test_the_predictions_page_explains_a_withheld_target(withheld_run):
@@ -85,3 +99,5 @@ def test_the_predictions_page_explains_a_withheld_target(withheld_run):
     markdown = " ".join(m.value for m in app.markdown)
     assert "grade **Good**" in markdown and "scored by **btyd**" in markdown
     assert "run-withheld" in " ".join(m.value for m in app.sidebar.markdown)
+    # the ledger's accuracy is drawn, the published scores beside the rule's
+    assert any("purchase: roc_auc of the published scores vs the rule" in c.value for c in app.caption)
