@@ -19,9 +19,9 @@ st.subheader("What it published")
 st.caption(f"{written} tables written by this run, {len(tables) - written} carried over from earlier runs.")
 st.dataframe(tables, hide_index=True)
 
-st.subheader("What it withheld")
+st.subheader("What it withheld or left to the rule")
 withheld = load(q.withheld, run_id)
 if withheld.empty:
-    st.success("Every target was predicted by a model (XGBoost or BG/NBD).")
+    st.success("Every target was scored by a model (XGBoost or BG/NBD): nothing withheld.")
 else:
     st.dataframe(withheld, hide_index=True)
