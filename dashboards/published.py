@@ -57,7 +57,8 @@ class Published:
     def sql(self, query: str, params: list | dict | None = None) -> pd.DataFrame:
         """Run `query` over the published tables it names; amounts come back as floats."""
         # a connection per query: Streamlit serves sessions from several threads, a connection is cheap,
-        # and registering a dataset reads nothing until a query scans it
+        # and registering a dataset reads nothing until a query scans it (so a column that shares a
+        # table's name, like `customers`, costs nothing)
         with duckdb.connect() as con:
             for name in set(_IDENTIFIER.findall(query.lower())) & set(self.snapshot.table_names):
                 con.register(name, self.snapshot.dataset(name))

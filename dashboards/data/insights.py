@@ -43,7 +43,7 @@ def period_totals(rows: pd.DataFrame) -> pd.DataFrame:
         customers = rows[f"{kind}_customers"].sum()
         out.append(
             {
-                "customers": kind,
+                "kind": kind,
                 "revenue": revenue,
                 "orders": orders,
                 "avg_order_value": revenue / orders if orders else None,

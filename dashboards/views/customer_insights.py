@@ -38,9 +38,9 @@ right.bar_chart(
 totals = q.period_totals(rows)
 cols = st.columns(4)
 for col, (_, row) in zip(cols[:2], totals.iterrows(), strict=False):
-    col.metric(f"Average order, {row['customers']}", fmt.money(row["avg_order_value"], currency))
+    col.metric(f"Average order, {row['kind']}", fmt.money(row["avg_order_value"], currency))
 for col, (_, row) in zip(cols[2:], totals.iterrows(), strict=False):
-    col.metric(f"Sales per customer, {row['customers']}", fmt.money(row["sales_per_customer"], currency))
+    col.metric(f"Sales per customer, {row['kind']}", fmt.money(row["sales_per_customer"], currency))
 st.dataframe(totals, hide_index=True)
 
 st.subheader("Spend by purchase number")

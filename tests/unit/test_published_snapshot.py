@@ -24,9 +24,11 @@ def _table(name: str, table: pa.Table) -> TableSource:
     return TableSource(name, lambda: pa.RecordBatchReader.from_batches(table.schema, table.to_batches()))
 
 
-def publish(folder, run_id: str, hours: int, tables: dict[str, pa.Table]) -> dict:
+def publish(
+    folder, run_id: str, hours: int, tables: dict[str, pa.Table], endpoint: str | None = None
+) -> dict:
     return publish_run(
-        open_store(str(folder)),
+        open_store(str(folder), endpoint),
         run_id=run_id,
         as_of="2026-01-01 00:00:00",
         as_of_source="latest_order",
@@ -69,3 +71,12 @@ def test_queries_read_the_pinned_versions_and_return_amounts_as_floats(two_runs)
     assert frame.to_dict("records") == [{"order_id": "a", "amount": 10.5}]
     assert data.present("orders", ["amount", "grade"]) == ["amount"]
     assert not data.has("customers") and data.columns("customers") == []
+
+
+def test_a_snapshot_reads_from_s3_like_from_a_folder(s3_endpoint, s3_bucket, monkeypatch):
+    monkeypatch.setenv("PULSE_S3_ENDPOINT_URL", s3_endpoint)  # how the dashboards reach a local S3 API
+    uri = f"s3://{s3_bucket}/pulse"
+    publish(uri, "run-s3", 0, {"orders": pa.table({"order_id": ["a", "b"]})}, endpoint=s3_endpoint)
+    data = open_published(uri)
+    assert data.run_id == "run-s3"
+    assert data.sql("select count(*) as n from orders")["n"].tolist() == [2]
