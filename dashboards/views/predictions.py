@@ -24,6 +24,9 @@ else:
     cols = st.columns(3)
     for col, (measure, label) in zip(cols, measures.items(), strict=True):
         col.caption(f"{label}: purchase level (rows) × churn level (columns)")
+        if cells[measure].isna().all():  # CLV withheld while purchase and churn are not
+            col.info("Withheld in this run: no values.")
+            continue
         matrix = q.grid_matrix(cells, measure)
         col.dataframe(matrix.style.format("{:,.0f}").background_gradient(cmap="Greens", axis=None))
     cell = st.selectbox("Cell", sorted(cells["predictive_cell"]), key="grid_cell")
@@ -64,11 +67,13 @@ for _, model in models.iterrows():
             if isinstance(model["floor_metric"], str)
             else ""
         )
-        if model["reason"] or floor:
-            st.caption(f"{model['reason'] or ''}{floor}")
-        if q.is_withheld(model):
+        if q.is_withheld(model):  # the reason goes in the warning, not twice
+            if floor:
+                st.caption(floor.removeprefix(" · "))
             st.warning(f"Withheld: nothing is predicted for this target. {model['reason'] or ''}")
             continue
+        if model["reason"] or floor:
+            st.caption(f"{model['reason'] or ''}{floor}")
         comparison = q.metric_comparison(model)
         if comparison.empty:
             st.caption("No held-out metrics recorded.")
