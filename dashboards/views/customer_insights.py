@@ -82,7 +82,15 @@ year = st.selectbox(
     key="drill_year",
 )
 months = load(q.drill, "month", year, date(year.year, 12, 31))
-st.bar_chart(months, x="period_start", y="revenue", y_label=f"revenue ({currency})", height=200)
+# one bar per month and per day, labelled, rather than thin bars on a time axis
+st.bar_chart(
+    months.assign(month=[f"{d:%b}" for d in months["period_start"]]),
+    x="month",
+    y="revenue",
+    y_label=f"revenue ({currency})",
+    sort=False,
+    height=200,
+)
 month = st.selectbox(
     "Month",
     months["period_start"].tolist(),
@@ -93,7 +101,14 @@ month = st.selectbox(
 month_end = date(month.year + month.month // 12, month.month % 12 + 1, 1)
 days = load(q.drill, "day", month, month_end)
 days = days[days["period_start"] < month_end]
-st.bar_chart(days, x="period_start", y="revenue", y_label=f"revenue ({currency})", height=200)
+st.bar_chart(
+    days.assign(day=[f"{d:%d}" for d in days["period_start"]]),
+    x="day",
+    y="revenue",
+    y_label=f"revenue ({currency})",
+    sort=False,
+    height=200,
+)
 day = st.selectbox(
     "Day",
     days["period_start"].tolist(),

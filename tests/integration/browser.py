@@ -74,7 +74,7 @@ class Browser:
                   deviceScaleFactor=1, mobile=False)  # fmt: skip
         self.send("Page.navigate", url=url)
 
-    def wait_for_streamlit(self, timeout: float = 60, settle: float = 1.0) -> None:
+    def wait_for_streamlit(self, timeout: float = 60, settle: float = 0.75) -> None:
         """Until the page has a title, no element is still loading, and the DOM has stopped changing."""
         check = """(() => {
             const app = document.querySelector('[data-testid="stApp"]');
@@ -111,7 +111,7 @@ class Browser:
         height = min(max(int(height or self.height), self.height), max_height)
         self.send("Emulation.setDeviceMetricsOverride", width=self.width, height=height,
                   deviceScaleFactor=1, mobile=False)  # fmt: skip
-        time.sleep(0.5)  # charts re-lay out to the new size
+        time.sleep(0.4)  # charts re-lay out to the new size
         image = self.send("Page.captureScreenshot", format="png")["data"]
         path.write_bytes(base64.b64decode(image))
 
