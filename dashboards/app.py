@@ -14,10 +14,13 @@ _ROOT = str(Path(__file__).resolve().parent.parent)
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
-from dashboards.menu import PAGES  # noqa: E402  (needs the path above)
+from dashboards.menu import PAGES, page_titled  # noqa: E402  (needs the path above)
+from dashboards.session import choose_run, require_tables  # noqa: E402
 
 st.set_page_config(page_title="Customer Pulse", page_icon="📈", layout="wide")
 navigation = st.navigation(
     [st.Page(page.script, title=page.title, url_path=page.url_path, default=page.default) for page in PAGES]
 )
+choose_run()  # here, not in each page: the entry script runs for every page, so the choice persists
+require_tables(page_titled(navigation.title).tables)
 navigation.run()

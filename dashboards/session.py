@@ -49,9 +49,9 @@ def load(function: Callable, *args: Any) -> Any:
     return _call(publish_uri(), st.session_state["run_id"], function.__module__, function.__name__, args)
 
 
-def published() -> Published:
-    """The session's run; renders the sidebar with its run id and as_of. Stops the page with an
-    explanation when nothing is published yet."""
+def choose_run() -> None:
+    """Pick the session's run and show it in the sidebar; app.py calls this before every page, so the
+    choice holds across pages. Stops with an explanation when nothing is published yet."""
     uri = publish_uri()
     current = _current_run_id(uri)
     if current is None:
@@ -76,4 +76,19 @@ def published() -> Published:
         f"**Published** {data.snapshot.published_at:%Y-%m-%d %H:%M} UTC  \n"
         f"**Currency** {data.reporting_currency}  \n**From** `{uri}`"
     )
-    return data
+
+
+def require_tables(tables: tuple[str, ...]) -> None:
+    """Stop the page with a note when the session's run lacks a table it needs (a run from before that
+    table was published)."""
+    missing = [table for table in tables if not published().has(table)]
+    if missing:
+        st.info(
+            f"Run {st.session_state['run_id']} has no {', '.join(missing)}: pick a later run in the sidebar."
+        )
+        st.stop()
+
+
+def published() -> Published:
+    """The run the session shows (chosen by choose_run, which runs before every page)."""
+    return _published(publish_uri(), st.session_state["run_id"])

@@ -1,5 +1,6 @@
-"""The Predictions page on a run that withheld targets: null scores, no grid, and model_metrics rows that
-explain why instead of charting nothing (a hand-made publish, so no pipeline run is needed)."""
+"""The app before and between full predictions: the Predictions page on a run that withheld targets (null
+scores, no grid, model_metrics rows that explain why instead of charting nothing; a hand-made publish, so
+no pipeline run is needed), and the app before anything is published."""
 
 from datetime import date
 from pathlib import Path
@@ -101,3 +102,28 @@ def test_the_predictions_page_explains_a_withheld_target(withheld_run):
     assert "run-withheld" in " ".join(m.value for m in app.sidebar.markdown)
     # the ledger's accuracy is drawn, the published scores beside the rule's
     assert any("purchase: roc_auc of the published scores vs the rule" in c.value for c in app.caption)
+
+
+def test_before_the_first_publish_the_app_says_what_to_run(pulse_env):
+    app = AppTest.from_file(str(APP), default_timeout=60)
+    app.run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert "python3 tasks.py run" in " ".join(i.value for i in app.info)
+
+
+def test_an_earlier_run_chosen_in_the_sidebar_stays_chosen_across_pages(pulse_env):
+    folder = Path(pulse_env["PULSE_PUBLISH_URI"])
+    for hours, run_id in enumerate(["run-earlier", "run-later"]):
+        publish(
+            folder,
+            run_id,
+            hours,
+            {"fct_orders": pa.table({"order_id": [run_id], "reporting_currency": ["EUR"]})},
+        )
+    app = AppTest.from_file(str(APP), default_timeout=60)
+    app.run()
+    app.switch_page("views/runs.py").run()
+    app.sidebar.selectbox(key="run_choice").select("run-earlier").run()
+    app.switch_page("views/predictions.py").run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert "`run-earlier`" in app.sidebar.markdown[0].value
