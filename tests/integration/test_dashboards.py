@@ -175,7 +175,7 @@ def test_predictions_grid_and_cell_match_the_tables(demo_publish, manifest, tabl
         assert grid.to_numpy().sum() == cells["customers"].sum()
         cell = sorted(cells["predictive_cell"])[0]
         predictions = table("customer_predictions")
-        shown = app.dataframe[3].value
+        shown = next(d.value for d in app.dataframe if "customer_id" in d.value.columns)
         assert sorted(shown["customer_id"]) == sorted(
             predictions.loc[predictions["predictive_cell"] == cell, "customer_id"]
         )
