@@ -27,7 +27,11 @@ now = quality[quality["period_start"] == quality["period_start"].max()]
 cols = st.columns(len(now))
 for col, (_, row) in zip(cols, now.iterrows(), strict=True):
     col.metric(f"{row['band']} months ({fmt.share(row['share_of_base'])})", fmt.count(row["customers"]))
-st.bar_chart(quality, x="period_start", y="customers", color="band", y_label="customers", height=260)
+# the band's sort order leads its label, so the stack and legend run from fresh to lapsed
+bands = quality.assign(
+    months=[f"{o}: {b} months" for o, b in zip(quality["band_sort_order"], quality["band"], strict=True)]
+)
+st.bar_chart(bands, x="period_start", y="customers", color="months", y_label="customers", height=260)
 
 st.subheader("Repeat customers")
 overall = load(q.repeat_overall)
