@@ -4,6 +4,7 @@
     python3 tasks.py run     install into .venv, then run the whole pipeline on the configured data
     python3 tasks.py test    install into .venv (with test tools), then lint and run every test
     python3 tasks.py ui      open the Dagster UI (dagster dev with workspace.yaml)
+    python3 tasks.py dashboard [port]    the dashboards over the published tables (http://127.0.0.1:8501)
     python3 tasks.py rollback [run_id]   restore every published table to an earlier run (lists runs)
 
 Each command installs first (quickly skipped when nothing changed), so it works on a fresh clone.
@@ -43,7 +44,8 @@ def ensure_venv() -> None:
     )
     pip = [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "--quiet"]
     subprocess.run([*pip, "--upgrade", "pip"], check=True)
-    # constraints.txt is the lock: every install resolves exactly the same versions
+    # constraints.txt is the lock: every install resolves exactly the same versions; dev includes the
+    # dashboards extra (its tests need it, and `dashboard` runs from this venv)
     subprocess.run([*pip, "-c", str(ROOT / "constraints.txt"), "-e", f"{ROOT}[dev]"], check=True)
     STAMP.write_text(fingerprint)
 
@@ -89,11 +91,25 @@ def cmd_ui() -> int:
     )
 
 
+def cmd_dashboard() -> int:
+    from dashboards.serve import DEFAULT_PORT, streamlit_command, url
+
+    port = int(sys.argv[2]) if len(sys.argv) > 2 else DEFAULT_PORT
+    print(f"Dashboards: {url(port)}  (the latest published run; Ctrl+C stops them)", flush=True)
+    return run(streamlit_command(str(PYTHON), port))
+
+
 def cmd_rollback() -> int:
     return run([str(PYTHON), "-m", "pipeline.storage", "rollback", *sys.argv[2:]])
 
 
-COMMANDS = {"run": cmd_run, "test": cmd_test, "ui": cmd_ui, "rollback": cmd_rollback}
+COMMANDS = {
+    "run": cmd_run,
+    "test": cmd_test,
+    "ui": cmd_ui,
+    "dashboard": cmd_dashboard,
+    "rollback": cmd_rollback,
+}
 
 
 def main() -> int:

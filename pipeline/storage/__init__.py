@@ -1,5 +1,5 @@
-"""The one place that knows where and how published data is written, and the only code that touches
-boto3, deltalake or published files.
+"""The one place that knows where and how published data is written and read back (one run's snapshot),
+and the only code that touches boto3, deltalake or published files.
 
 Layout under PULSE_PUBLISH_URI (a folder, or s3://bucket/prefix; the same either way):
 
@@ -36,24 +36,29 @@ from pipeline.storage.publication import PublishError, TableSource, publish_run
 from pipeline.storage.published_files import delete_files, list_keys, read_bytes, write_bytes
 from pipeline.storage.retention import RetentionReport, apply_retention
 from pipeline.storage.rollback import RollbackError, rollback, run_history
+from pipeline.storage.snapshot import PublishedSnapshot, TableNotPublished, open_snapshot, published_runs
 
 __all__ = [
     "MANIFEST_NAME",
     "LocalFolderStore",
     "PublishError",
+    "PublishedSnapshot",
     "RetentionReport",
     "RollbackError",
     "S3Store",
     "Store",
     "StoredFile",
+    "TableNotPublished",
     "TableSource",
     "apply_retention",
     "delete_files",
     "list_keys",
+    "open_snapshot",
     "open_store",
     "parse_s3_uri",
     "publish_run",
     "publish_store",
+    "published_runs",
     "read_bytes",
     "read_manifest",
     "read_run_manifest",
