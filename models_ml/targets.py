@@ -84,6 +84,17 @@ class CustomerProblem(Problem):
         fallback = float(np.median(observed)) if observed is not None and len(observed) else self._horizon()
         return next_order_cadence(frame, fallback, self.context.config.next_order_max_days)
 
+    def holdout_cutoff(self, cutoffs: np.ndarray) -> np.datetime64:
+        """A next order is measured where its window is long enough to observe one: the latest cutoff at
+        least a quarter of the horizon before as_of (the latest cutoff's 30 days see few next orders,
+        and only the quickest ones), else the latest."""
+        if self.kind != "survival":
+            return cutoffs[-1]
+        window = self.labelled.target.window
+        needed = 0.25 * self.requested_horizon_days
+        long_enough = [c for c in cutoffs if np.nanmedian(window[self.labelled.cutoff == c]) >= needed]
+        return long_enough[-1] if long_enough else cutoffs[-1]
+
     def btyd(self, on: LabelledSet | None) -> np.ndarray | None:
         if self.kind == "survival":  # BG/NBD gives no time of the next order we could publish as a date
             return None

@@ -60,6 +60,10 @@ class Problem(ABC):
     def baseline_method(self, fit: LabelledSet | None) -> str:
         """How the baseline is made, in a few words (recorded in the metrics)."""
 
+    def holdout_cutoff(self, cutoffs: np.ndarray) -> np.datetime64:
+        """The labelled cutoff every candidate is measured on: the latest, by default."""
+        return cutoffs[-1]
+
     def btyd(self, on: LabelledSet | None) -> np.ndarray | None:
         """BG/NBD + Gamma-Gamma scores of `on` (None: the scoring rows); None where the target has none."""
         return None
@@ -234,7 +238,7 @@ def run_problem(
     train = holdout = None
     model_reason = None
     if len(cutoffs):
-        holdout_cutoff = cutoffs[-1]
+        holdout_cutoff = problem.holdout_cutoff(cutoffs)
         # measured on one half of the customers, trained on the other (sampling.evaluation_fold says why)
         measured_on = evaluation_fold(labelled.customer_hash)
         holdout = labelled.where((labelled.cutoff == holdout_cutoff) & measured_on)
