@@ -95,3 +95,24 @@ def test_a_refused_manifest_leaves_nothing_published(tmp_path):
             preflight=preflight_file,
         )  # fmt: skip
     assert [path for path in tmp_path.rglob("*") if path.is_file()] == []  # the created table was dropped
+
+
+def test_the_check_scans_every_text_column_of_the_warehouse_table():
+    import dagster as dg
+    import duckdb
+
+    from pipeline.defs.publish.published_tables import PublishedTable
+    from pipeline.defs.quality.plain_contacts import scan_relation
+
+    con = duckdb.connect()
+    con.sql("create schema marts")
+    con.sql(
+        "create table marts.customers as select * from (values"
+        " ('pk_1', 'GROCERY', ['a', 'b'], 12.5, '2024-01-05T10:00:00'),"
+        " ('pk_2', 'Home', ['+49 151 2345 6789'], 3.0, '2024-01-06T10:00:00'),"
+        " ('anna.berg@example.com', 'Home', [], 1.0, null))"
+        " as t(customer_id, favourite_category, notes, revenue, last_seen)"
+    )
+    table = PublishedTable("customers", "marts.customers", dg.AssetKey("customers"))
+    found = {(finding.column, finding.kind, finding.example) for finding in scan_relation(con, table)}
+    assert found == {("customer_id", "email", "an***@example.com"), ("notes", "phone", "+4***89")}
