@@ -12,6 +12,8 @@ Each command installs first (quickly skipped when nothing changed), so it works 
 
 import hashlib
 import os
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -23,6 +25,8 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / "python"
 STAMP = VENV / ".customer-pulse-installed"
+DEMO_INSTANCE = ROOT / "dagster_home"  # the demo shop's history, and the shipped instance settings
+SHOP_INSTANCES = ROOT / ".pulse" / "instances"
 
 
 def _install_fingerprint() -> str:
@@ -50,10 +54,40 @@ def ensure_venv() -> None:
     STAMP.write_text(fingerprint)
 
 
+def shop_key(raw_path: str) -> str:
+    """A folder name for a shop: its folder's name (readable) and a hash of the full location (unique)."""
+    location = raw_path if raw_path.startswith("s3://") else str(Path(raw_path).expanduser().resolve())
+    name = re.sub(r"[^a-z0-9]+", "-", location.rstrip("/").rsplit("/", 1)[-1].lower()).strip("-") or "shop"
+    return f"{name[:40]}-{hashlib.sha256(location.encode()).hexdigest()[:10]}"
+
+
+def instance_home(environ: dict[str, str]) -> tuple[Path, str]:
+    """The Dagster instance folder for this shop, and why: an explicit DAGSTER_HOME wins; the demo shop
+    keeps dagster_home/; each PULSE_RAW_PATH gets its own folder, so one shop's runs and checks never mix
+    into another's asset history."""
+    if environ.get("DAGSTER_HOME"):
+        return Path(environ["DAGSTER_HOME"]), "DAGSTER_HOME"
+    raw_path = environ.get("PULSE_RAW_PATH")
+    if not raw_path:
+        return DEMO_INSTANCE, "the demo shop"
+    return SHOP_INSTANCES / shop_key(raw_path), f"the shop at {raw_path}"
+
+
+def prepare_instance(home: Path) -> None:
+    """A shop's instance folder gets the shipped instance settings (one run at a time, no telemetry)."""
+    home.mkdir(parents=True, exist_ok=True)
+    shipped = DEMO_INSTANCE / "dagster.yaml"
+    if home != DEMO_INSTANCE and shipped.exists():
+        shutil.copyfile(shipped, home / "dagster.yaml")
+
+
 def pulse_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"  # dagster-dbt runs `dbt` from PATH
-    env.setdefault("DAGSTER_HOME", str(ROOT / "dagster_home"))
+    home, reason = instance_home(env)
+    if reason != "DAGSTER_HOME":
+        prepare_instance(home)
+    env["DAGSTER_HOME"] = str(home)
     env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "False"
     env["DO_NOT_TRACK"] = "1"
     return env
@@ -63,8 +97,14 @@ def run(command: list[str], **extra_env: str) -> int:
     return subprocess.run(command, cwd=ROOT, env={**pulse_env(), **extra_env}).returncode
 
 
+def say_instance() -> None:
+    home, reason = instance_home(dict(os.environ))
+    print(f"Dagster instance: {home}  ({reason})", flush=True)
+
+
 def cmd_run() -> int:
-    # one Dagster run in the DAGSTER_HOME instance; prints one line per stage, then the outcome
+    # one Dagster run in the shop's instance; prints one line per stage, then the outcome
+    say_instance()
     return run([str(PYTHON), "-m", "pipeline.run_cli"])
 
 
@@ -86,6 +126,7 @@ def cmd_test() -> int:
 
 
 def cmd_ui() -> int:
+    say_instance()
     return run(
         [str(BIN / "dagster"), "dev", "-w", str(ROOT / "workspace.yaml"), "-h", "127.0.0.1", "-p", "3000"]
     )

@@ -13,7 +13,7 @@ from pipeline.defs.publish import assets as publish_assets
 from pipeline.defs.publish import prediction_history
 from pipeline.defs.publish.published_tables import published_tables
 from pipeline.defs.quality import checks as quality_checks
-from pipeline.defs.quality import volume
+from pipeline.defs.quality import plain_contacts, volume
 from pipeline.defs.targeting import assets as targeting_assets
 from pipeline.defs.targeting import exports as audience_exports
 from pipeline.resources import build_resources
@@ -30,6 +30,7 @@ def build_definitions() -> dg.Definitions:
         targeting_assets.defs,
         quality_checks.defs,
         volume.defs,
+        plain_contacts.defs,
     )
     return dg.Definitions.merge(
         upstream,

@@ -48,6 +48,9 @@ class PulseSettings:
     dbt_vars: Mapping[str, object] = field(default_factory=dict)
     schedule_timezone: str = "UTC"
     s3_region: str | None = None
+    # server-side encryption of every object published to S3: AES256 (SSE-S3), aws:kms, or none
+    s3_sse: str = "AES256"
+    s3_kms_key_id: str | None = None
     publish_retention_days: int = 7
     # the order volume check: largest accepted drop in clean orders against the last publish, and the
     # override for a deliberate reset
@@ -107,6 +110,13 @@ class PulseSettings:
             raw_path = str(Path(raw_path).expanduser().resolve())
         if not publish_uri.startswith("s3://"):
             publish_uri = str(Path(publish_uri).expanduser().resolve())
+        s3_sse = get("PULSE_S3_SSE") or cls.s3_sse
+        s3_sse = s3_sse.upper() if s3_sse.upper() == "AES256" else s3_sse.lower()
+        if s3_sse not in ("AES256", "aws:kms", "none"):
+            raise SettingsError(f"PULSE_S3_SSE={s3_sse!r} is not AES256, aws:kms or none")
+        kms_key_id = get("PULSE_S3_KMS_KEY_ID")
+        if kms_key_id and s3_sse != "aws:kms":
+            raise SettingsError(f"PULSE_S3_KMS_KEY_ID is set but PULSE_S3_SSE={s3_sse!r}: set it to aws:kms")
         retention_days = as_int("PULSE_PUBLISH_RETENTION_DAYS", cls.publish_retention_days)
         if retention_days < 1:
             # the previous run must stay readable while readers finish with it, and stay restorable
@@ -126,6 +136,8 @@ class PulseSettings:
             dbt_vars=dbt_vars,
             schedule_timezone=get("PULSE_SCHEDULE_TIMEZONE") or cls.schedule_timezone,
             s3_region=get("PULSE_S3_REGION"),
+            s3_sse=s3_sse,
+            s3_kms_key_id=kms_key_id,
             publish_retention_days=retention_days,
             max_order_drop=as_share("PULSE_MAX_ORDER_DROP", cls.max_order_drop),
             allow_order_drop=as_bool("PULSE_ALLOW_ORDER_DROP") or False,

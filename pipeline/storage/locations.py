@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.settings import PulseSettings
+from pipeline.storage.encryption import Encryption
+from pipeline.storage.object_keys import checked_key
 
 # Transient S3 errors (throttling, 5xx, dropped connections, timeouts) are retried with backoff, by
 # boto3 and by delta-rs alike. Module constants, so a test that stops the server can shorten them.
@@ -32,13 +34,6 @@ class StoredFile:
     fingerprint: str  # changes when the content does: mtime in ns (folder) or ETag (S3)
 
 
-def _check_key(key: str) -> str:
-    parts = key.split("/")
-    if not key or key.startswith("/") or ".." in parts:
-        raise ValueError(f"{key!r} is not a relative key such as 'audience_exports/lapsed.csv'")
-    return key
-
-
 @dataclass(frozen=True)
 class LocalFolderStore:
     root: Path
@@ -51,7 +46,7 @@ class LocalFolderStore:
         return None
 
     def _path(self, key: str) -> Path:
-        return self.root / _check_key(key)
+        return self.root / checked_key(key)
 
     def write_bytes(self, key: str, data: bytes) -> str:
         target = self._path(key)
@@ -114,6 +109,8 @@ class S3Store:
     prefix: str
     endpoint_url: str | None = None
     region: str | None = None
+    # every object written (boto3 uploads and delta-rs commits alike) asks S3 to encrypt it at rest
+    encryption: Encryption = Encryption()
 
     def _client(self):
         import boto3  # credentials come from the environment / profile / instance role, never from settings
@@ -129,7 +126,7 @@ class S3Store:
     def _key(self, key: str = "") -> str:
         if not key:
             return self.prefix
-        _check_key(key)
+        checked_key(key)
         return f"{self.prefix}/{key}" if self.prefix else key
 
     def uri(self, key: str = "") -> str:
@@ -151,11 +148,13 @@ class S3Store:
                 options["AWS_ALLOW_HTTP"] = "true"
         if self.region:
             options["AWS_REGION"] = self.region
-        return options
+        return {**options, **self.encryption.delta_options()}
 
     def write_bytes(self, key: str, data: bytes) -> str:
         # one PUT is atomic on S3: readers see the old object or the new one, never a mix
-        self._client().put_object(Bucket=self.bucket, Key=self._key(key), Body=data)
+        self._client().put_object(
+            Bucket=self.bucket, Key=self._key(key), Body=data, **self.encryption.boto3_args()
+        )
         return self.uri(key)
 
     def read_bytes(self, key: str) -> bytes:
@@ -184,7 +183,9 @@ class S3Store:
         from boto3.s3.transfer import TransferConfig
 
         transfer = TransferConfig(multipart_chunksize=_MULTIPART_CHUNK_BYTES)
-        self._client().upload_file(str(local), self.bucket, self._key(key), Config=transfer)
+        self._client().upload_file(
+            str(local), self.bucket, self._key(key), Config=transfer, ExtraArgs=self.encryption.boto3_args()
+        )
         local.unlink()
 
     def delete(self, keys: Iterable[str]) -> None:
@@ -215,6 +216,7 @@ class S3Store:
 
 
 Store = LocalFolderStore | S3Store
+DEFAULT_ENCRYPTION = Encryption()
 
 
 def parse_s3_uri(uri: str) -> tuple[str, str]:
@@ -225,16 +227,22 @@ def parse_s3_uri(uri: str) -> tuple[str, str]:
     return bucket, prefix.strip("/")
 
 
-def open_store(uri: str, endpoint_url: str | None = None, region: str | None = None) -> Store:
+def open_store(
+    uri: str,
+    endpoint_url: str | None = None,
+    region: str | None = None,
+    encryption: Encryption = DEFAULT_ENCRYPTION,
+) -> Store:
     if uri.startswith("s3://"):
         bucket, prefix = parse_s3_uri(uri)
-        return S3Store(bucket, prefix, endpoint_url, region)
+        return S3Store(bucket, prefix, endpoint_url, region, encryption)
     return LocalFolderStore(Path(uri))
 
 
 def store_for(uri: str, settings: PulseSettings) -> Store:
     """A folder or S3 prefix, reached with the configured endpoint and region."""
-    return open_store(uri, settings.s3_endpoint_url, settings.s3_region)
+    encryption = Encryption(settings.s3_sse, settings.s3_kms_key_id)
+    return open_store(uri, settings.s3_endpoint_url, settings.s3_region, encryption)
 
 
 def publish_store(settings: PulseSettings | None = None) -> Store:

@@ -26,13 +26,18 @@ from pipeline.storage.delta_tables import (
     stage_table,
 )
 from pipeline.storage.locations import Store
-from pipeline.storage.manifest import load_manifest, run_manifest_key, save_manifests
+from pipeline.storage.manifest import encode, load_manifest, run_manifest_key, save_manifests
 
 log = logging.getLogger(__name__)
 
 
 class PublishError(RuntimeError):
     """Publishing failed; the message says what state the tables were left in."""
+
+
+class PublishRefused(PublishError):
+    """A pre-flight refused a file about to be published (e.g. the PII scan); raised by the caller's
+    `preflight`, passed on with its own message once the tables are back at their previous versions."""
 
 
 @dataclass(frozen=True)
@@ -52,11 +57,13 @@ def publish_run(
     keep: Iterable[str] = (),
     now: datetime | None = None,
     progress: Callable[[str], None] = log.info,
+    preflight: Callable[[str, bytes], None] | None = None,
 ) -> dict:
     """Publish `tables` as one unit and return the run's manifest.
 
     `keep`: other published tables whose entries carry over from the previous manifest unchanged (a run
-    that publishes only some tables still leaves a manifest that describes all of them)."""
+    that publishes only some tables still leaves a manifest that describes all of them).
+    `preflight(key, bytes)`: sees the manifest before it is written; raising PublishRefused undoes the run."""
     previous = load_manifest(store) or {}
     staged = _stage_all(store, tables, progress)
     touched: dict[str, int | None] = {}  # table -> its version before this run
@@ -86,10 +93,12 @@ def publish_run(
                 },
             },
         }
+        if preflight is not None:
+            preflight(run_manifest_key(run_id), encode(document))
         save_manifests(store, document)
     except BaseException as error:  # an interrupted run (Ctrl-C, termination) is put back too
         _put_back(store, touched, run_id, previous.get("run_id"), error)
-        if not isinstance(error, Exception):
+        if not isinstance(error, Exception) or isinstance(error, PublishRefused):
             raise
         raise PublishError(
             f"publishing run {run_id} failed ({_brief(error)}); every table is back at its previous version "

@@ -39,9 +39,11 @@ def test_local_folder_writes_whole_files_atomically_and_lists_them_like_a_bucket
     assert [f.key for f in store.list_files()] == ["_models/churn/model.json"]
 
 
-@pytest.mark.parametrize("key", ["", "/etc/passwd", "../outside.csv", "a/../../b"])
+@pytest.mark.parametrize(
+    "key", ["", "/etc/passwd", "../outside.csv", "a/../../b", "a\\b.csv", "C:/x", "a b.csv", "x/./y", "é.csv"]
+)
 def test_keys_stay_inside_the_root(tmp_path, key):
-    with pytest.raises(ValueError, match="relative key"):
+    with pytest.raises(ValueError, match="is not a safe storage key: .*keys are relative"):
         open_store(str(tmp_path)).write_bytes(key, b"x")
 
 

@@ -20,7 +20,8 @@ renamed as (
         {{ blank_to_null('currency') }} as currency_raw,
         coalesce(upper({{ blank_to_null('currency') }}), '{{ var("default_currency") }}') as currency,
         {{ blank_to_null('channel') }} as channel_raw,
-        coalesce(lower({{ blank_to_null('channel') }}), 'unknown') as channel,
+        -- the shop's own label, trimmed: slugs are made only where a name must be an identifier
+        coalesce({{ blank_to_null('channel') }}, 'unknown') as channel,
         {{ blank_to_null('campaign_id') }} as campaign_id,
         _source_file as source_file,
         _source_row as source_row

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 
 from models_ml import ModelBundle, bundle_key, champion_key
+from pipeline.privacy.scan import preflight_file
 from pipeline.settings import PulseSettings
 from pipeline.storage import delete_files, list_keys, read_bytes, write_bytes
 
@@ -33,9 +34,12 @@ def save_models(
     so a model trained on broken labels (withheld: nothing reaches the floor) never becomes one.
     Returns model -> bundle URI."""
     uris = {}
-    for bundle in trained:
-        key = bundle_key(bundle.model, bundle.version)
-        uris[bundle.model] = write_bytes(key, bundle.to_bytes(), settings)
+    bundles = {bundle_key(bundle.model, bundle.version): bundle for bundle in trained}
+    files = {key: bundle.to_bytes() for key, bundle in bundles.items()}
+    for key, data in files.items():  # PII pre-flight of each bundle's metadata (bundle.json)
+        preflight_file(key, data)
+    for key, data in files.items():
+        uris[bundles[key].model] = write_bytes(key, data, settings)
     for model, bundle in champions.items():
         pointer = {"model": model, "version": bundle.version, "trained_at": str(bundle.trained_at)}
         write_bytes(champion_key(model), json.dumps(pointer, indent=2).encode(), settings)

@@ -10,6 +10,7 @@ current). Single-part keys keep the lineage graph readable (`customers → publi
 """
 
 from collections.abc import Iterable, Mapping
+from contextlib import contextmanager
 from datetime import timedelta
 from functools import partial
 
@@ -18,7 +19,9 @@ import dagster as dg
 from pipeline.defs.dbt.manifest_models import manifest_models
 from pipeline.defs.dbt.project import dbt_project
 from pipeline.defs.publish.gate import check_statuses, unpassed_checks
+from pipeline.defs.publish.metadata_scan import scan_run_metadata
 from pipeline.defs.publish.published_tables import PublishedTable
+from pipeline.privacy.scan import PlainContactError, blocking_message, preflight_file
 from pipeline.resources import PulseSettingsResource
 from pipeline.storage import TableSource, apply_retention, publish_run, publish_store
 from pipeline.warehouse import read_only, table_reader
@@ -119,9 +122,12 @@ def build_publish_assets(
                 allow_retries=False,
             )
 
+        # PII pre-flight: nothing the run recorded so far may hold a plain contact either
+        if found := scan_run_metadata(context.instance, context.run.run_id):
+            raise dg.Failure(description=blocking_message(found), allow_retries=False)
         settings = pulse.load()
         store = publish_store(settings)
-        with read_only(settings.duckdb_path) as con:
+        with read_only(settings.duckdb_path) as con, _refusal_as_failure():
             [(as_of, as_of_source)] = con.sql(
                 f"select as_of, as_of_source from {run_context.relation}"
             ).fetchall()
@@ -136,6 +142,7 @@ def build_publish_assets(
                 ],
                 keep=[table.name for table in tables if table not in selected],
                 progress=context.log.info,
+                preflight=preflight_file,
             )
         _apply_retention_or_warn(context, store, settings.publish_retention_days)
 
@@ -164,6 +171,15 @@ def build_publish_assets(
             yield _gate_result(table, statuses[table.name], [])
 
     return publish_tables
+
+
+@contextmanager
+def _refusal_as_failure():
+    """A file refused by the PII scan fails the step without retries, with the scan's message alone."""
+    try:
+        yield
+    except PlainContactError as refused:
+        raise dg.Failure(description=str(refused), allow_retries=False) from None
 
 
 def _apply_retention_or_warn(context: dg.AssetExecutionContext, store, retention_days: int) -> None:

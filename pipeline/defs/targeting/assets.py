@@ -10,6 +10,7 @@ SQL (dbt) and the publish step:
 """
 
 import json
+from dataclasses import replace
 
 import dagster as dg
 import pyarrow as pa
@@ -19,6 +20,7 @@ from models_ml.outputs import withheld_columns
 from pipeline.defs.ml.inputs import read_prediction_inputs
 from pipeline.defs.publish.published_tables import PYTHON_TABLES, PublishedTable
 from pipeline.defs.targeting.audience_summary import audience_summary
+from pipeline.defs.targeting.category_names import category_names
 from pipeline.defs.targeting.segment_inputs import segment_inputs
 from pipeline.resources import PulseSettingsResource
 from pipeline.warehouse import read_only, replace_table
@@ -143,16 +145,18 @@ def audience_members(context: dg.AssetExecutionContext, pulse: PulseSettingsReso
     targeting = settings.targeting
     with read_only(settings.duckdb_path) as con:
         catalog = ColumnCatalog.from_duckdb(con, AUDIENCE_RELATIONS.tables())
-        categories = [
-            row[0] for row in con.sql(f"select distinct category from {PROPENSITY_RELATION}").fetchall()
-        ]
+        labels = con.sql(f"select distinct category from {PROPENSITY_RELATION}").fetchall()
+        by_name = category_names(label for (label,) in labels)
         try:
-            audiences = load_audiences(
-                targeting.audiences_path,
-                catalog,
-                default_control_share=targeting.control_share,
-                known_categories=categories,
-            )
+            audiences = [
+                replace(audience, category=by_name.get(audience.category, audience.category))
+                for audience in load_audiences(
+                    targeting.audiences_path,
+                    catalog,
+                    default_control_share=targeting.control_share,
+                    known_categories=by_name,
+                )
+            ]
             export = build_audiences(con, audiences, AUDIENCE_RELATIONS)
             withheld = withheld_columns(con.sql(f"select * from {METRICS_RELATION}").df())
         except AudienceConfigError as error:

@@ -9,6 +9,7 @@ import dagster as dg
 import pyarrow.csv as pacsv
 
 from pipeline.defs.targeting.assets import AUDIENCE_MEMBERS, AUDIENCES
+from pipeline.privacy.scan import blocking_message, scan_file
 from pipeline.resources import PulseSettingsResource
 from pipeline.storage import delete_files, list_keys, write_bytes
 from pipeline.warehouse import read_only
@@ -32,6 +33,7 @@ def export_key(audience: str) -> str:
 def audience_exports(context: dg.AssetExecutionContext, pulse: PulseSettingsResource) -> dg.MaterializeResult:
     settings = pulse.load()
     written: dict[str, int] = {}
+    files: dict[str, bytes] = {}
     with read_only(settings.duckdb_path) as con:
         audiences = con.sql(f"select audience, channel from {AUDIENCES.relation} order by 1").fetchall()
         for audience, channel in audiences:
@@ -43,8 +45,13 @@ def audience_exports(context: dg.AssetExecutionContext, pulse: PulseSettingsReso
             ).to_arrow_table()
             buffer = io.BytesIO()
             pacsv.write_csv(rows, buffer)
-            write_bytes(export_key(audience), buffer.getvalue(), settings)
+            files[export_key(audience)] = buffer.getvalue()
             written[audience] = rows.num_rows
+    # PII pre-flight: every file is scanned before any is written, so a refusal leaves the old files
+    if findings := [finding for key, data in files.items() for finding in scan_file(key, data)]:
+        raise dg.Failure(description=blocking_message(findings), allow_retries=False)
+    for key, data in files.items():
+        write_bytes(key, data, settings)
     # an audience removed from the configuration leaves no stale upload file behind
     stale = [key for key in list_keys(EXPORT_PREFIX, settings) if key[len(EXPORT_PREFIX) : -4] not in written]
     delete_files(stale, settings)

@@ -1,0 +1,1 @@
+"""Keeping plain contacts (e-mail addresses, phone numbers) out of everything the pipeline publishes."""

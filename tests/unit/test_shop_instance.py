@@ -1,0 +1,32 @@
+"""tasks.py gives each shop its own Dagster instance folder, so shops never share an asset history."""
+
+import tasks
+
+
+def test_the_demo_keeps_dagster_home():
+    assert tasks.instance_home({}) == (tasks.DEMO_INSTANCE, "the demo shop")
+
+
+def test_an_explicit_dagster_home_wins():
+    home, reason = tasks.instance_home({"DAGSTER_HOME": "/srv/dagster", "PULSE_RAW_PATH": "/data/shop"})
+    assert (str(home), reason) == ("/srv/dagster", "DAGSTER_HOME")
+
+
+def test_each_raw_path_gets_its_own_stable_folder():
+    first, reason = tasks.instance_home({"PULSE_RAW_PATH": "/data/My Shop"})
+    again, _ = tasks.instance_home({"PULSE_RAW_PATH": "/data/My Shop/"})
+    other, _ = tasks.instance_home({"PULSE_RAW_PATH": "/backup/My Shop"})
+    s3, _ = tasks.instance_home({"PULSE_RAW_PATH": "s3://bucket/shops/acme"})
+    assert first.parent == tasks.SHOP_INSTANCES and first.name.startswith("my-shop-")
+    assert first == again and first != other
+    assert s3.name.startswith("acme-") and reason == "the shop at /data/My Shop"
+
+
+def test_pulse_env_prepares_the_shops_instance(tmp_path, monkeypatch):
+    monkeypatch.setattr(tasks, "SHOP_INSTANCES", tmp_path / "instances")
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    monkeypatch.setenv("PULSE_RAW_PATH", str(tmp_path / "shop"))
+    home = tasks.pulse_env()["DAGSTER_HOME"]
+    assert home.startswith(str(tmp_path / "instances" / "shop-"))
+    shipped = (tasks.DEMO_INSTANCE / "dagster.yaml").read_text()
+    assert (tmp_path / "instances").joinpath(home, "dagster.yaml").read_text() == shipped
