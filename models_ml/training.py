@@ -154,8 +154,10 @@ def evaluate(kind: str, subset: LabelledSet, predicted: np.ndarray) -> dict[str,
 
 def _shortfall(subset: LabelledSet, where: str, kind: str, config: ModelConfig) -> str | None:
     customers, positives = subset.customers, subset.positives
-    if customers < config.min_customers:
-        return f"{where}: {customers} customers (< min_customers {config.min_customers})"
+    # min_customers counts the whole shop; XGBoost trains on the other half of it (evaluation_fold)
+    least = config.min_customers // 2
+    if customers < least:
+        return f"{where}: {customers} customers in the training half (< {least}, half of min_customers)"
     noun = {"classifier": "positives", "regressor": "non-zero labels", "survival": "observed next orders"}[
         kind
     ]
@@ -250,8 +252,14 @@ def run_problem(
             "train": train.counts(),
             "holdout": holdout.counts(),
         }
+        if len(holdout) == 0:  # a handful of customers, none of them in the measured half
+            holdout = None
         if len(train) == 0:
-            model_reason = f"one labelled cutoff ({_day(holdout_cutoff)}): none earlier to train on"
+            model_reason = (
+                f"one labelled cutoff ({_day(holdout_cutoff)}): none earlier to train on"
+                if len(cutoffs) == 1
+                else f"no labelled row before {_day(holdout_cutoff)} in the training half of the customers"
+            )
             train = None
         else:
             where = f"training cutoffs before {_day(holdout_cutoff)}"

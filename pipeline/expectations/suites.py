@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from models_ml.candidates import SOURCES
 from models_ml.grade import GRADES
+from models_ml.outcomes import LEDGER_TARGETS
 from pipeline import vocabulary
 from targeting import CHANNELS
 
@@ -199,6 +200,23 @@ def model_metrics() -> list["Expectation"]:
     ]
 
 
+def prediction_outcomes() -> list["Expectation"]:
+    """One row per earlier as_of and target (purchase, churn, CLV) whose horizon has passed, scored on at
+    least one customer; AUCs and observed rates between 0 and 1."""
+    gxe = _gxe()
+    return [
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["as_of", "target"]),
+        gxe.ExpectColumnValuesToNotBeNull(column="as_of"),
+        gxe.ExpectColumnValuesToBeInSet(column="target", value_set=list(LEDGER_TARGETS)),
+        gxe.ExpectColumnValuesToBeBetween(column="horizon_days", min_value=1),
+        gxe.ExpectColumnValuesToBeBetween(column="customers", min_value=1),
+        *(
+            gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0, max_value=1)
+            for column in ("roc_auc", "rule_roc_auc", "observed_rate", "mean_predicted")
+        ),
+    ]
+
+
 def model_feature_importance() -> list["Expectation"]:
     """One row per model and feature, ranked from 1, with a share of the model's gain between 0 and 1."""
     gxe = _gxe()
@@ -280,6 +298,7 @@ SUITES: dict[str, Callable[[], list["Expectation"]]] = {
     "customer_category_propensity": customer_category_propensity,
     "model_metrics": model_metrics,
     "model_feature_importance": model_feature_importance,
+    "prediction_outcomes": prediction_outcomes,
     "category_segments": category_segments,
     "segment_roi": segment_roi,
     "audiences": audiences,

@@ -23,7 +23,8 @@ class Browser:
 
     def __init__(self, width: int = 1400, height: int = 1000) -> None:
         self.width, self.height = width, height
-        self._profile = tempfile.TemporaryDirectory(prefix="pulse-chromium-")
+        # chromium may still be writing its profile as it exits: cleaning up must not fail the test
+        self._profile = tempfile.TemporaryDirectory(prefix="pulse-chromium-", ignore_cleanup_errors=True)
         binary = chromium_path()
         if binary is None:
             raise RuntimeError("chromium is not installed")

@@ -48,7 +48,9 @@ def _warehouse(tmp, sql: str) -> list[tuple]:
 def shop(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("predictions")
     generate_demo_shop(tmp / "raw", customers=500, seed=21)
-    settings = run_paths(tmp)
+    # these tests are about XGBoost's registry, champions and retraining, so only XGBoost may score (the
+    # rule and BG/NBD, which the BG/NBD-shaped demo shop favours, are still measured beside it)
+    settings = {**run_paths(tmp), "PULSE_PREDICTION_CANDIDATES": "model"}
     with dg.instance_for_test() as instance, pulse_settings(settings):
         first = run_job_in_process(instance=instance)
         assert first.success, [e.message for e in first.all_events if e.is_failure]
@@ -76,8 +78,8 @@ def test_every_model_is_evaluated_beside_its_baseline_and_registered(shop):
             assert (published / f"_models/{model}/{pointer['version']}.zip").is_file()
         else:
             assert not (published / champion_key(model)).exists(), model
-    # a healthy 500-customer shop: every target is scored by someone, each at or above its floor
-    assert all(row[1] != "withheld" for row in metrics), metrics
+    # a healthy 500-customer shop: XGBoost scores purchase, churn, CLV and categories, surely above the floor
+    assert all(row[1] == "model" for row in metrics if row[0] != "next_order"), metrics
     # each model's page in the UI: metrics beside the baseline, and the plots in the page itself
     pages = {e.asset_key: e.materialization.metadata for e in first.get_asset_materialization_events()}
     sources = {row[0]: row[1] for row in metrics}
@@ -151,7 +153,7 @@ def test_broken_labels_withhold_their_targets_publish_the_rest_and_move_no_champ
         )
     )
     for model in ("purchase", "churn"):
-        assert sources[model].startswith("no candidate reaches roc_auc"), sources
+        assert sources[model].startswith("no candidate surely reaches roc_auc"), sources
     # the run published (a new manifest), the broken targets are empty, the others still scored
     assert json.loads((published / "_manifest.json").read_text())["run_id"] != manifest["run_id"]
     _, rows = _published(published, "customer_predictions")
