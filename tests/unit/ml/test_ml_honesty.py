@@ -178,3 +178,12 @@ def test_a_held_out_positive_rate_far_outside_the_shops_history_withholds_the_ta
     assert row["reason"].startswith("labels look broken: positive rate 8"), row["reason"]
     assert "the shop's history 1" in row["reason"], row["reason"]
     assert run.champions.get("purchase") is None
+
+
+def test_a_handful_of_customers_withholds_everything_without_failing():
+    handful = make_shop(customers=8, seed=11, training_cutoffs=3)
+    run = run_predictions(**handful.inputs(), config=CONFIG, now=NOW)
+    metrics = _metrics(run)
+    assert (metrics["prediction_source"] == "withheld").all()
+    assert metrics.loc["purchase", "reason"].endswith("customers with orders, needs 100")
+    assert run.customer_predictions["purchase_probability_30d"].isna().all()
