@@ -388,7 +388,10 @@ def run_problem(
         kind=kind,
         label=problem.label,
         source=selection.source,
-        reason=selection.reason if withheld_reason else _with_horizon(selection.reason, stats),
+        # a survival label's window is its censoring time, not a shortened horizon: nothing to say
+        reason=selection.reason
+        if withheld_reason or kind == "survival"
+        else _with_horizon(selection.reason, stats),
         scores=np.full(len(baseline_scores), np.nan),
         baseline_scores=baseline_scores,
         version=WITHHELD_VERSION,

@@ -108,7 +108,7 @@ def test_cleaning_normalises_and_nets(orders_only_run):
         )
     )
     assert rows["o2"][0] == "2025-02-05 08:00:00"  # +02:00 normalised to UTC
-    assert rows["o2"][4:] == ("EUR", "organic")  # default currency, lower-case channel
+    assert rows["o2"][4:] == ("EUR", "Organic")  # default currency; the channel as the shop wrote it
     assert float(rows["o3"][1]) == 0 and float(rows["o3"][2]) == 80  # refunded order nets to zero
     assert float(rows["r1"][1]) == -20 and rows["r1"][3] is True  # refund transaction
     assert float(rows["o4"][1]) == 35  # the latest version won
