@@ -74,3 +74,17 @@ def order_and_refund_rows(
                 out[entity][0][column].append(value)
             out[entity][1].append(orders.first_row[i])
     return out
+
+
+def customer_rows(
+    customer: list[str | None], contacts: dict[str, list[str | None]]
+) -> tuple[dict[str, list[str | None]], list[int]]:
+    """One customers row per key, from the order that first names it (exports list newest first, so the
+    latest order speaks for the customer): the contract's customer columns and the orders they came from."""
+    seen: dict[str, int] = {}
+    for i, key in enumerate(customer):
+        if key is not None:
+            seen.setdefault(key, i)
+    columns = {"customer_id": list(seen)}
+    columns |= {name: [values[i] for i in seen.values()] for name, values in contacts.items()}
+    return columns, list(seen.values())

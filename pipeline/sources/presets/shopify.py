@@ -10,7 +10,7 @@ product type). Customers carry e-mail, phone, `Billing Country` and `Accepts Mar
 """
 
 from pipeline.sources.presets.export_file import ExportFile
-from pipeline.sources.presets.line_items import group_orders, order_and_refund_rows
+from pipeline.sources.presets.line_items import customer_rows, group_orders, order_and_refund_rows
 
 NAME = "shopify"
 LABEL = "Shopify export"
@@ -82,21 +82,17 @@ def to_contract(export: ExportFile) -> dict[str, tuple[dict[str, list], list[int
     country = orders.field(export.column("Billing Country"))
     marketing = orders.field(export.column("Accepts Marketing", "Accepts Email Marketing"))  # newer exports
     sms = orders.field(export.column("Accepts SMS Marketing"))
-    seen: dict[str, int] = {}
-    for i, key in enumerate(customer):
-        if key is not None:
-            seen.setdefault(key, i)
-    customers = {
-        "customer_id": list(seen),
-        "email": [email[i] for i in seen.values()],
-        "phone": [phone[i] for i in seen.values()],
-        "country": [country[i] for i in seen.values()],
-        "email_opt_in": [marketing[i] for i in seen.values()],
-        "sms_opt_in": [sms[i] for i in seen.values()],
+    contacts = {
+        "email": email,
+        "phone": phone,
+        "country": country,
+        "email_opt_in": marketing,
+        "sms_opt_in": sms,
     }
+    customers, first = customer_rows(customer, contacts)
     return {
         **order_rows,
         "order_items": (items, item_rows),
         "products": (products, list(first_seen.values())),
-        "customers": (customers, [orders.first_row[i] for i in seen.values()]),
+        "customers": (customers, [orders.first_row[i] for i in first]),
     }

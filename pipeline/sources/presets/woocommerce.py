@@ -13,7 +13,7 @@ through (and are quarantined as unknown_status). A partly refunded order adds a 
 """
 
 from pipeline.sources.presets.export_file import ExportFile
-from pipeline.sources.presets.line_items import group_orders, order_and_refund_rows
+from pipeline.sources.presets.line_items import customer_rows, group_orders, order_and_refund_rows
 
 NAME = "woocommerce"
 LABEL = "WooCommerce export"
@@ -89,20 +89,11 @@ def to_contract(export: ExportFile) -> dict[str, tuple[dict[str, list], list[int
     }
 
     country = orders.field(export.column("Billing Country", "Country Code (Billing)"))
-    seen: dict[str, int] = {}
-    for i, key in enumerate(customer):
-        if key is not None:
-            seen.setdefault(key, i)
     # WooCommerce records no marketing consent: opt-ins stay empty (false), contacts serve ads audiences only
-    customers = {
-        "customer_id": list(seen),
-        "email": [email[i] for i in seen.values()],
-        "phone": [phone[i] for i in seen.values()],
-        "country": [country[i] for i in seen.values()],
-    }
+    customers, first = customer_rows(customer, {"email": email, "phone": phone, "country": country})
     return {
         **order_rows,
         "order_items": (items, item_rows),
         "products": (products, list(first_seen.values())),
-        "customers": (customers, [orders.first_row[i] for i in seen.values()]),
+        "customers": (customers, [orders.first_row[i] for i in first]),
     }
