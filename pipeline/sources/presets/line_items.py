@@ -88,3 +88,16 @@ def customer_rows(
     columns = {"customer_id": list(seen)}
     columns |= {name: [values[i] for i in seen.values()] for name, values in contacts.items()}
     return columns, list(seen.values())
+
+
+def product_rows(
+    product: list[str | None], item_rows: list[int], fields: dict[str, list[str | None]]
+) -> tuple[dict[str, list[str | None]], list[int]]:
+    """One products row per product id, from its first line item: the contract's product columns (from
+    `fields`, each indexed by export row) and the export rows they came from."""
+    first_seen: dict[str | None, int] = {}
+    for row in item_rows:
+        first_seen.setdefault(product[row], row)
+    columns = {"product_id": list(first_seen)}
+    columns |= {name: [values[r] for r in first_seen.values()] for name, values in fields.items()}
+    return columns, list(first_seen.values())

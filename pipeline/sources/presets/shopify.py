@@ -10,7 +10,12 @@ product type). Customers carry e-mail, phone, `Billing Country` and `Accepts Mar
 """
 
 from pipeline.sources.presets.export_file import ExportFile
-from pipeline.sources.presets.line_items import customer_rows, group_orders, order_and_refund_rows
+from pipeline.sources.presets.line_items import (
+    customer_rows,
+    group_orders,
+    order_and_refund_rows,
+    product_rows,
+)
 
 NAME = "shopify"
 LABEL = "Shopify export"
@@ -67,15 +72,9 @@ def to_contract(export: ExportFile) -> dict[str, tuple[dict[str, list], list[int
         "unit_price": [price[r] for r in item_rows],
     }
     vendor = export.column("Vendor")
-    first_seen: dict[str, int] = {}
-    for row in item_rows:
-        first_seen.setdefault(product[row], row)
-    products = {
-        "product_id": list(first_seen),
-        "name": [item_name[r] for r in first_seen.values()],
-        "category": [vendor[r] for r in first_seen.values()],
-        "price": [price[r] for r in first_seen.values()],
-    }
+    products, product_first_rows = product_rows(
+        product, item_rows, {"name": item_name, "category": vendor, "price": price}
+    )
 
     # one customer row per key; the latest order in the file speaks for the customer (exports run newest
     # first, so the first order seen)
@@ -93,6 +92,6 @@ def to_contract(export: ExportFile) -> dict[str, tuple[dict[str, list], list[int
     return {
         **order_rows,
         "order_items": (items, item_rows),
-        "products": (products, list(first_seen.values())),
+        "products": (products, product_first_rows),
         "customers": (customers, [orders.first_row[i] for i in first]),
     }

@@ -13,7 +13,12 @@ through (and are quarantined as unknown_status). A partly refunded order adds a 
 """
 
 from pipeline.sources.presets.export_file import ExportFile
-from pipeline.sources.presets.line_items import customer_rows, group_orders, order_and_refund_rows
+from pipeline.sources.presets.line_items import (
+    customer_rows,
+    group_orders,
+    order_and_refund_rows,
+    product_rows,
+)
 
 NAME = "woocommerce"
 LABEL = "WooCommerce export"
@@ -78,15 +83,9 @@ def to_contract(export: ExportFile) -> dict[str, tuple[dict[str, list], list[int
         "unit_price": [price[r] for r in item_rows],
     }
     category = export.column("Category", "Product Categories")
-    first_seen: dict[str, int] = {}
-    for row in item_rows:
-        first_seen.setdefault(product[row], row)
-    products = {
-        "product_id": list(first_seen),
-        "name": [item_name[r] for r in first_seen.values()],
-        "category": [category[r] for r in first_seen.values()],
-        "price": [price[r] for r in first_seen.values()],
-    }
+    products, product_first_rows = product_rows(
+        product, item_rows, {"name": item_name, "category": category, "price": price}
+    )
 
     country = orders.field(export.column("Billing Country", "Country Code (Billing)"))
     # WooCommerce records no marketing consent: opt-ins stay empty (false), contacts serve ads audiences only
@@ -94,6 +93,6 @@ def to_contract(export: ExportFile) -> dict[str, tuple[dict[str, list], list[int
     return {
         **order_rows,
         "order_items": (items, item_rows),
-        "products": (products, list(first_seen.values())),
+        "products": (products, product_first_rows),
         "customers": (customers, [orders.first_row[i] for i in first]),
     }
