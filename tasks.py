@@ -81,6 +81,20 @@ def prepare_instance(home: Path) -> None:
         shutil.copyfile(shipped, home / "dagster.yaml")
 
 
+def shop_state(environ: dict[str, str]) -> dict[str, str]:
+    """Where a shop's warehouse and published tables go unless set: beside its own instance, so another
+    shop in the same checkout never meets the demo's warehouse or its last publish (whose order count
+    the volume check would compare against). The demo keeps the settings' defaults (.pulse/)."""
+    raw_path = environ.get("PULSE_RAW_PATH")
+    if not raw_path:
+        return {}
+    folder = SHOP_INSTANCES / shop_key(raw_path)
+    return {
+        "PULSE_DUCKDB_PATH": str(folder / "warehouse.duckdb"),
+        "PULSE_PUBLISH_URI": str(folder / "published"),
+    }
+
+
 def pulse_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"  # dagster-dbt runs `dbt` from PATH
@@ -88,6 +102,8 @@ def pulse_env() -> dict[str, str]:
     if reason != "DAGSTER_HOME":
         prepare_instance(home)
     env["DAGSTER_HOME"] = str(home)
+    for name, value in shop_state(env).items():
+        env.setdefault(name, value)
     env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "False"
     env["DO_NOT_TRACK"] = "1"
     return env

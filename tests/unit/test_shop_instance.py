@@ -30,3 +30,15 @@ def test_pulse_env_prepares_the_shops_instance(tmp_path, monkeypatch):
     assert home.startswith(str(tmp_path / "instances" / "shop-"))
     shipped = (tasks.DEMO_INSTANCE / "dagster.yaml").read_text()
     assert (tmp_path / "instances").joinpath(home, "dagster.yaml").read_text() == shipped
+
+
+def test_a_shops_warehouse_and_publish_folder_sit_beside_its_instance_unless_set(tmp_path, monkeypatch):
+    monkeypatch.setattr(tasks, "SHOP_INSTANCES", tmp_path / "instances")
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    monkeypatch.delenv("PULSE_DUCKDB_PATH", raising=False)
+    monkeypatch.setenv("PULSE_RAW_PATH", str(tmp_path / "shop"))
+    monkeypatch.setenv("PULSE_PUBLISH_URI", "s3://bucket/acme")
+    env = tasks.pulse_env()
+    assert env["PULSE_DUCKDB_PATH"] == str(tmp_path / "instances" / env["DAGSTER_HOME"] / "warehouse.duckdb")
+    assert env["PULSE_PUBLISH_URI"] == "s3://bucket/acme"  # what the user set wins
+    assert tasks.shop_state({}) == {}  # the demo keeps the settings' defaults
