@@ -1,4 +1,4 @@
-"""The project's lists of values, read from the one place they are defined: the dbt seeds.
+"""The project's lists of values, read from the one place they are defined: the dbt seeds (or dbt vars).
 
 dbt tests check every model against these seeds (`relationships` tests), and Python (the raw contract,
 the expectation suites, the demo generator) reads the same CSV files here, so no list is copied by hand.
@@ -8,7 +8,10 @@ import csv
 from functools import cache
 from pathlib import Path
 
-SEEDS_DIR = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds"
+import yaml
+
+DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
+SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 
 
 @cache
@@ -49,3 +52,10 @@ def frequency_groups() -> tuple[str, ...]:
 
 def rfm_segments() -> tuple[str, ...]:
     return _column("rfm_segments", "rfm_segment")
+
+
+@cache
+def order_statuses() -> tuple[str, ...]:
+    """The order statuses the cleaning step accepts (dbt var accepted_statuses); others are unknown_status."""
+    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())
+    return tuple(project["vars"]["accepted_statuses"])

@@ -112,7 +112,8 @@ def text_schema(entity: RawEntity) -> pa.Schema:
 
 def _file_batches(file: RawFile) -> Iterator[pa.RecordBatch]:
     """Only the contract's columns are read; extra columns in the file are never parsed."""
-    columns = [original for original in file.columns.values() if original is not None]
+    # each once: a column mapping may read one of the file's columns into two of ours
+    columns = list(dict.fromkeys(original for original in file.columns.values() if original is not None))
     if file.delimiter is None:
         yield from pq.ParquetFile(file.path).iter_batches(batch_size=262_144, columns=columns)
         return

@@ -2,7 +2,7 @@
 
 import contextlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -13,6 +13,8 @@ from pipeline.raw.errors import RawDataError
 from pipeline.raw.files import entity_batches, find_entity_files, inspect_file, require_rows, text_schema
 from pipeline.settings.sources import SourceSettings
 from pipeline.sources.customer_keys import CustomerKeys
+from pipeline.sources.mapping.locate import locate_mapping
+from pipeline.sources.mapping.read import MappedSource, read_mapped_source
 from pipeline.sources.normalise import Normaliser
 from pipeline.sources.presets.choose import choose_preset
 from pipeline.sources.presets.read import REFUNDS_SOURCE, read_preset
@@ -45,6 +47,7 @@ class _EntityInput:
     files: list[str]
     delimiters: dict[str, str | None]
     batches: Callable[[], Iterator[pa.RecordBatch]]
+    readings: dict[str, SourceSettings] = field(default_factory=dict)  # per file, when not the run's
 
 
 def _contract_inputs(folder: Path) -> dict[RawEntity, _EntityInput]:
@@ -84,24 +87,44 @@ def _preset_inputs(tables: dict[str, list[pa.Table]]) -> dict[RawEntity, _Entity
     return inputs
 
 
+def _mapped_inputs(source: MappedSource) -> dict[RawEntity, _EntityInput]:
+    inputs = {}
+    for entity in ENTITIES:
+        if (table := source.tables.get(entity.name)) is None:
+            inputs[entity] = _EntityInput(files=[], delimiters={}, batches=lambda: iter(()))
+            continue
+        inputs[entity] = _EntityInput(
+            files=table.names,
+            delimiters=table.delimiters,
+            batches=table.batches,
+            readings=dict.fromkeys(table.names, table.reading),
+        )
+    return inputs
+
+
 def load_raw_folder(folder: Path, duckdb_path: Path, options: SourceSettings | None = None) -> dict:
-    """Replace `raw.<entity>` tables from the files in `folder`: the contract's files, or a shop system's
-    export read by its preset. Returns per entity: rows and files; under `notes`, what the console should
-    say about how the files were read."""
+    """Replace `raw.<entity>` tables from the files in `folder`: the contract's files, a shop system's
+    export read by its preset, or any export read through a column mapping. Returns per entity: rows and
+    files; under `notes`, what the console should say about how the files were read."""
     folder = Path(folder)
     options = options or SourceSettings()
     pseudonyms = Pseudonyms(options.pseudonym_salt, Path(duckdb_path))
     normaliser = Normaliser(options, keys=CustomerKeys(pseudonyms))
     if not folder.is_dir():
         raise RawDataError(f"{folder}: raw data folder does not exist (set PULSE_RAW_PATH)")
-    chosen = choose_preset(folder, options.source_format)
-    if chosen is None:
-        inputs = _contract_inputs(folder)
-    else:
+    # a column mapping is the shop's explicit word: it wins over recognising a preset or the contract's files
+    if (located := locate_mapping(folder, options)) is not None:
+        mapped = read_mapped_source(folder, located, options)
+        normaliser.notes.append(mapped.line)
+        normaliser.verdict.labels = mapped.labels
+        inputs = _mapped_inputs(mapped)
+    elif (chosen := choose_preset(folder, options.source_format)) is not None:
         tables, line = read_preset(folder, chosen)
         normaliser.notes.append(line)
         normaliser.verdict.labels, normaliser.verdict.unit = dict(chosen.preset.LABELS), "orders"
         inputs = _preset_inputs(tables)
+    else:
+        inputs = _contract_inputs(folder)
     duckdb_path = Path(duckdb_path)
     duckdb_path.parent.mkdir(parents=True, exist_ok=True)
     # one short-lived read-write connection: dbt opens the file only after this returns
@@ -127,7 +150,9 @@ def _load_entities(con, inputs: dict[RawEntity, _EntityInput], normaliser: Norma
     summary: dict = {}
     con.execute(f"create schema if not exists {RAW_SCHEMA}").fetchall()
     for entity, source in inputs.items():
-        batches = _Recording(normaliser.batches(entity.name, source.batches(), source.delimiters))
+        batches = _Recording(
+            normaliser.batches(entity.name, source.batches(), source.delimiters, source.readings)
+        )
         reader = pa.RecordBatchReader.from_batches(text_schema(entity), batches)
         con.register("incoming", reader)
         try:

@@ -1,25 +1,47 @@
-"""Settings of how a shop's export is read (PULSE_SOURCE_FORMAT, timestamps, the pseudonym salt)."""
+"""Settings of how a shop's export is read (PULSE_SOURCE_FORMAT, a column mapping, timestamps, the pseudonym
+salt)."""
 
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pipeline.settings.environment import EnvReader, SettingsError
 
-SOURCE_FORMATS = ("auto", "contract", "shopify", "woocommerce")
+SOURCE_FORMATS = ("auto", "contract", "shopify", "woocommerce", "mapping")
 # PULSE_TIMESTAMP_FORMAT takes a strptime pattern or one of these names (epoch seconds / milliseconds)
 EPOCH_FORMATS = ("epoch_s", "epoch_ms")
 
 
+def is_timestamp_format(value: str) -> bool:
+    """What PULSE_TIMESTAMP_FORMAT (and a mapping's timestamp_format) accepts."""
+    return value in EPOCH_FORMATS or "%" in value
+
+
+def is_timezone(name: str) -> bool:
+    """An IANA timezone name (Europe/Berlin, UTC), as PULSE_SOURCE_TIMEZONE and a mapping's timezone take."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class SourceSettings:
-    # auto: a Shopify or WooCommerce export is recognised by its file names and header, else the contract
+    # auto: a pulse_mapping.yml in the raw folder, else a Shopify or WooCommerce export recognised by its
+    # file names and header, else the contract; mapping: read through a column mapping file
     source_format: str = "auto"
+    # the column mapping file (PULSE_SOURCE_MAPPING): absolute, or relative to the raw folder
+    source_mapping: str | None = None
     # the timezone of timestamps written without an offset
     source_timezone: str = "UTC"
     # force one timestamp format for every file (a strptime pattern such as %d/%m/%Y %H:%M); None detects
     timestamp_format: str | None = None
     # keys customer e-mails and phones into pseudonyms; None: a salt file beside the warehouse (never logged)
     pseudonym_salt: str | None = field(default=None, repr=False)
+    # set only by a column mapping for its own files (no PULSE_* variable): a forced decimal separator, and
+    # what forced the timestamp format, for the console line
+    decimal_separator: str | None = None
+    formats_set_by: str = "PULSE_TIMESTAMP_FORMAT"
 
     @classmethod
     def from_env(cls, env: EnvReader) -> "SourceSettings":
@@ -28,25 +50,28 @@ class SourceSettings:
             raise SettingsError(
                 f"PULSE_SOURCE_FORMAT={source_format!r} is not one of {', '.join(SOURCE_FORMATS)}"
             )
+        mapping = env.text("PULSE_SOURCE_MAPPING")
+        if mapping is not None:
+            if source_format not in ("auto", "mapping"):
+                raise SettingsError(
+                    f"PULSE_SOURCE_MAPPING is set but PULSE_SOURCE_FORMAT={source_format!r}: a mapping reads "
+                    "the files itself; unset one of them"
+                )
+            source_format = "mapping"  # a mapping named is a mapping used
         timezone = env.text("PULSE_SOURCE_TIMEZONE") or cls.source_timezone
-        try:
-            ZoneInfo(timezone)
-        except (ZoneInfoNotFoundError, ValueError) as error:
+        if not is_timezone(timezone):
             raise SettingsError(
                 f"PULSE_SOURCE_TIMEZONE={timezone!r} is not an IANA timezone (e.g. Europe/Berlin, UTC)"
-            ) from error
+            )
         timestamp_format = env.text("PULSE_TIMESTAMP_FORMAT")
-        if (
-            timestamp_format is not None
-            and timestamp_format not in EPOCH_FORMATS
-            and "%" not in timestamp_format
-        ):
+        if timestamp_format is not None and not is_timestamp_format(timestamp_format):
             raise SettingsError(
                 f"PULSE_TIMESTAMP_FORMAT={timestamp_format!r} is neither a strptime pattern "
                 f"(e.g. %d/%m/%Y %H:%M) nor one of {', '.join(EPOCH_FORMATS)}"
             )
         return cls(
             source_format=source_format,
+            source_mapping=mapping,
             source_timezone=timezone,
             timestamp_format=timestamp_format,
             pseudonym_salt=env.text("PULSE_PSEUDONYM_SALT"),

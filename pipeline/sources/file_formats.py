@@ -49,7 +49,7 @@ class FileFormats:
         said: list[str] = []
         for column in TIMESTAMP_COLUMNS.get(entity, ()):
             if options.timestamp_format:
-                chosen = timestamps.forced_format(options.timestamp_format)
+                chosen = timestamps.forced_format(options.timestamp_format, options.formats_set_by)
                 if _sample(first, column):
                     said.append(f"{column} as {chosen.label}")
             else:
@@ -63,13 +63,17 @@ class FileFormats:
                     )
             formats.timestamp[column] = chosen
         for column in NUMBER_COLUMNS.get(entity, ()):
-            formats.number[column] = numbers.detect(_sample(first, column), delimiter)
+            if options.decimal_separator:  # a column mapping states it
+                formats.number[column] = numbers.COMMA if options.decimal_separator == "," else numbers.POINT
+            else:
+                formats.number[column] = numbers.detect(_sample(first, column), delimiter)
             if formats.number[column] is numbers.COMMA:
                 said.append(f"{column} with a decimal comma")
         if said:
+            timed = TIMESTAMP_COLUMNS.get(entity, ())  # a file with no times needs no word on their zone
             zone = (
                 ""
-                if options.source_timezone == "UTC"
+                if options.source_timezone == "UTC" or not timed
                 else f"; times without an offset in {options.source_timezone}"
             )
             formats.notes.append(f"{source_file}: " + ", ".join(said) + zone)

@@ -33,8 +33,14 @@ class Normaliser:
                 self.notes.append(note)
 
     def batches(
-        self, entity: str, batches: Iterator[pa.RecordBatch], delimiters: dict[str, str | None]
+        self,
+        entity: str,
+        batches: Iterator[pa.RecordBatch],
+        delimiters: dict[str, str | None],
+        readings: dict[str, SourceSettings] | None = None,
     ) -> Iterator[pa.RecordBatch]:
+        """`readings`: per source file, how to read it when not as the run's settings say (a column
+        mapping's timezone, timestamp format and decimal separator)."""
         formats: dict[str, FileFormats] = {}
         for batch in batches:
             if batch.num_rows == 0:
@@ -42,7 +48,8 @@ class Normaliser:
                 continue
             source = batch.column(SOURCE_FILE_COLUMN)[0].as_py()  # a batch never spans two files
             if source not in formats:
-                formats[source] = FileFormats.detect(entity, batch, delimiters.get(source), self.options)
+                options = (readings or {}).get(source, self.options)
+                formats[source] = FileFormats.detect(entity, batch, delimiters.get(source), options)
                 self._note(entity, source, formats[source].notes)
             batch, unreadable = formats[source].apply(batch)
             if entity == "orders":

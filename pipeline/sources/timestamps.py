@@ -96,8 +96,9 @@ FORMATS: tuple[TimestampFormat, ...] = (
 _BY_NAME = {f.name: f for f in FORMATS}
 
 
-def forced_format(pattern: str) -> TimestampFormat:
-    """PULSE_TIMESTAMP_FORMAT: an epoch name, or a strptime pattern (%z for an offset)."""
+def forced_format(pattern: str, set_by: str = "PULSE_TIMESTAMP_FORMAT") -> TimestampFormat:
+    """PULSE_TIMESTAMP_FORMAT (or a column mapping's): an epoch name, or a strptime pattern (%z for an
+    offset); `set_by` names where it was set, for the console."""
     if pattern in _BY_NAME:
         return _BY_NAME[pattern]
 
@@ -108,7 +109,7 @@ def forced_format(pattern: str) -> TimestampFormat:
             return None
         return (moment if moment.tzinfo else moment.replace(tzinfo=tz)).astimezone(UTC)
 
-    return TimestampFormat("forced", f"PULSE_TIMESTAMP_FORMAT {pattern}", parse)
+    return TimestampFormat("forced", f"{set_by} {pattern}", parse)
 
 
 def _sequence_order(values: Sequence[str], fmt: TimestampFormat, tz: ZoneInfo) -> int:

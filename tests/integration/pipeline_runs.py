@@ -1,5 +1,6 @@
 """Running the real pipeline from tests: the Dagster job in process, or the `dagster` CLI as a user would."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -10,8 +11,10 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+from deltalake import DeltaTable
 
 from pipeline.defs.dbt.cli_args import dbt_command
+from pipeline.privacy.scan import Finding, scan_file, scan_table
 from pipeline.settings import PulseSettings
 from tests.conftest import DBT_PROJECT_DIR, REPO_ROOT
 
@@ -96,3 +99,16 @@ def run_dbt(args: list[str], settings: PulseSettings, workdir: Path, timeout: in
     }
     result = subprocess.run(["dbt", *command], env=env, capture_output=True, text=True, timeout=timeout)
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
+
+
+def published_contacts(published: Path) -> list[Finding]:
+    """Plain e-mails and phones anywhere in a publish folder: every table of the manifest, and every JSON,
+    CSV and ZIP file beside them (manifests, audience upload files, model bundles)."""
+    manifest = json.loads((published / "_manifest.json").read_text())
+    findings = []
+    for name in manifest["tables"]:
+        findings += scan_table(name, DeltaTable(str(published / name)).to_pyarrow_table())
+    for path in published.rglob("*"):
+        if path.is_file() and path.suffix in (".json", ".csv", ".zip") and "_delta_log" not in path.parts:
+            findings += scan_file(str(path.relative_to(published)), path.read_bytes())
+    return findings
