@@ -192,3 +192,9 @@ def test_a_mapping_beside_the_files_wins_over_the_contract_files_unless_contract
     assert _load(raw)["orders"]["files"] == ["bestellungen.csv"]
     contract = SourceSettings(source_format="contract", pseudonym_salt="s")
     assert _load(raw, contract)["orders"]["files"] == ["orders.csv"]
+
+
+def test_the_documented_example_is_the_tested_fixture():
+    doc = (REPO / "docs" / "column-mapping.md").read_text()
+    [example] = re.findall(r"```yaml\n(.*?)```", doc, flags=re.DOTALL)
+    assert example == MAPPING.read_text()
