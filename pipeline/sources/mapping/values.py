@@ -32,7 +32,7 @@ class ValueMaps:
     unmapped: dict[str, _Unmapped] = field(default_factory=dict)  # their status word -> where it was met
 
     def apply(self, batch: pa.RecordBatch) -> pa.RecordBatch:
-        if batch.num_rows == 0 or not self.table.values and "status" not in self.table.columns:
+        if batch.num_rows == 0 or (not self.table.values and "status" not in self.table.columns):
             return batch
         columns = {name: batch.column(name) for name in batch.schema.names}
         for column, words in self.table.values.items():
