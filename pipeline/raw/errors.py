@@ -8,6 +8,9 @@ from pipeline.raw.contract import RawEntity
 class RawDataError(ValueError):
     """A raw file breaks the data contract (missing file, missing required column, unreadable)."""
 
+    # the console's last line after the message: what to fix, and where it is described
+    advice = "Fix the file and run again (docs/data-contract.md: what each file holds)."
+
 
 def export_again(entity: RawEntity) -> str:
     """What to do about an unusable file: a required one must be exported again, an optional one may go."""

@@ -117,6 +117,7 @@ def load_raw_folder(folder: Path, duckdb_path: Path, options: SourceSettings | N
         mapped = read_mapped_source(folder, located, options)
         normaliser.notes.append(mapped.line)
         normaliser.verdict.labels = mapped.labels
+        normaliser.verdict.timestamp_setting = f"timestamp_format in {located.path.name}"
         inputs = _mapped_inputs(mapped)
     elif (chosen := choose_preset(folder, options.source_format)) is not None:
         tables, line = read_preset(folder, chosen)

@@ -25,7 +25,7 @@ _RULES = (
 )
 _ADVICE = {
     "unparseable": {
-        "ordered_at": f"set PULSE_TIMESTAMP_FORMAT or see {FORMATS_DOC}",
+        "ordered_at": "set {timestamp_setting} or see " + FORMATS_DOC,
         "amount": f"see {FORMATS_DOC}",
     },
     "blank": "is the right column mapped? see docs/data-contract.md#orders-required",
@@ -46,6 +46,7 @@ class OrdersVerdict:
 
     labels: dict[str, str] = field(default_factory=dict)  # contract column -> the export's own name
     unit: str = "rows"  # a preset's rows are orders made from line items: "orders"
+    timestamp_setting: str = "PULSE_TIMESTAMP_FORMAT"  # where the advice sends a user to state the format
     files: dict[str, _FileCount] = field(default_factory=dict)
 
     def count(self, source: str, batch: pa.RecordBatch, unreadable: dict[str, list[bool] | None]) -> None:
@@ -94,4 +95,5 @@ class OrdersVerdict:
         value, row = counted.example[reason]
         example = f"e.g. {value!r} (data row {row})" if failure != "blank" else f"e.g. data row {row}"
         advice = _ADVICE[failure] if isinstance(_ADVICE[failure], str) else _ADVICE[failure][column]
+        advice = advice.format(timestamp_setting=self.timestamp_setting)
         return f"{source}: {clean:,} of {counted.rows:,} {self.unit} are clean: {what}, {example}; {advice}"

@@ -35,7 +35,7 @@ def raw_files(context: dg.AssetExecutionContext, pulse: PulseSettingsResource):
     except RawDataError as error:
         # a Failure is shown as its description first, without a chained traceback through our code
         raise dg.Failure(
-            description=f"{error}\nFix the file and run again (docs/data-contract.md: what each file holds).",
+            description=f"{error}\n{error.advice}",
             metadata={"raw_path": settings.raw_path},
             allow_retries=False,
         ) from None

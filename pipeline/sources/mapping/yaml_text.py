@@ -15,6 +15,8 @@ from pipeline.raw.errors import RawDataError
 class MappingError(RawDataError):
     """A column mapping file that cannot be used; the message names the file, the key and the value."""
 
+    advice = "Fix the mapping and run again (docs/column-mapping.md: what a mapping holds)."
+
 
 class _TextLoader(yaml.BaseLoader):
     def construct_mapping(self, node, deep=False):
