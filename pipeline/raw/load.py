@@ -57,7 +57,8 @@ def _contract_inputs(folder: Path) -> dict[RawEntity, _EntityInput]:
             raise RawDataError(
                 f"{folder}: required file '{entity.name}' is missing (looked for {entity.name}.csv, "
                 f"{entity.name}.csv.gz, {entity.name}.parquet or {entity.name}/, or a Shopify or "
-                "WooCommerce orders export)"
+                "WooCommerce orders export); any other export is read through a pulse_mapping.yml "
+                "(docs/column-mapping.md)"
             )
     # inspect every file (encoding, delimiter, header, rows) before touching the warehouse, so a bad
     # file never leaves half a load; columns first, so a missing column is named before an empty file
