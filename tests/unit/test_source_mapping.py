@@ -211,3 +211,15 @@ def test_a_wrong_orders_file_under_a_mapping_names_their_column_and_the_mapping_
     with pytest.raises(RawDataError, match=f"^{re.escape(sentence)}$"):
         _load(raw)
     assert "docs/column-mapping.md" in MappingError.advice and "data-contract" in RawDataError.advice
+
+
+def test_a_table_may_state_its_own_reading_over_the_file_wide_one(tmp_path):
+    raw = _shop(tmp_path, [("    files: kunden.csv\n", "    files: kunden.csv\n    timezone: UTC\n")])
+    mapping = parse_mapping(raw / "pulse_mapping.yml")
+    customers, orders = mapping.tables["customers"].reading, mapping.tables["orders"].reading
+    assert (customers.timezone, customers.timestamp_format) == ("UTC", "%d.%m.%Y %H:%M")
+    assert orders.timezone == "Europe/Berlin"
+    _load(raw)
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        [(created,)] = con.sql("select created_at from raw.customers where _source_row = 1").fetchall()
+    assert created == "2024-01-10T08:00:00Z"  # '10.01.2024 08:00' read as UTC, not Berlin time
