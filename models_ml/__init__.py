@@ -32,27 +32,53 @@ The pieces, each usable alone: `check_inputs` (contract), `Design` (feature matr
 model (`btyd_summary` / `fit_btyd` / `FittedBtyd`, not yet part of the run).
 """
 
-from models_ml.boosting import FittedModel, fit_model
-from models_ml.btyd import BtydFit, BtydPrediction, FittedBtyd, btyd_summary, fit_btyd
-from models_ml.calibration import Calibrator
-from models_ml.category_propensity import CATEGORY_MODEL
-from models_ml.champion import ChampionDecision, decide_champion, retrain_due
-from models_ml.config import GridCuts, ModelConfig
-from models_ml.contract import InputContractError, check_inputs
-from models_ml.explain import top_reasons
-from models_ml.grid import PREDICTIVE_CELLS, predictive_cell, predictive_cells
-from models_ml.metrics import (
-    classifier_metrics,
-    expected_calibration_error,
-    gains_by_decile,
-    regressor_metrics,
-)
-from models_ml.plots import calibration_png, cumulative_gain_png, feature_importance_png
-from models_ml.predictions import PredictionRun, run_predictions
-from models_ml.registry import ModelBundle, bundle_key, champion_key
-from models_ml.targets import CUSTOMER_TARGETS
+from importlib import import_module
 
-MODELS = (*(target.model for target in CUSTOMER_TARGETS), CATEGORY_MODEL)
+# Each public name and the module that defines it, imported on first use: the settings read the
+# defaults in models_ml.config without loading XGBoost (seconds) into every process that reads settings.
+_HOMES = {
+    "FittedModel": "boosting",
+    "fit_model": "boosting",
+    "BtydFit": "btyd",
+    "BtydPrediction": "btyd",
+    "FittedBtyd": "btyd",
+    "btyd_summary": "btyd",
+    "fit_btyd": "btyd",
+    "Calibrator": "calibration",
+    "ChampionDecision": "champion",
+    "decide_champion": "champion",
+    "retrain_due": "champion",
+    "GridCuts": "config",
+    "ModelConfig": "config",
+    "InputContractError": "contract",
+    "check_inputs": "contract",
+    "top_reasons": "explain",
+    "PREDICTIVE_CELLS": "grid",
+    "predictive_cell": "grid",
+    "predictive_cells": "grid",
+    "classifier_metrics": "metrics",
+    "expected_calibration_error": "metrics",
+    "gains_by_decile": "metrics",
+    "regressor_metrics": "metrics",
+    "calibration_png": "plots",
+    "cumulative_gain_png": "plots",
+    "feature_importance_png": "plots",
+    "PredictionRun": "predictions",
+    "run_predictions": "predictions",
+    "ModelBundle": "registry",
+    "bundle_key": "registry",
+    "champion_key": "registry",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name == "MODELS":
+        targets, category = import_module("models_ml.targets"), import_module("models_ml.category_propensity")
+        return (*(target.model for target in targets.CUSTOMER_TARGETS), category.CATEGORY_MODEL)
+    if name in _HOMES:
+        return getattr(import_module(f"models_ml.{_HOMES[name]}"), name)
+    raise AttributeError(f"module 'models_ml' has no attribute {name!r}")
+
 
 __all__ = [
     "MODELS",

@@ -1,9 +1,25 @@
-"""Every knob of the learning library in one frozen object; the assets fill it from the settings."""
+"""Every knob of the predictions in one place, with its default: the learning library's `ModelConfig`
+and the dbt side's `TrainingSetConfig`. The settings (pipeline/settings/predictions.py) take their
+defaults from here; dbt_project.yml vars and .env.example repeat them, and a unit test keeps them equal.
+"""
 
 from dataclasses import dataclass, field
 
 CALIBRATION_METHODS = ("isotonic", "sigmoid")
 REGRESSOR_PRIMARY_METRICS = ("spearman", "mae")
+# who may score a target: the rule baseline, BG/NBD + Gamma-Gamma, XGBoost
+CANDIDATES = ("rule", "btyd", "model")
+
+
+@dataclass(frozen=True)
+class TrainingSetConfig:
+    """How dbt builds the training set (the dbt vars of int_training_cutoffs and int_training_samples)."""
+
+    # training cutoffs: the latest month end whose label window ends by as_of, then one about every step
+    training_cutoffs: int = 6
+    training_cutoff_step_days: int = 30
+    # at most this many customers per training cutoff, by a stable hash (everyone is scored)
+    training_customers_per_cutoff: int = 50_000
 
 
 @dataclass(frozen=True)
@@ -22,7 +38,7 @@ class GridCuts:
 
 @dataclass(frozen=True)
 class ModelConfig:
-    """Horizons, sampling, honesty thresholds, calibration and booster settings (defaults in the issue)."""
+    """Horizons, sampling, honesty thresholds, calibration and booster settings, with their defaults."""
 
     # Requested horizons in days. dbt may shrink a label window when history is short; the window
     # actually used is read from the labels and recorded in model_metrics beside these.
@@ -48,7 +64,7 @@ class ModelConfig:
     floor_z: float = 2.0  # standard errors a held-out metric must clear its floor by (candidates.py)
     # who may score a target; each is measured either way (a shop that wants XGBoost or nothing drops the
     # rule and BG/NBD, one that cannot run XGBoost drops 'model')
-    candidates: tuple[str, ...] = ("rule", "btyd", "model")
+    candidates: tuple[str, ...] = CANDIDATES
     # Same data, same seed and same thread count give identical scores.
     seed: int = 42
     n_threads: int = 2
@@ -107,7 +123,7 @@ class ModelConfig:
             )
         if not 0 <= self.auc_floor <= 1:
             raise ValueError(f"ModelConfig.auc_floor={self.auc_floor} not in [0, 1]")
-        if not self.candidates or not set(self.candidates) <= {"rule", "btyd", "model"}:
+        if not self.candidates or not set(self.candidates) <= set(CANDIDATES):
             raise ValueError(f"ModelConfig.candidates={self.candidates!r}: some of 'rule', 'btyd', 'model'")
         if not -1 <= self.spearman_floor <= 1 or not 0 < self.min_horizon_share <= 1:
             raise ValueError("ModelConfig.spearman_floor must be in [-1, 1], min_horizon_share in (0, 1]")

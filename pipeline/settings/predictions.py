@@ -1,11 +1,16 @@
-"""Settings of the predictions (PULSE_*_HORIZON_DAYS, PULSE_TRAINING_*, the quality floor, retraining)."""
+"""Settings of the predictions (PULSE_*_HORIZON_DAYS, PULSE_TRAINING_*, the quality floor, retraining).
+
+Every default comes from models_ml/config.py, the one home of the prediction defaults.
+"""
 
 from dataclasses import dataclass
 
+from models_ml.config import CALIBRATION_METHODS, CANDIDATES, GridCuts, ModelConfig, TrainingSetConfig
 from pipeline.settings.environment import EnvReader, SettingsError
 
-CALIBRATION_METHODS = ("isotonic", "sigmoid")
-CANDIDATES = ("rule", "btyd", "model")
+_MODEL = ModelConfig()
+_TRAINING = TrainingSetConfig()
+_GRID = GridCuts()
 
 
 def _candidates(text: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
@@ -22,33 +27,33 @@ def _candidates(text: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
 @dataclass(frozen=True)
 class PredictionSettings:
     # label windows after a training cutoff, in days (dbt shrinks them on short history)
-    purchase_horizon_days: int = 30
-    churn_horizon_days: int = 180
-    category_horizon_days: int = 90
-    clv_horizon_days: int = 365
+    purchase_horizon_days: int = _MODEL.purchase_horizon_days
+    churn_horizon_days: int = _MODEL.churn_horizon_days
+    category_horizon_days: int = _MODEL.category_horizon_days
+    clv_horizon_days: int = _MODEL.clv_horizon_days
     # training cutoffs: the latest whose label window ends at as_of, then one every step, up to this many
-    training_cutoffs: int = 6
-    training_cutoff_step_days: int = 30
+    training_cutoffs: int = _TRAINING.training_cutoffs
+    training_cutoff_step_days: int = _TRAINING.training_cutoff_step_days
     # bounded training data: customers per training cutoff (dbt), then a stratified sample of rows (models_ml)
-    training_customers_per_cutoff: int = 50_000
-    training_sample_rows: int = 200_000
+    training_customers_per_cutoff: int = _TRAINING.training_customers_per_cutoff
+    training_sample_rows: int = _MODEL.sample_size
     # a target is predicted only with this many customers with orders, and positives and negatives in the
     # held-out window (models_ml/eligibility.py says why); else it is withheld
-    min_training_customers: int = 200
-    min_training_positives: int = 30
-    min_holdout_outcomes: int = 10
-    min_horizon_share: float = 0.2
+    min_training_customers: int = _MODEL.min_customers
+    min_training_positives: int = _MODEL.min_positives
+    min_holdout_outcomes: int = _MODEL.min_holdout_outcomes
+    min_horizon_share: float = _MODEL.min_horizon_share
     # the floors every candidate must reach on the held-out window to score a target (else it is withheld)
-    auc_floor: float = 0.6
-    spearman_floor: float = 0.2
+    auc_floor: float = _MODEL.auc_floor
+    spearman_floor: float = _MODEL.spearman_floor
     # standard errors a held-out metric must clear its floor by, and who may score a target
-    floor_z: float = 2.0
-    candidates: tuple[str, ...] = ("rule", "btyd", "model")
-    retrain_every_hours: float = 24.0
-    calibration_method: str = "isotonic"
+    floor_z: float = _MODEL.floor_z
+    candidates: tuple[str, ...] = _MODEL.candidates
+    retrain_every_hours: float = _MODEL.retrain_every_hours
+    calibration_method: str = _MODEL.calibration_method
     # the 3 x 3 predictive grid: purchase probability x churn probability
-    purchase_cut_points: tuple[float, float] = (0.2, 0.5)
-    churn_cut_points: tuple[float, float] = (0.2, 0.5)
+    purchase_cut_points: tuple[float, float] = _GRID.purchase
+    churn_cut_points: tuple[float, float] = _GRID.churn
 
     @classmethod
     def from_env(cls, env: EnvReader) -> "PredictionSettings":

@@ -1,4 +1,5 @@
 """`python -m pipeline.storage history | rollback <run_id>`: the published runs, and going back to one.
+`python3 tasks.py rollback [<run_id>]` runs it with the venv and the shop's settings.
 
 Reads PULSE_PUBLISH_URI (and PULSE_S3_ENDPOINT_URL, PULSE_S3_REGION) like the pipeline does. Run it while
 no pipeline run is publishing: a rollback writes to the same tables.
@@ -39,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.run_id is None:
         _print_history(store)
-        print("\nName the run to go back to: python -m pipeline.storage rollback <run_id>")
+        print("\nName the run to go back to: python3 tasks.py rollback <run_id>")
         return 2
     try:
         document = rollback(store, args.run_id)

@@ -153,7 +153,7 @@ def _put_back(
         store.delete([run_manifest_key(run_id)])
     except Exception as undo_error:
         remedy = (
-            f"`python -m pipeline.storage rollback {previous_run}`"
+            f"`python3 tasks.py rollback {previous_run}`"
             if previous_run
             else "a new run (nothing had been published before)"
         )

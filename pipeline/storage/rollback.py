@@ -46,7 +46,7 @@ def rollback(store: Store, run_id: str, now: datetime | None = None) -> dict:
         raise RollbackError(
             f"no run {run_id} under {store.uri()}: it was never published here, or it was replaced longer "
             "ago than PULSE_PUBLISH_RETENTION_DAYS and its files were vacuumed. "
-            "`python -m pipeline.storage history` lists the runs you can roll back to."
+            "`python3 tasks.py rollback` lists the runs you can roll back to."
         )
     # every version is checked before any table changes: a rollback happens whole or not at all
     for name, entry in sorted(target["tables"].items()):
@@ -58,7 +58,7 @@ def rollback(store: Store, run_id: str, now: datetime | None = None) -> dict:
             raise RollbackError(
                 f"run {run_id} cannot be restored: version {entry['version']} of {name} lacks "
                 f"{len(gone)} data file(s) (vacuumed). Nothing was changed; "
-                "`python -m pipeline.storage history` lists the runs you can roll back to."
+                "`python3 tasks.py rollback` lists the runs you can roll back to."
             )
     current = load_manifest(store) or {}
     tables = {

@@ -80,13 +80,13 @@ def test_every_model_is_evaluated_beside_its_baseline_and_registered(shop):
             assert not (published / champion_key(model)).exists(), model
     # a healthy 500-customer shop: XGBoost scores purchase, churn, CLV and categories, surely above the floor
     assert all(row[1] == "model" for row in metrics if row[0] != "next_order"), metrics
-    # each model's page in the UI: metrics beside the baseline, and the plots in the page itself
-    pages = {e.asset_key: e.materialization.metadata for e in first.get_asset_materialization_events()}
+    # each model's page in the UI: metrics beside the baseline, and the plots drawn in its description
+    events = {e.asset_key: e.materialization for e in first.get_asset_materialization_events()}
     sources = {row[0]: row[1] for row in metrics}
     for model in ("purchase", "churn"):
-        page = pages[model_key(model)]
+        page = events[model_key(model)].metadata
         assert "| held-out metric | XGBoost | BG/NBD | rule |" in page["metrics"].value
-        plots = page["plots"].value
+        plots = events[model_key(model)].description
         assert "![cumulative_gain](data:image/png;base64," in plots
         assert "![calibration](data:image/png;base64," in plots
         # feature importance is that of the model that scores, so only a scoring model draws it

@@ -1,9 +1,12 @@
-"""The asset graph loads, and a snapshot of its keys, checks, jobs, schedules and sensors catches renames.
+"""The asset graph loads, and a snapshot of its keys (with each one's group and dependencies), checks, jobs,
+schedules and sensors catches renames and rewiring; the groups read left to right, without cycles.
 
 After an intended change: pytest tests/unit/test_definitions.py --update-snapshots
 """
 
 import shutil
+from collections import defaultdict
+from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
 import dagster as dg
@@ -15,11 +18,33 @@ from pipeline.defs.publish.published_tables import published_tables
 from tests.conftest import REPO_ROOT
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "definitions.txt"
+# the groups a run passes through, in order; the others (reference, lifecycle, dashboards) branch off them
+GROUP_ORDER = (
+    "raw", "staging", "orders", "customers", "features", "models", "predictions", "segments", "publish"
+)  # fmt: skip
+
+
+def _group_edges() -> dict[str, set[str]]:
+    """Group -> the groups that read one of its assets."""
+    graph = defs.resolve_asset_graph()
+    edges = defaultdict(set)
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        for parent in node.parent_keys:
+            if graph.get(parent).group_name != node.group_name:
+                edges[graph.get(parent).group_name].add(node.group_name)
+    return edges
 
 
 def _graph_lines() -> list[str]:
     repo = defs.get_repository_def()
-    lines = [f"asset {key.to_user_string()}" for key in repo.asset_graph.get_all_asset_keys()]
+    graph = repo.asset_graph
+    lines = []
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        parents = ", ".join(sorted(parent.to_user_string() for parent in node.parent_keys))
+        line = f"asset {key.to_user_string()} [{node.group_name}]"
+        lines.append(f"{line} <- {parents}" if parents else line)
     lines += [
         f"check {key.asset_key.to_user_string()}:{key.name}" for key in repo.asset_graph.asset_check_keys
     ]
@@ -34,6 +59,27 @@ def test_graph_matches_the_snapshot(request):
     if request.config.getoption("--update-snapshots"):
         SNAPSHOT.write_text("\n".join(lines) + "\n")
     assert lines == SNAPSHOT.read_text().splitlines()
+
+
+def test_groups_read_left_to_right_without_cycles():
+    edges = _group_edges()
+    order = TopologicalSorter()
+    for group, readers in edges.items():
+        for reader in readers:
+            order.add(reader, group)
+    try:
+        order.prepare()
+    except CycleError as error:
+        pytest.fail(f"the asset groups form a cycle: {' -> '.join(error.args[1])}")
+    position = {group: index for index, group in enumerate(GROUP_ORDER)}
+    backwards = [
+        (group, reader)
+        for group, readers in edges.items()
+        for reader in readers
+        if position.get(group, -1) > position.get(reader, len(GROUP_ORDER))
+    ]
+    assert backwards == []
+    assert set(GROUP_ORDER) <= set(edges) | {"publish"}  # every group of the run is in the graph
 
 
 def test_every_published_table_sits_downstream_of_its_source_with_its_gate_visible_as_a_check():

@@ -1,4 +1,4 @@
-"""The whole dbt -> Dagster mapping: asset keys stay dbt's (raw/<table> for sources), groups by folder."""
+"""The whole dbt -> Dagster mapping: asset keys stay dbt's (raw/<table> for sources), groups by subject."""
 
 from collections.abc import Mapping
 from typing import Any
@@ -6,10 +6,16 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
 
-# models/<first folder>[/<second folder>] -> Dagster group
+# models/<layer>/<folder> -> Dagster group, by what a model is about (not its layer), so the groups read
+# left to right: raw -> staging -> orders -> customers -> features -> models -> predictions -> segments
+# -> publish (tests/unit/test_definitions.py keeps the group graph free of cycles)
 _GROUPS = {
-    ("staging",): "staging",
-    ("intermediate",): "intermediate",
+    ("intermediate", "orders"): "orders",
+    ("intermediate", "customers"): "customers",
+    # messages, attribution and purchase months per customer: the dashboards and the features read them
+    ("intermediate", "dashboards"): "customers",
+    ("intermediate", "ml"): "features",
+    ("intermediate", "targeting"): "segments",
     ("marts", "core"): "orders",
     ("marts", "customers"): "customers",
     ("marts", "lifecycle"): "lifecycle",
@@ -17,6 +23,9 @@ _GROUPS = {
     ("marts", "ml"): "features",
     ("marts", "targeting"): "segments",
 }
+# A staging model sits beside what it stages: the shop's raw files in `staging`, a table a Python step
+# wrote in that step's group (a staging model of predictions among the predictions).
+_STAGED_SOURCE_GROUPS = {"raw": "staging", "predictions": "predictions", "targeting": "segments"}
 
 
 class PulseDbtTranslator(DagsterDbtTranslator):
@@ -39,6 +48,9 @@ class PulseDbtTranslator(DagsterDbtTranslator):
             return "raw"
         if dbt_resource_props.get("resource_type") == "seed":
             return "reference"  # the lists of values (dbt_project/seeds)
-        fqn = dbt_resource_props.get("fqn", [])
-        folders = tuple(fqn[1:-1])
-        return _GROUPS.get(folders[:2]) or _GROUPS.get(folders[:1]) or "dbt"
+        folders = tuple(dbt_resource_props.get("fqn", [])[1:-1])
+        if folders[:1] == ("staging",):
+            parents = dbt_resource_props.get("depends_on", {}).get("nodes", [])
+            sources = [parent.split(".")[2] for parent in parents if parent.startswith("source.")]
+            return _STAGED_SOURCE_GROUPS.get(sources[0], "staging") if sources else "staging"
+        return _GROUPS.get(folders[:2], "dbt")

@@ -13,7 +13,7 @@ from models_ml.outcomes import ledger_rows
 from models_ml.plots import outcomes_png
 from pipeline.defs.ml.inputs import read_prediction_inputs
 from pipeline.defs.ml.model_config import model_config
-from pipeline.defs.ml.model_pages import model_page
+from pipeline.defs.ml.model_pages import model_materialization
 from pipeline.defs.ml.outcomes import read_outcomes
 from pipeline.defs.ml.registry import load_champions, prune_registry, save_models
 from pipeline.defs.publish.published_tables import PYTHON_TABLES
@@ -62,6 +62,8 @@ MODEL_SPECS = [
         model_key(model),
         group_name="models",
         kinds={"xgboost"},
+        # materialised by an AssetMaterialization (its description draws the plots; an output has none)
+        skippable=True,
         deps=FEATURE_INPUTS,
         description=f"The {model.replace('_', ' ')} target: the rule, BG/NBD and XGBoost (trained by time on "
         "the other half of the customers, calibrated) measured on the same held-out window; the best one "
@@ -121,9 +123,7 @@ def predictions(context: dg.AssetExecutionContext, pulse: PulseSettingsResource)
         plots = run.plots(model)
         if (ledger := outcomes_png(outcomes, model)) is not None:
             plots["accuracy_over_time"] = ledger
-        yield dg.MaterializeResult(
-            asset_key=model_key(model), metadata=model_page(metrics, plots, bundle_uris.get(model))
-        )
+        yield model_materialization(model_key(model), metrics, plots, bundle_uris.get(model))
     rule_scores = {name: run.models[name].baseline_scores for name in ("purchase", "churn", "clv")}
     ledger = pa.Table.from_pandas(ledger_rows(run.customer_predictions, rule_scores), preserve_index=False)
     rows = replace_table(settings.duckdb_path, LEDGER_ROWS_RELATION, ledger.to_reader())

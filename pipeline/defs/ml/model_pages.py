@@ -1,6 +1,11 @@
 """What each model's asset page shows in the Dagster UI: who scores the target and its grade, held-out
-metrics of XGBoost, BG/NBD and the rule side by side, the champion decision, and plots embedded in the
-page (cumulative gain, calibration, feature importance)."""
+metrics of XGBoost, BG/NBD and the rule side by side, the champion decision, and the plots (cumulative
+gain, calibration, feature importance, accuracy over time).
+
+The plots are the materialization's description, which the UI renders as Markdown in the page (the
+asset's Events tab). A Markdown metadata value over 1,000 characters, as any embedded PNG is, shows only
+as a "[Show Markdown]" link (dagster-webserver's MetadataEntry), so the plots are not metadata.
+"""
 
 import base64
 import math
@@ -45,9 +50,10 @@ def metrics_markdown(row: pd.Series) -> str:
 
 
 def plots_markdown(plots: dict[str, bytes]) -> str:
-    return "\n\n".join(
-        f"**{name.replace('_', ' ')}**\n\n![{name}](data:image/png;base64,{base64.b64encode(png).decode()})"
-        for name, png in plots.items()
+    """The plots as Markdown images with their PNGs embedded (data URIs: nothing to serve), in one
+    paragraph so they sit side by side where the page is wide enough; each plot carries its own title."""
+    return "\n".join(
+        f"![{name}](data:image/png;base64,{base64.b64encode(png).decode()})" for name, png in plots.items()
     )
 
 
@@ -74,7 +80,19 @@ def model_page(metrics: pd.DataFrame, plots: dict[str, bytes], bundle_uri: str |
             )
         page["categories"] = dg.MetadataValue.md("\n".join(lines))
     if plots:
-        page["plots"] = dg.MetadataValue.md(plots_markdown(plots))
+        names = ", ".join(name.replace("_", " ") for name in plots)
+        page["plots"] = f"{names}: drawn in the description (Events tab)"
     if bundle_uri:
         page["registry_uri"] = dg.MetadataValue.path(bundle_uri)
     return page
+
+
+def model_materialization(
+    key: dg.AssetKey, metrics: pd.DataFrame, plots: dict[str, bytes], bundle_uri: str | None
+) -> dg.AssetMaterialization:
+    """One model's materialization: the page's metadata, and its plots drawn in the description."""
+    return dg.AssetMaterialization(
+        asset_key=key,
+        description=plots_markdown(plots) or None,
+        metadata=model_page(metrics, plots, bundle_uri),
+    )

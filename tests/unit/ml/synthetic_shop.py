@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from models_ml.config import ModelConfig, TrainingSetConfig
+
 CATEGORIES = ("shoes", "bags", "hats", "Home & Garden")
 CHANNELS = ("web", "email", "app")
 HISTORY_DAYS = 900
@@ -17,7 +19,10 @@ HISTORY_DAYS = 900
 
 @dataclass(frozen=True)
 class Windows:
-    purchase: int = 30
+    """Label windows: the purchase one is the run's default; the others are shortened so that several
+    training cutoffs fit in the shop's HISTORY_DAYS."""
+
+    purchase: int = ModelConfig.purchase_horizon_days
     churn: int = 90
     clv: int = 90
     next_order: int = 90
@@ -192,7 +197,7 @@ def _category_labels_at(
 def make_shop(
     customers: int = 3000,
     seed: int = 0,
-    training_cutoffs: int = 6,
+    training_cutoffs: int = TrainingSetConfig.training_cutoffs,
     windows: Windows = Windows(),
     as_of: str = "2024-12-31",
     with_categories: bool = True,

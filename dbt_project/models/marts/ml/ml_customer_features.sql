@@ -91,12 +91,7 @@ recent_orders as (
         sum(case when activity.activity_date <= {{ dbt.dateadd('day', -275, 'feature_rows.cutoff_date') }}
             then activity.purchases else 0 end) as orders_next_90d_last_year
 
-    from feature_rows
-    inner join activity
-        on feature_rows.customer_id = activity.customer_id
-            and feature_rows.cutoff_date >= activity.activity_date
-            and {{ dbt.dateadd('day', -365, 'feature_rows.cutoff_date') }} < activity.activity_date
-    group by feature_rows.customer_id, feature_rows.cutoff_date
+    {{ trailing_window('activity', 'activity_date', 365) }}
 
 ),
 
@@ -121,12 +116,7 @@ messages as (
             then message_days.messages else 0 end) as messages_received_30d,
         sum(message_days.messages) as messages_received_90d
 
-    from feature_rows
-    inner join message_days
-        on feature_rows.customer_id = message_days.customer_id
-            and feature_rows.cutoff_date >= message_days.sent_date
-            and {{ dbt.dateadd('day', -90, 'feature_rows.cutoff_date') }} < message_days.sent_date
-    group by feature_rows.customer_id, feature_rows.cutoff_date
+    {{ trailing_window('message_days', 'sent_date', 90) }}
 
 ),
 
@@ -151,12 +141,7 @@ responses as (
         feature_rows.cutoff_date,
         sum(response_days.responses) as messages_responded_90d
 
-    from feature_rows
-    inner join response_days
-        on feature_rows.customer_id = response_days.customer_id
-            and feature_rows.cutoff_date >= response_days.ordered_date
-            and {{ dbt.dateadd('day', -90, 'feature_rows.cutoff_date') }} < response_days.ordered_date
-    group by feature_rows.customer_id, feature_rows.cutoff_date
+    {{ trailing_window('response_days', 'ordered_date', 90) }}
 
 ),
 
@@ -190,12 +175,7 @@ web as (
         sum(case when web_days.event_date > {{ dbt.dateadd('day', -30, 'feature_rows.cutoff_date') }}
             then web_days.checkouts else 0 end) as web_checkouts_30d
 
-    from feature_rows
-    inner join web_days
-        on feature_rows.customer_id = web_days.customer_id
-            and feature_rows.cutoff_date >= web_days.event_date
-            and {{ dbt.dateadd('day', -90, 'feature_rows.cutoff_date') }} < web_days.event_date
-    group by feature_rows.customer_id, feature_rows.cutoff_date
+    {{ trailing_window('web_days', 'event_date', 90) }}
 
 ),
 
