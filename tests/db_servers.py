@@ -26,12 +26,16 @@ def _is_root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
+class MissingPackage(RuntimeError):
+    """The server's Debian package is absent and this is not root with apt-get to install it."""
+
+
 def ensure_debian_package(package: str, present) -> None:
-    """apt-get install `package` when `present()` is false; raises RuntimeError when this cannot."""
+    """apt-get install `package` when `present()` is false; MissingPackage when this cannot."""
     if present():
         return
     if not _is_root() or shutil.which("apt-get") is None:
-        raise RuntimeError(
+        raise MissingPackage(
             f"{package} is not installed and this is not root with apt-get: apt-get install {package}"
         )
     install = ["apt-get", "install", "-y", "--no-install-recommends", package]

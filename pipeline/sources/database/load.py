@@ -20,8 +20,10 @@ from pipeline.sources.pseudonyms import Pseudonyms
 
 
 def _entity_batches(
-    database: DatabaseSettings, entity: RawEntity, sql: str, source: str
+    database: DatabaseSettings, entity: RawEntity, sql: str | None, source: str
 ) -> Iterator[pa.RecordBatch]:
+    if sql is None:
+        return  # no query for this table: an empty table, as for an absent optional file
     where = f"{database.queries_path.name}, query '{entity.name}'"
     columns, row = None, 1
     for batch in query_batches(database, sql, where):
@@ -52,9 +54,7 @@ def load_raw_database(
         inputs[entity] = EntityInput(
             files=[source] if sql else [],
             delimiters={source: ","},  # a database sends numbers with a decimal point
-            batches=(lambda e=entity, q=sql, s=source: _entity_batches(database, e, q, s))
-            if sql
-            else iter_none,
+            batches=lambda e=entity, q=sql, s=source: _entity_batches(database, e, q, s),
         )
     pseudonyms = Pseudonyms(options.pseudonym_salt, Path(duckdb_path))
     normaliser = Normaliser(options, keys=CustomerKeys(pseudonyms))
@@ -63,7 +63,3 @@ def load_raw_database(
         f"{database.queries_path.name} ({', '.join(queries)}), read in batches"
     )
     return load_inputs(inputs, duckdb_path, normaliser, pseudonyms)
-
-
-def iter_none() -> Iterator[pa.RecordBatch]:
-    return iter(())
