@@ -2,15 +2,19 @@
 typed Arrow columns rewritten as the contract's text. tests/integration/test_shop_database_run.py runs it
 against real PostgreSQL and MariaDB servers."""
 
+import os
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import dagster as dg
 import pyarrow as pa
 import pytest
 
 import tasks
+from pipeline.defs.automation.sensors import new_raw_files_sensor
 from pipeline.raw.contract import ENTITIES
 from pipeline.raw.errors import RawDataError
+from pipeline.resources import PulseSettingsResource
 from pipeline.settings import PulseSettings, SettingsError
 from pipeline.sources.database.arrow_text import as_text, column_map, contract_batch
 from pipeline.sources.database.queries import read_queries
@@ -157,3 +161,13 @@ def test_tasks_keeps_a_database_shop_in_its_own_instance_named_without_the_passw
     assert home.parent == tasks.SHOP_INSTANCES and home.name.startswith("shop-")
     assert reason == "the shop at postgresql://u@db:5432/shop"
     assert home == tasks.instance_home({"PULSE_SOURCE_DATABASE_URL": "postgresql://u:other@db:5432/shop"})[0]
+
+
+def test_the_new_files_sensor_skips_a_database_source(queries, monkeypatch):
+    for name in [n for n in os.environ if n.startswith("PULSE_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("PULSE_SOURCE_DATABASE_URL", "mysql://pulse@db/shop")
+    monkeypatch.setenv("PULSE_SOURCE_QUERIES", str(queries))
+    with dg.build_sensor_context(resources={"pulse": PulseSettingsResource()}) as context:
+        skipped = new_raw_files_sensor(context)
+    assert isinstance(skipped, dg.SkipReason) and "shop database" in skipped.skip_message
