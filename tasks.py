@@ -56,9 +56,19 @@ def ensure_venv() -> None:
 
 def shop_key(raw_path: str) -> str:
     """A folder name for a shop: its folder's name (readable) and a hash of the full location (unique)."""
-    location = raw_path if raw_path.startswith("s3://") else str(Path(raw_path).expanduser().resolve())
+    location = raw_path if "://" in raw_path else str(Path(raw_path).expanduser().resolve())
     name = re.sub(r"[^a-z0-9]+", "-", location.rstrip("/").rsplit("/", 1)[-1].lower()).strip("-") or "shop"
     return f"{name[:40]}-{hashlib.sha256(location.encode()).hexdigest()[:10]}"
+
+
+def shop_location(environ: dict[str, str]) -> str | None:
+    """Where this shop's data is: PULSE_RAW_PATH, or a shop database's URL without its password."""
+    url = environ.get("PULSE_SOURCE_DATABASE_URL", "").strip()
+    if environ.get("PULSE_RAW_PATH") or not url:
+        return environ.get("PULSE_RAW_PATH")
+    scheme, _, rest = url.partition("://")
+    credentials, at, address = rest.rpartition("@")
+    return f"{scheme}://{credentials.split(':', 1)[0]}{at}{address}"
 
 
 def instance_home(environ: dict[str, str]) -> tuple[Path, str]:
@@ -67,7 +77,7 @@ def instance_home(environ: dict[str, str]) -> tuple[Path, str]:
     into another's asset history."""
     if environ.get("DAGSTER_HOME"):
         return Path(environ["DAGSTER_HOME"]), "DAGSTER_HOME"
-    raw_path = environ.get("PULSE_RAW_PATH")
+    raw_path = shop_location(environ)
     if not raw_path:
         return DEMO_INSTANCE, "the demo shop"
     return SHOP_INSTANCES / shop_key(raw_path), f"the shop at {raw_path}"
@@ -85,7 +95,7 @@ def shop_state(environ: dict[str, str]) -> dict[str, str]:
     """Where a shop's warehouse and published tables go unless set: beside its own instance, so another
     shop in the same checkout never meets the demo's warehouse or its last publish (whose order count
     the volume check would compare against). The demo keeps the settings' defaults (.pulse/)."""
-    raw_path = environ.get("PULSE_RAW_PATH")
+    raw_path = shop_location(environ)
     if not raw_path:
         return {}
     folder = SHOP_INSTANCES / shop_key(raw_path)

@@ -50,6 +50,9 @@ class _EntityInput:
     readings: dict[str, SourceSettings] = field(default_factory=dict)  # per file, when not the run's
 
 
+EntityInput = _EntityInput  # what a source outside this module (a shop database) builds
+
+
 def _contract_inputs(folder: Path) -> dict[RawEntity, _EntityInput]:
     plan = {entity: find_entity_files(folder, entity) for entity in ENTITIES}
     for entity, files in plan.items():
@@ -127,6 +130,13 @@ def load_raw_folder(folder: Path, duckdb_path: Path, options: SourceSettings | N
         inputs = _preset_inputs(tables)
     else:
         inputs = _contract_inputs(folder)
+    return load_inputs(inputs, duckdb_path, normaliser, pseudonyms)
+
+
+def load_inputs(
+    inputs: dict[RawEntity, EntityInput], duckdb_path: Path, normaliser: Normaliser, pseudonyms: Pseudonyms
+) -> dict:
+    """The one load of every source (files, a preset's export, a shop database) into `raw.*`."""
     duckdb_path = Path(duckdb_path)
     duckdb_path.parent.mkdir(parents=True, exist_ok=True)
     # one short-lived read-write connection: dbt opens the file only after this returns

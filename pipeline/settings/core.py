@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from pipeline.settings.database import DatabaseSettings
 from pipeline.settings.environment import EnvReader, SettingsError
 from pipeline.settings.predictions import PredictionSettings
 from pipeline.settings.sources import SourceSettings
@@ -59,6 +60,8 @@ class PulseSettings:
     predictions: PredictionSettings = field(default_factory=PredictionSettings)
     targeting: TargetingSettings = field(default_factory=TargetingSettings)
     sources: SourceSettings = field(default_factory=SourceSettings)
+    # a shop database read by queries instead of files (PULSE_SOURCE_DATABASE_URL, PULSE_SOURCE_QUERIES)
+    source_database: DatabaseSettings | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "PulseSettings":
@@ -103,10 +106,11 @@ class PulseSettings:
                 "(e.g. 8GB, 512MB, 80%)"
             )
 
-        demo, raw_path = demo_mode(as_bool("PULSE_DEMO"), get("PULSE_RAW_PATH"))
+        database = DatabaseSettings.from_env(env)
+        demo, raw_path = demo_mode(as_bool("PULSE_DEMO"), get("PULSE_RAW_PATH"), database)
         duckdb_path = Path(get("PULSE_DUCKDB_PATH") or DEFAULT_DUCKDB_PATH).expanduser().resolve()
         publish_uri = get("PULSE_PUBLISH_URI") or DEFAULT_PUBLISH_URI
-        if not raw_path.startswith("s3://"):
+        if database is None and not raw_path.startswith("s3://"):
             raw_path = str(Path(raw_path).expanduser().resolve())
         if not publish_uri.startswith("s3://"):
             publish_uri = str(Path(publish_uri).expanduser().resolve())
@@ -144,6 +148,7 @@ class PulseSettings:
             predictions=PredictionSettings.from_env(env),
             targeting=TargetingSettings.from_env(env),
             sources=SourceSettings.from_env(env),
+            source_database=database,
         )
 
 
@@ -153,13 +158,23 @@ def schedule_timezone(environ: Mapping[str, str] | None = None) -> str:
     return EnvReader(environ).text("PULSE_SCHEDULE_TIMEZONE") or PulseSettings.schedule_timezone
 
 
-def demo_mode(demo: bool | None, raw_path: str | None) -> tuple[bool, str]:
+def demo_mode(
+    demo: bool | None, raw_path: str | None, database: DatabaseSettings | None = None
+) -> tuple[bool, str]:
     """Whether this run generates the demo shop, and where the raw files are.
 
     PULSE_DEMO unset: demo exactly when PULSE_RAW_PATH is unset (the shop goes to .pulse/demo_raw).
     PULSE_DEMO=true: the demo shop is generated into PULSE_RAW_PATH (a local folder) or the default.
     PULSE_DEMO=false: PULSE_RAW_PATH is required; there is nothing else to load.
+    A shop database (PULSE_SOURCE_DATABASE_URL) replaces both; its location (no password) is the raw path.
     """
+    if database is not None:
+        if raw_path is not None or demo:
+            other = "PULSE_RAW_PATH" if raw_path is not None else "PULSE_DEMO=true"
+            raise SettingsError(
+                f"PULSE_SOURCE_DATABASE_URL and {other} are both set: a run reads one source; unset one"
+            )
+        return False, database.location
     if demo is None:
         demo = raw_path is None
     if not demo and raw_path is None:

@@ -59,6 +59,8 @@ def decide(cursor: str | None, fingerprint: str) -> Decision:
 )
 def new_raw_files_sensor(context: dg.SensorEvaluationContext, pulse: PulseSettingsResource):
     settings = pulse.load()
+    if settings.source_database is not None:
+        return dg.SkipReason("the source is a shop database, not files: run it on the schedule instead")
     fingerprint = listing_fingerprint(store_for(settings.raw_path, settings).list_files())
     decision = decide(context.cursor, fingerprint)
     context.update_cursor(decision.cursor)

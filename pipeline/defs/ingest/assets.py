@@ -10,6 +10,7 @@ from pipeline.raw.load import SOURCE_NOTES, load_raw_folder
 from pipeline.raw.source_folder import local_raw_folder
 from pipeline.resources import PulseSettingsResource
 from pipeline.settings import DEFAULT_RAW_PATH, PulseSettings, SettingsError
+from pipeline.sources.database.load import load_raw_database
 
 RAW_SPECS = [
     dg.AssetSpec(
@@ -28,14 +29,23 @@ def raw_files(context: dg.AssetExecutionContext, pulse: PulseSettingsResource):
     settings = pulse.load()
     if settings.demo:
         prepare_demo_shop(settings, context.log)
-    folder = local_raw_folder(settings)
-    context.log.info(f"Loading raw files from {settings.raw_path} into {settings.duckdb_path}")
+    database = settings.source_database
+    context.log.info(f"Loading raw data from {settings.raw_path} into {settings.duckdb_path}")
     try:
-        summary = load_raw_folder(folder, settings.duckdb_path, settings.sources)
+        if database is None:
+            summary = load_raw_folder(local_raw_folder(settings), settings.duckdb_path, settings.sources)
+        else:
+            summary = load_raw_database(database, settings.duckdb_path, settings.sources)
     except RawDataError as error:
+        advice = error.advice
+        if database is not None:  # the queries or the connection, not a file
+            advice = (
+                f"Fix the query in {database.queries_path} or the PULSE_SOURCE_DATABASE_* settings and run "
+                "again (docs/shop-database.md)."
+            )
         # a Failure is shown as its description first, without a chained traceback through our code
         raise dg.Failure(
-            description=f"{error}\n{error.advice}",
+            description=f"{error}\n{advice}",
             metadata={"raw_path": settings.raw_path},
             allow_retries=False,
         ) from None

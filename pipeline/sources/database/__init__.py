@@ -1,0 +1,1 @@
+"""A shop database (PostgreSQL, MySQL/MariaDB) as a source: one SQL query per contract table, streamed in."""
