@@ -10,8 +10,10 @@ The one place the selection rule lives (docs/predictions.md quotes it):
   held-out AUCs from 0.50 to 0.68 over three seeds on a shop whose purchases are pure chance, and the
   best of three candidates is flattered further. z = 2 keeps such noise out; on thousands of customers
   the margin is a hundredth or two;
-- the usable candidate with the best metric scores; on a tie the simpler one (rule, then BG/NBD, then
-  XGBoost), since it is cheaper and easier to explain;
+- the usable candidate with the best metric scores, but a more complex one (rule, then BG/NBD, then
+  XGBoost) must beat a simpler one by more than `margin` (0.005 of AUC or Spearman): XGBoost boosted from
+  BG/NBD's score ties with it where it finds nothing more, and a tie goes to the simpler candidate, which
+  is cheaper and easier to explain;
 - with no usable candidate the target is withheld, and the reason names each candidate's number and
   the floor.
 """
@@ -74,9 +76,11 @@ def select_candidate(
     floor: Floor,
     metrics: dict[str, dict],
     unavailable: dict[str, str] | None = None,
+    margin: float = 0.0,
 ) -> Selection:
     """`metrics`: each measured candidate's held-out metrics by name (rule, btyd, model); `unavailable`:
-    why a candidate was not measured (e.g. 'model': 'too few positives to train')."""
+    why a candidate was not measured (e.g. 'model': 'too few positives to train'); `margin`: what a more
+    complex candidate must beat a simpler one by."""
     unavailable = unavailable or {}
     usable = {
         name: values[primary]
@@ -90,7 +94,15 @@ def select_candidate(
         why = ", ".join(measured) or "no candidate measured"
         return Selection("withheld", f"no candidate surely reaches {floor.metric} {floor.value:g} ({why})")
     sign = 1.0 if higher_is_better else -1.0
-    best = max(usable, key=lambda name: (sign * usable[name], -CANDIDATES.index(name)))
+    best = None
+    for name in (n for n in CANDIDATES if n in usable):  # simplest first
+        if best is None or sign * (usable[name] - usable[best]) > margin:
+            best = name
+    close = [
+        LABELS[n]
+        for n in usable
+        if CANDIDATES.index(n) > CANDIDATES.index(best) and sign * (usable[n] - usable[best]) > 0
+    ]
     others = [
         f"{LABELS[n]} {_fmt(v.get(primary))}"
         for n, v in _ordered(metrics)
@@ -98,6 +110,8 @@ def select_candidate(
     ]
     versus = f" vs {', '.join(others)}" if others else ", the only candidate measured"
     reason = f"{primary} {usable[best]:.3f}{versus}"
+    if close:
+        reason += f"; {' and '.join(close)} not ahead by more than {margin:g}"
     if best != "model" and "model" in unavailable:
         reason += f"; model not trained: {unavailable['model']}"
     return Selection(best, reason)

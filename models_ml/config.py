@@ -5,7 +5,7 @@ defaults from here; dbt_project.yml vars and .env.example repeat them, and a uni
 
 from dataclasses import dataclass, field
 
-CALIBRATION_METHODS = ("isotonic", "sigmoid")
+CALIBRATION_METHODS = ("auto", "isotonic", "sigmoid")
 REGRESSOR_PRIMARY_METRICS = ("spearman", "mae")
 # who may score a target: the rule baseline, BG/NBD + Gamma-Gamma, XGBoost
 CANDIDATES = ("rule", "btyd", "model")
@@ -62,13 +62,16 @@ class ModelConfig:
     auc_floor: float = 0.6
     spearman_floor: float = 0.2
     floor_z: float = 2.0  # standard errors a held-out metric must clear its floor by (candidates.py)
+    # what a more complex candidate (BG/NBD over the rule, XGBoost over either) must beat a simpler one by,
+    # in AUC or Spearman (candidates.py)
+    candidate_margin: float = 0.005
     # who may score a target; each is measured either way (a shop that wants XGBoost or nothing drops the
     # rule and BG/NBD, one that cannot run XGBoost drops 'model')
     candidates: tuple[str, ...] = CANDIDATES
     # Same data, same seed and same thread count give identical scores.
     seed: int = 42
     n_threads: int = 2
-    calibration_method: str = "isotonic"
+    calibration_method: str = "auto"
     calibration_fraction: float = 0.2  # share of customers held out of fitting to calibrate (by hash)
     grid_cuts: GridCuts = field(default_factory=GridCuts)
     # Champion / challenger: the challenger wins unless worse by more than the tolerance.
@@ -76,6 +79,8 @@ class ModelConfig:
     regressor_primary_metric: str = "spearman"
     retrain_every_hours: float = 24.0
     # XGBoost: early stopping on the calibration fold keeps small shops from over-fitting.
+    # purchase, churn and CLV boost from BG/NBD's score where it was fitted (CustomerProblem.prior)
+    boost_from_btyd: bool = True
     learning_rate: float = 0.1
     max_depth: int = 5
     max_rounds: int = 300
@@ -127,6 +132,8 @@ class ModelConfig:
             raise ValueError(f"ModelConfig.candidates={self.candidates!r}: some of 'rule', 'btyd', 'model'")
         if not -1 <= self.spearman_floor <= 1 or not 0 < self.min_horizon_share <= 1:
             raise ValueError("ModelConfig.spearman_floor must be in [-1, 1], min_horizon_share in (0, 1]")
+        if self.candidate_margin < 0:
+            raise ValueError(f"ModelConfig.candidate_margin={self.candidate_margin} must not be negative")
         if self.champion_tolerance < 0 or self.retrain_every_hours < 0:
             raise ValueError("ModelConfig.champion_tolerance and retrain_every_hours must not be negative")
         if not 0 < self.learning_rate <= 1 or not 1 < self.tweedie_variance_power < 2:

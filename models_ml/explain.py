@@ -24,10 +24,12 @@ EFFECTS = {
 _GOOD_WHEN_UP = {"churn": False, "purchase": True}
 # features that state the same fact: a customer's reasons name each fact once (the strongest feature)
 _SAME_FACT = (
-    ("recency_days", "recency_to_usual_gap", "r_score"),
+    ("recency_days", "recency_to_usual_gap", "r_score", "days_to_last_order_anniversary"),
     ("order_count", "f_score"),
     ("revenue", "m_score"),
     ("usual_gap_days", "gap_mean_days"),
+    ("last_order_value", "last_to_avg_order_value"),
+    ("tenure_days", "days_to_first_order_anniversary"),
 )
 _CANDIDATE_SLOTS = 8  # strongest features looked at per customer to find three distinct facts
 _MISSING = -1e30  # stands for NaN while de-duplicating values
@@ -132,8 +134,37 @@ _FIXED: dict[str, tuple[tuple[str, ...], Formatter]] = {
         ("orders_next_90d_last_year",),
         _counted("order", " at this time of year last year", "no order at this time of year last year"),
     ),
+    "orders_next_30d_last_year": (
+        ("orders_next_30d_last_year",),
+        _counted("order", " in the coming month's dates last year", "no order in these weeks last year"),
+    ),
     "cutoff_month": (("cutoff_month",), _month("the time of year ({0})")),
-    "first_order_month": (("first_order_month",), _month("first bought in {0}")),
+    "days_to_first_order_anniversary": (
+        ("days_to_first_order_anniversary",),
+        _simple("{0:,.0f} days to the anniversary of their first order"),
+    ),
+    "days_to_last_order_anniversary": (
+        ("days_to_last_order_anniversary",),
+        _simple("{0:,.0f} days to a year since their last order"),
+    ),
+    "first_order_value": (("first_order_value",), _simple("first order worth {0:,.0f}")),
+    "last_order_value": (("last_order_value",), _simple("last order worth {0:,.0f}")),
+    "last_to_avg_order_value": (
+        ("last_to_avg_order_value",),
+        _simple("last order {0:.1f} times their average order"),
+    ),
+    "campaign_orders_365d": (
+        ("campaign_orders_365d",),
+        _counted("campaign order", " in the last year", "no campaign order in the last year"),
+    ),
+    "campaign_order_share_365d": (
+        ("campaign_order_share_365d",),
+        _percent("{0} % of the last year's orders came from campaigns"),
+    ),
+    "message_response_rate_365d": (
+        ("message_response_rate_365d",),
+        _percent("bought after {0} % of the messages of the last year"),
+    ),
     "btyd_p_alive": (("btyd_p_alive",), _percent("{0} % likely to still be a customer, by order pattern")),
     "btyd_expected_purchases": (
         ("btyd_expected_purchases",),

@@ -67,7 +67,7 @@ def contributions_of(run: TargetRun, context: RunContext) -> np.ndarray | None:
         return None
     columns = [context.design.names.index(f) for f in run.scoring_model.features]
     return run.scoring_model.contributions(
-        context.scoring_matrix[:, columns], context.config.exact_contributions
+        context.scoring_matrix[:, columns], context.config.exact_contributions, run.scoring_margin
     )
 
 
@@ -236,10 +236,19 @@ def _metrics_row(run: TargetRun, config: ModelConfig, as_of: pd.Timestamp) -> di
         "grade": run.grade,
         "baseline_method": run.baseline_method,
         **_floor(run, config),
-        "calibration_method": config.calibration_method if run.kind == "classifier" else None,
+        "calibration_method": _calibration(run, config),
         "ece_bins": f"{CALIBRATION_BINS} equal-frequency" if run.kind == "classifier" else None,
     }
     return {k: _nan_to_none(v) for k, v in row.items()}
+
+
+def _calibration(run: TargetRun, config: ModelConfig) -> str | None:
+    """How the scoring model's probabilities were calibrated ('auto' resolves per model); the setting
+    where no model scores."""
+    if run.kind != "classifier":
+        return None
+    calibrator = run.scoring_model.calibrator if run.scoring_model is not None else None
+    return calibrator.method if calibrator is not None else config.calibration_method
 
 
 def _category_rows(run: TargetRun, problem: CategoryProblem, config: ModelConfig, base: dict) -> list[dict]:

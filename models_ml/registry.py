@@ -104,6 +104,7 @@ class ModelBundle:
             "trained_at": self.trained_at.astimezone(UTC).isoformat(),
             "kind": self.kind,
             "features": self.features,
+            "prior": self.final.prior,  # what both models boost from (None: nothing)
             "calibrator": calibrator(self.final),
             "evaluation_calibrator": calibrator(self.evaluation),
             "library_versions": library_versions(),
@@ -131,6 +132,7 @@ class ModelBundle:
                 _booster(archive.read("model.ubj"), n_threads),
                 list(document["features"]),
                 _calibrator(document.get("calibrator")),
+                document.get("prior"),
             )
             evaluation = None
             if "evaluation_model.ubj" in names:
@@ -139,6 +141,7 @@ class ModelBundle:
                     _booster(archive.read("evaluation_model.ubj"), n_threads),
                     list(document["features"]),
                     _calibrator(document.get("evaluation_calibrator")),
+                    document.get("prior"),
                 )
         fixed = {
             "format_version",
@@ -147,6 +150,7 @@ class ModelBundle:
             "trained_at",
             "kind",
             "features",
+            "prior",
             "calibrator",
             "evaluation_calibrator",
             "library_versions",

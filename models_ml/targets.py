@@ -14,10 +14,14 @@ from models_ml.baselines import (
     rf_cells,
 )
 from models_ml.boosting import Target
+from models_ml.btyd_cutoffs import P_ALIVE
 from models_ml.contract import CUTOFF
 from models_ml.labelled import LabelledSet
 from models_ml.run_context import RunContext
 from models_ml.training import Problem
+
+_PRIOR_EPSILON = 1e-4  # keeps a certain BG/NBD score (0 or 1) at a finite margin
+_UNSET = object()
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,7 @@ class CustomerProblem(Problem):
             row_hash=context.row_hash[rows],
         )
         self.names = context.design.names
+        self._scoring_prior: tuple[str, np.ndarray] | None | object = _UNSET
 
     def matrix(self, subset: LabelledSet) -> np.ndarray:
         return self.context.design.matrix(subset.rows)
@@ -112,6 +117,28 @@ class CustomerProblem(Problem):
             return None
         # a row its cutoff's fit could not score gets the average: ranked in the middle, not dropped
         return np.where(np.isnan(values), np.nanmean(values), values)
+
+    def prior(self, on: LabelledSet | None) -> tuple[str, np.ndarray] | None:
+        """BG/NBD's score on XGBoost's own scale (log-odds; log spend for the Tweedie regressor): the trees
+        then learn what the order pattern misses (seasons, campaigns, baskets, categories), and where they
+        find nothing the model stays as good as BG/NBD instead of relearning it from half the customers.
+        None for every row when BG/NBD has no fit at as_of: a model trained on a prior could not score."""
+        if not self.context.config.boost_from_btyd:
+            return None
+        if self._scoring_prior is _UNSET:
+            self._scoring_prior = self._margin(None)
+        if self._scoring_prior is None or on is None:
+            return self._scoring_prior
+        return self._margin(on)
+
+    def _margin(self, on: LabelledSet | None) -> tuple[str, np.ndarray] | None:
+        scores = self.btyd(on)
+        if scores is None:
+            return None
+        if self.kind == "classifier":
+            p = np.clip(scores, _PRIOR_EPSILON, 1.0 - _PRIOR_EPSILON)
+            return P_ALIVE, np.log(p / (1.0 - p))
+        return P_ALIVE, np.log(np.maximum(scores, _PRIOR_EPSILON))
 
     def baseline_method(self, fit: LabelledSet | None) -> str:
         if self.kind == "classifier":

@@ -68,6 +68,11 @@ class Problem(ABC):
         """BG/NBD + Gamma-Gamma scores of `on` (None: the scoring rows); None where the target has none."""
         return None
 
+    def prior(self, on: LabelledSet | None) -> tuple[str, np.ndarray] | None:
+        """What XGBoost boosts from for `on` (None: the scoring rows): the feature that stands for it in
+        reasons and each row's margin; None: boosted from nothing."""
+        return None
+
     def finish(self, values: np.ndarray) -> np.ndarray:
         """Turn model output into the published score (e.g. cap survival days)."""
         return values
@@ -77,6 +82,8 @@ class Problem(ABC):
         present = set(self.names)
         if missing := [f for f in bundle.features if f not in present]:
             return f"{len(missing)} of its features are missing now ({', '.join(missing[:5])})"
+        if bundle.final.prior and self.prior(None) is None:
+            return f"it boosts from the {bundle.final.prior} prior, which could not be computed this run"
         return None
 
     def horizon_days(self) -> float | None:
@@ -120,6 +127,7 @@ class TargetRun:
     decision: ChampionDecision
     baseline_method: str
     scoring_model: FittedModel | None = None
+    scoring_margin: np.ndarray | None = None  # the scoring rows' prior, where the scoring model has one
     bundle: ModelBundle | None = None  # the bundle that scored (champion after the decision)
     trained: ModelBundle | None = None  # the challenger trained this run, to save in the registry
     holdout: Holdout | None = None
@@ -180,16 +188,34 @@ class _Runner:
         calibration = calibration_fold(sample.customer_hash, self.config.calibration_fraction)
         matrix = self.problem.matrix(sample)
         model = fit_model(
-            self.kind, matrix, sample.target, calibration, self.problem.names, self.config, rounds
+            self.kind,
+            matrix,
+            sample.target,
+            calibration,
+            self.problem.names,
+            self.config,
+            rounds,
+            self.problem.prior(sample),
         )
         return model, len(sample)
 
-    def predict(self, model: FittedModel, matrix: np.ndarray) -> np.ndarray:
+    def predict(self, model: FittedModel, matrix: np.ndarray, margin: np.ndarray | None = None) -> np.ndarray:
         columns = [self.problem.names.index(f) for f in model.features]
-        return self.problem.finish(model.predict(matrix[:, columns]))
+        return self.problem.finish(model.predict(matrix[:, columns], margin))
+
+    def predict_rows(self, model: FittedModel, subset: LabelledSet) -> np.ndarray:
+        prior = self.problem.prior(subset) if model.prior else None
+        return self.predict(model, self.problem.matrix(subset), None if prior is None else prior[1])
 
     def score(self, model: FittedModel) -> np.ndarray:
-        return np.concatenate([self.predict(model, block) for block in self.problem.scoring_blocks()])
+        prior = self.problem.prior(None) if model.prior else None
+        margin = None if prior is None else prior[1]
+        scores, start = [], 0
+        for block in self.problem.scoring_blocks():
+            block_margin = None if margin is None else margin[start : start + len(block)]
+            scores.append(self.predict(model, block, block_margin))
+            start += len(block)
+        return np.concatenate(scores)
 
     def bundle(
         self, final: FittedModel, evaluation: FittedModel, stats: dict, metrics: dict, baseline_metrics: dict
@@ -301,7 +327,7 @@ def run_problem(
     metrics: dict = {}
     if withheld_reason is None and model_reason is None and due:
         evaluation_model, stats["train_sample_rows"] = run.fit(train)
-        predicted = run.predict(evaluation_model, problem.matrix(holdout))
+        predicted = run.predict_rows(evaluation_model, holdout)
         metrics = evaluate(kind, holdout, predicted)
         final_model, stats["final_sample_rows"] = run.fit(labelled, rounds=evaluation_model.rounds)
         challenger = run.bundle(final_model, evaluation_model, stats, metrics, baseline_metrics)
@@ -316,7 +342,7 @@ def run_problem(
         if blind is None:
             blind_problem = f"it was trained on the held-out cutoff {stats['holdout_cutoff']} or later"
         else:
-            champion_predicted = run.predict(blind, problem.matrix(holdout))
+            champion_predicted = run.predict_rows(blind, holdout)
             champion_metrics = evaluate(kind, holdout, champion_predicted)
 
     # 7. Challenger or champion: which XGBoost model is the 'model' candidate.
@@ -377,7 +403,8 @@ def run_problem(
             kind, config.auc_floor, config.spearman_floor, config.floor_z, holdout.positives, len(holdout)
         )
         allowed = {name: values for name, values in candidates.items() if name in config.candidates}
-        selection = select_candidate(metric, higher, floor, allowed, unavailable)
+        margin = config.candidate_margin if metric in ("roc_auc", "spearman") else 0.0
+        selection = select_candidate(metric, higher, floor, allowed, unavailable, margin)
 
     if selection.source == "model" and decision.winner == "champion" and not champion_metrics:
         stored_at = usable_champion.metadata.get("holdout_cutoff")
@@ -409,6 +436,8 @@ def run_problem(
         result.bundle, result.version = model_bundle, model_bundle.version
         result.scoring_model = model_bundle.final
         result.scores = run.score(model_bundle.final)
+        if model_bundle.final.prior:
+            result.scoring_margin = problem.prior(None)[1]
         result.metrics = _clean_nan(model_metrics)
     elif selection.source == "btyd":
         result.version, result.scores, result.metrics = BTYD_VERSION, problem.btyd(None), btyd_metrics

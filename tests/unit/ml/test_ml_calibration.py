@@ -41,3 +41,15 @@ def test_a_single_class_fold_leaves_probabilities_unchanged():
     calibrator = Calibrator.fit(np.array([0.2, 0.4]), np.array([1.0, 1.0]), "isotonic")
     assert calibrator.method == "identity"
     assert calibrator.apply(np.array([0.3])).tolist() == [0.3]
+
+
+def test_auto_takes_isotonic_only_with_a_thousand_of_each_outcome():
+    rng = np.random.default_rng(3)
+    raw = rng.uniform(size=4_000)
+    small = (rng.uniform(size=4_000) < 0.1).astype(float)  # about 400 positives
+    even = (rng.uniform(size=4_000) < raw).astype(float)  # about 2,000 of each
+    assert Calibrator.fit(raw, small, "auto").method == "sigmoid"
+    assert Calibrator.fit(raw, even, "auto").method == "isotonic"
+    # sigmoid keeps the ranking exactly: no two different raw scores share a probability
+    calibrated = Calibrator.fit(raw, small, "auto").apply(raw)
+    assert len(np.unique(calibrated)) == len(np.unique(raw))

@@ -89,9 +89,45 @@ recent_orders as (
             then activity.amount else 0 end) as revenue_prior_90d,
         -- the coming 90 days as they were a year ago: annual and seasonal buyers come back around then
         sum(case when activity.activity_date <= {{ dbt.dateadd('day', -275, 'feature_rows.cutoff_date') }}
-            then activity.purchases else 0 end) as orders_next_90d_last_year
+            then activity.purchases else 0 end) as orders_next_90d_last_year,
+        sum(case when activity.activity_date <= {{ dbt.dateadd('day', -335, 'feature_rows.cutoff_date') }}
+            then activity.purchases else 0 end) as orders_next_30d_last_year
 
     {{ trailing_window('activity', 'activity_date', 365) }}
+
+),
+
+-- the first and the last purchase day (equi-joins on the two dates): what a customer first spent says much
+-- about whether they come back, and the last order against their average says where their spend is heading
+purchase_days as (
+
+    select
+        customer_id,
+        activity_date,
+        amount
+    from {{ ref('int_customer_activity_days') }}
+    where is_purchase_day
+
+),
+
+first_and_last as (
+
+    select
+        feature_rows.customer_id,
+        feature_rows.cutoff_date,
+        max(case when purchase_days.activity_date = feature_rows.first_order_date then purchase_days.amount end)
+            as first_order_value,
+        max(case when purchase_days.activity_date = feature_rows.last_order_date then purchase_days.amount end)
+            as last_order_value
+
+    from feature_rows
+    inner join purchase_days
+        on feature_rows.customer_id = purchase_days.customer_id
+            and (
+                feature_rows.first_order_date = purchase_days.activity_date
+                or feature_rows.last_order_date = purchase_days.activity_date
+            )
+    group by feature_rows.customer_id, feature_rows.cutoff_date
 
 ),
 
@@ -142,6 +178,55 @@ responses as (
         sum(response_days.responses) as messages_responded_90d
 
     {{ trailing_window('response_days', 'ordered_date', 90) }}
+
+),
+
+-- how a customer answers campaigns over a whole year: a quarter of a shop's customers may answer most of its
+-- e-mails and the rest none, which 90 days of two or three messages cannot tell apart
+engagement_year as (
+
+    select
+        feature_rows.customer_id,
+        feature_rows.cutoff_date,
+        sum(message_days.messages) as messages_received_365d
+
+    {{ trailing_window('message_days', 'sent_date', 365) }}
+
+),
+
+responses_year as (
+
+    select
+        feature_rows.customer_id,
+        feature_rows.cutoff_date,
+        sum(response_days.responses) as messages_responded_365d
+
+    {{ trailing_window('response_days', 'ordered_date', 365) }}
+
+),
+
+-- purchases the shop tagged with a campaign (orders.campaign_id), with or without a messages file
+campaign_days as (
+
+    select
+        customer_id,
+        ordered_date,
+        count(*) as campaign_orders
+
+    from {{ ref('int_orders_netted') }}
+    where not is_refund and campaign_id is not null
+    group by customer_id, ordered_date
+
+),
+
+campaigns_year as (
+
+    select
+        feature_rows.customer_id,
+        feature_rows.cutoff_date,
+        sum(campaign_days.campaign_orders) as campaign_orders_365d
+
+    {{ trailing_window('campaign_days', 'ordered_date', 365) }}
 
 ),
 
@@ -198,11 +283,19 @@ final as (
             as {{ type_double() }}) as spend_trend,
         cast(coalesce(recent_orders.orders_next_90d_last_year, 0) as {{ type_double() }})
             as orders_next_90d_last_year,
-        -- time of year: the cutoff's month, and the month the customer first bought in (a first order in
-        -- the Q4 rush returns less often than one in March)
+        cast(coalesce(recent_orders.orders_next_30d_last_year, 0) as {{ type_double() }})
+            as orders_next_30d_last_year,
+        cast(first_and_last.first_order_value as {{ type_double() }}) as first_order_value,
+        cast(first_and_last.last_order_value as {{ type_double() }}) as last_order_value,
+        -- the last order against the customer's average: above 1 when their orders are growing
+        cast(first_and_last.last_order_value / nullif(feature_rows.avg_order_value, 0) as {{ type_double() }})
+            as last_to_avg_order_value,
+        -- time of year: the cutoff's month, and the days to the next anniversary of the first and of the last
+        -- order (annual and seasonal buyers come back around them). Relative to the cutoff on purpose: the
+        -- calendar month of the first order, learnt at other cutoffs' months, cost 0.07 of held-out churn AUC
         cast(extract(month from feature_rows.cutoff_date) as {{ type_double() }}) as cutoff_month,
-        cast(extract(month from {{ dbt.dateadd('day', '-feature_rows.tenure_days', 'feature_rows.cutoff_date') }})
-            as {{ type_double() }}) as first_order_month,
+        cast((365 - feature_rows.tenure_days % 365) % 365 as {{ type_double() }}) as days_to_first_order_anniversary,
+        cast((365 - feature_rows.recency_days % 365) % 365 as {{ type_double() }}) as days_to_last_order_anniversary,
         feature_rows.own_gap_days as gap_mean_days,
         feature_rows.gap_std_days,
         cast(feature_rows.last_gap_days as {{ type_double() }}) as last_gap_days,
@@ -214,6 +307,15 @@ final as (
         cast(coalesce(messages.messages_received_30d, 0) as {{ type_double() }}) as messages_received_30d,
         cast(coalesce(messages.messages_received_90d, 0) as {{ type_double() }}) as messages_received_90d,
         cast(coalesce(responses.messages_responded_90d, 0) as {{ type_double() }}) as messages_responded_90d,
+        cast(coalesce(engagement_year.messages_received_365d, 0) as {{ type_double() }}) as messages_received_365d,
+        -- purchases tagged with a campaign in the year, and their share of the year's purchases: campaign
+        -- responders look like any occasional buyer to a recency x frequency rule
+        cast(coalesce(campaigns_year.campaign_orders_365d, 0) as {{ type_double() }}) as campaign_orders_365d,
+        cast(coalesce(campaigns_year.campaign_orders_365d, 0) * 1.0 / nullif(recent_orders.orders_365d, 0)
+            as {{ type_double() }}) as campaign_order_share_365d,
+        -- share of the year's messages followed by a purchase: null when none was sent
+        cast(coalesce(responses_year.messages_responded_365d, 0) * 1.0
+            / nullif(engagement_year.messages_received_365d, 0) as {{ type_double() }}) as message_response_rate_365d,
         cast(coalesce(web.web_events_7d, 0) as {{ type_double() }}) as web_events_7d,
         cast(coalesce(web.web_events_30d, 0) as {{ type_double() }}) as web_events_30d,
         cast(coalesce(web.web_events_90d, 0) as {{ type_double() }}) as web_events_90d,
@@ -240,6 +342,18 @@ final as (
     left join baskets
         on feature_rows.customer_id = baskets.customer_id
             and feature_rows.cutoff_date = baskets.cutoff_date
+    left join first_and_last
+        on feature_rows.customer_id = first_and_last.customer_id
+            and feature_rows.cutoff_date = first_and_last.cutoff_date
+    left join engagement_year
+        on feature_rows.customer_id = engagement_year.customer_id
+            and feature_rows.cutoff_date = engagement_year.cutoff_date
+    left join responses_year
+        on feature_rows.customer_id = responses_year.customer_id
+            and feature_rows.cutoff_date = responses_year.cutoff_date
+    left join campaigns_year
+        on feature_rows.customer_id = campaigns_year.customer_id
+            and feature_rows.cutoff_date = campaigns_year.cutoff_date
 
 )
 
