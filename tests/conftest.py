@@ -48,6 +48,22 @@ def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def demo_shop_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """One whole pipeline run on a 300-customer demo shop, shared by the test modules that only read its
+    warehouse or published tables (a run is a minute or two of CI): its folder and PULSE_* settings."""
+    from demo_shop.generate import generate_demo_shop
+    from tests.integration.pipeline_runs import pulse_settings, run_job_in_process
+
+    folder = tmp_path_factory.mktemp("demo_shop_run")
+    generate_demo_shop(folder / "raw", customers=300, seed=11)
+    settings = run_paths(folder)
+    with pulse_settings(settings):
+        result = run_job_in_process()
+    assert result.success, [event.message for event in result.all_events if event.is_failure]
+    return folder, settings
+
+
 @pytest.fixture
 def pulse_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """PULSE_* settings pointing into tmp_path, so a test never touches the developer's warehouse."""

@@ -83,6 +83,19 @@
     double precision
 {%- endmacro %}
 
+{#- numerator / denominator as a double; null when the denominator is zero or null. Both sides are cast first, so
+    every engine divides doubles (Spark divides decimals as decimals, rounded to 6 places). -#}
+{% macro divide(numerator, denominator) -%}
+    cast({{ numerator }} as {{ type_double() }}) / nullif(cast({{ denominator }} as {{ type_double() }}), 0)
+{%- endmacro %}
+
+{#- Money rounded to cents, as the published decimal type; half a cent rounds up on every engine. Through 6
+    decimal places first: DuckDB's quotient of decimals is a double (73.695 held as 73.69499...), Spark's a
+    decimal, and both round the same from there. -#}
+{% macro round_money(expression) -%}
+    cast(round(cast({{ expression }} as decimal(38, 6)), 2) as decimal(18, 2))
+{%- endmacro %}
+
 {#- A stable pseudo-random integer key of a value (for deterministic sampling and ordering). -#}
 {% macro sample_key(expression) -%}
     {{ return(adapter.dispatch('sample_key', 'customer_pulse')(expression)) }}

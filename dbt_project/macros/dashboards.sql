@@ -16,10 +16,10 @@
 
 {#- numerator / denominator as a double; null when the denominator is zero or null. -#}
 {% macro dashboards_share(numerator, denominator) -%}
-    cast({{ numerator }} as {{ type_double() }}) / nullif(cast({{ denominator }} as {{ type_double() }}), 0)
+    {{ divide(numerator, denominator) }}
 {%- endmacro %}
 
 {#- Money rounded to cents, as the published decimal type. -#}
 {% macro dashboards_money(expression) -%}
-    cast(round({{ expression }}, 2) as decimal(18, 2))
+    {{ round_money(expression) }}
 {%- endmacro %}

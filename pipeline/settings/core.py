@@ -18,6 +18,9 @@ LOCAL_STATE = REPO_ROOT / ".pulse"
 DEFAULT_RAW_PATH = LOCAL_STATE / "demo_raw"
 DEFAULT_PUBLISH_URI = str(LOCAL_STATE / "published")
 DEFAULT_DUCKDB_PATH = LOCAL_STATE / "warehouse.duckdb"
+DEFAULT_SPARK_WAREHOUSE = LOCAL_STATE / "spark"
+# the engines the dbt project builds on, each with the dbt target it uses unless PULSE_DBT_TARGET says
+ENGINE_DBT_TARGETS = {"duckdb": "local", "spark": "spark"}
 
 # dbt vars that have their own PULSE_* setting; PULSE_DBT_VARS may not set them behind its back
 OWN_SETTING_VARS = {
@@ -25,6 +28,9 @@ OWN_SETTING_VARS = {
     "reporting_currency": "PULSE_REPORTING_CURRENCY",
     "duckdb_path": "PULSE_DUCKDB_PATH",
     "duckdb_memory_limit": "PULSE_DUCKDB_MEMORY_LIMIT",
+    "spark_warehouse": "PULSE_SPARK_WAREHOUSE",
+    "spark_driver_memory": "PULSE_SPARK_DRIVER_MEMORY",
+    "spark_shuffle_partitions": "PULSE_SPARK_SHUFFLE_PARTITIONS",
     **{var: f"PULSE_{var.upper()}" for var in PredictionSettings().dbt_vars()},
 }
 # what DuckDB's memory_limit accepts: 8GB, 8 GiB, 512MB, 80% (of the machine's memory)
@@ -42,6 +48,13 @@ class PulseSettings:
     duckdb_path: Path = DEFAULT_DUCKDB_PATH
     # DuckDB spills to disk beyond this; 5GB keeps a 1 M-customer build under 6 GB of memory
     duckdb_memory_limit: str = "5GB"
+    # the engine dbt builds on: duckdb, or spark (the `[spark]` extra; docs/spark.md)
+    engine: str = "duckdb"
+    # a local Spark session's tables and catalog; its driver memory and shuffle partitions (a cluster
+    # target ignores these three: its own configuration rules)
+    spark_warehouse: Path = DEFAULT_SPARK_WAREHOUSE
+    spark_driver_memory: str = "4g"
+    spark_shuffle_partitions: int = 8
     s3_endpoint_url: str | None = None
     demo_customers: int = 2000
     demo_seed: int = 42
@@ -106,9 +119,23 @@ class PulseSettings:
                 "(e.g. 8GB, 512MB, 80%)"
             )
 
+<<<<<<< HEAD
         database = DatabaseSettings.from_env(env)
         demo, raw_path = demo_mode(as_bool("PULSE_DEMO"), get("PULSE_RAW_PATH"), database)
+=======
+        engine = (get("PULSE_ENGINE") or cls.engine).lower()
+        if engine not in ENGINE_DBT_TARGETS:
+            raise SettingsError(f"PULSE_ENGINE={engine!r} is not one of {', '.join(ENGINE_DBT_TARGETS)}")
+        driver_memory = get("PULSE_SPARK_DRIVER_MEMORY") or cls.spark_driver_memory
+        if not re.fullmatch(r"\d+[kmgt]", driver_memory.lower()):
+            raise SettingsError(
+                f"PULSE_SPARK_DRIVER_MEMORY={driver_memory!r} is not a JVM amount of memory (e.g. 4g, 512m)"
+            )
+
+        demo, raw_path = demo_mode(as_bool("PULSE_DEMO"), get("PULSE_RAW_PATH"))
+>>>>>>> wt-spark
         duckdb_path = Path(get("PULSE_DUCKDB_PATH") or DEFAULT_DUCKDB_PATH).expanduser().resolve()
+        spark_warehouse = Path(get("PULSE_SPARK_WAREHOUSE") or DEFAULT_SPARK_WAREHOUSE).expanduser().resolve()
         publish_uri = get("PULSE_PUBLISH_URI") or DEFAULT_PUBLISH_URI
         if database is None and not raw_path.startswith("s3://"):
             raw_path = str(Path(raw_path).expanduser().resolve())
@@ -133,10 +160,16 @@ class PulseSettings:
             publish_uri=publish_uri,
             duckdb_path=duckdb_path,
             duckdb_memory_limit=memory_limit,
+            engine=engine,
+            spark_warehouse=spark_warehouse,
+            spark_driver_memory=driver_memory.lower(),
+            spark_shuffle_partitions=env.whole(
+                "PULSE_SPARK_SHUFFLE_PARTITIONS", cls.spark_shuffle_partitions, minimum=1
+            ),
             s3_endpoint_url=get("PULSE_S3_ENDPOINT_URL"),
             demo_customers=as_int("PULSE_DEMO_CUSTOMERS", cls.demo_customers),
             demo_seed=as_int("PULSE_DEMO_SEED", cls.demo_seed),
-            dbt_target=get("PULSE_DBT_TARGET") or cls.dbt_target,
+            dbt_target=get("PULSE_DBT_TARGET") or ENGINE_DBT_TARGETS[engine],
             dbt_vars=dbt_vars,
             schedule_timezone=get("PULSE_SCHEDULE_TIMEZONE") or cls.schedule_timezone,
             s3_region=get("PULSE_S3_REGION"),

@@ -19,10 +19,9 @@ from streamlit.testing.v1 import AppTest
 
 from dashboards.menu import PAGES
 from dashboards.serve import streamlit_command, url
-from demo_shop.generate import generate_demo_shop
-from tests.conftest import REPO_ROOT, run_paths
+from tests.conftest import REPO_ROOT
 from tests.integration.browser import Browser, chromium_path
-from tests.integration.pipeline_runs import pulse_settings, run_job_in_process
+from tests.integration.pipeline_runs import pulse_settings
 
 pytestmark = pytest.mark.integration
 
@@ -31,14 +30,10 @@ SCREENSHOTS = REPO_ROOT / ".pulse" / "dashboard-screenshots"
 
 
 @pytest.fixture(scope="module")
-def demo_publish(tmp_path_factory):
-    """One pipeline run on a 300-customer demo shop; PULSE_PUBLISH_URI points at it for the module."""
-    tmp = tmp_path_factory.mktemp("dashboards")
-    generate_demo_shop(tmp / "raw", customers=300, seed=11)
-    settings = run_paths(tmp)
+def demo_publish(demo_shop_run):
+    """The shared pipeline run on a 300-customer demo shop; PULSE_PUBLISH_URI points at it for the module."""
+    _, settings = demo_shop_run
     with pulse_settings(settings):
-        result = run_job_in_process()
-        assert result.success, [e.message for e in result.all_events if e.is_failure]
         yield Path(settings["PULSE_PUBLISH_URI"])
 
 

@@ -54,3 +54,21 @@ def test_the_parse_before_a_run_has_the_run_s_target_and_vars():
     assert args[:2] == ["parse", "--quiet"]
     assert args[args.index("--target") + 1] == "prod"
     assert _vars(args) == _vars(dbt_build_args(settings))
+
+
+def test_the_spark_engine_builds_on_the_spark_target_with_its_session_settings():
+    settings = PulseSettings.from_env(
+        {
+            "PULSE_ENGINE": "spark",
+            "PULSE_SPARK_WAREHOUSE": "/data/spark",
+            "PULSE_SPARK_SHUFFLE_PARTITIONS": "2",
+        }
+    )
+    args = dbt_build_args(settings)
+    assert args[args.index("--target") + 1] == "spark"
+    variables = _vars(args)
+    # profiles.yml renders them as Spark configuration values, which are strings
+    assert (variables["spark_warehouse"], variables["spark_shuffle_partitions"]) == ("/data/spark", "2")
+    assert variables["spark_driver_memory"] == "4g"
+    # the DuckDB run's vars stay as they were (a parse is reused only when they match)
+    assert not any(name.startswith("spark_") for name in _vars(dbt_build_args(PulseSettings())))

@@ -83,6 +83,9 @@ def test_demo_mode_errors_name_the_variables(env, message):
         # a dbt var with its own setting is set through that setting only
         ("PULSE_DBT_VARS", '{"reporting_currency": "USD"}', "use PULSE_REPORTING_CURRENCY instead"),
         ("PULSE_DBT_VARS", '{"duckdb_path": "/tmp/x.duckdb"}', "use PULSE_DUCKDB_PATH instead"),
+        ("PULSE_ENGINE", "postgres", "PULSE_ENGINE='postgres' is not one of duckdb, spark"),
+        ("PULSE_SPARK_DRIVER_MEMORY", "4GB", "PULSE_SPARK_DRIVER_MEMORY='4GB' is not a JVM amount"),
+        ("PULSE_SPARK_SHUFFLE_PARTITIONS", "0", "PULSE_SPARK_SHUFFLE_PARTITIONS=0 must be at least 1"),
     ],
 )
 def test_bad_values_name_the_variable(name, value, message):
@@ -180,3 +183,11 @@ def test_the_schedule_timezone_is_read_alone_so_a_bad_setting_cannot_stop_the_co
 def test_segment_and_audience_settings_stay_in_the_ranges_the_libraries_take(name, value):
     with pytest.raises(SettingsError, match=name):
         PulseSettings.from_env({name: value})
+
+
+def test_the_engine_picks_the_dbt_target_unless_one_is_set():
+    assert PulseSettings.from_env({}).engine == "duckdb"
+    assert PulseSettings.from_env({}).dbt_target == "local"
+    assert PulseSettings.from_env({"PULSE_ENGINE": "Spark"}).dbt_target == "spark"
+    cluster = PulseSettings.from_env({"PULSE_ENGINE": "spark", "PULSE_DBT_TARGET": "spark_thrift"})
+    assert (cluster.engine, cluster.dbt_target) == ("spark", "spark_thrift")

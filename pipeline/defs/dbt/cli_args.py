@@ -21,6 +21,11 @@ def dbt_vars(settings: PulseSettings) -> dict[str, object]:
     variables["reporting_currency"] = settings.reporting_currency
     variables["duckdb_path"] = str(settings.duckdb_path)
     variables["duckdb_memory_limit"] = settings.duckdb_memory_limit
+    if settings.engine == "spark":
+        # a local Spark session's place and size (profiles.yml); not on DuckDB, whose vars stay as they were
+        variables["spark_warehouse"] = str(settings.spark_warehouse)
+        variables["spark_driver_memory"] = settings.spark_driver_memory
+        variables["spark_shuffle_partitions"] = str(settings.spark_shuffle_partitions)
     if settings.as_of:
         variables["as_of"] = settings.as_of
     return variables

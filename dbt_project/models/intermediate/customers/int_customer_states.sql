@@ -290,7 +290,7 @@ final as (
         cast(scored.order_count as {{ dbt.type_bigint() }}) as order_count,
         cast(scored.order_days as {{ dbt.type_bigint() }}) as order_days,
         cast(scored.revenue as decimal(18, 2)) as revenue,
-        cast(case when scored.order_count > 0 then scored.revenue / scored.order_count end as {{ type_double() }})
+        case when scored.order_count > 0 then {{ divide('scored.revenue', 'scored.order_count') }} end
             as avg_order_value,
         scored.first_order_at,
         scored.last_order_at,

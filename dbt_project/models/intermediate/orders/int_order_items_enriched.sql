@@ -8,7 +8,9 @@ items as (
 
     select
         order_id,
-        row_number() over (partition by order_id order by source_file, source_row) as line_number,
+        -- bigint on every engine (Spark's row_number is an int; the contract says bigint)
+        cast(row_number() over (partition by order_id order by source_file, source_row) as {{ dbt.type_bigint() }})
+            as line_number,
         product_id,
         quantity,
         unit_price

@@ -90,8 +90,10 @@ numbered as (
     from cleaned
     window
         customer_rows as (partition by customer_id order by is_refund, ordered_at, order_id),
+        -- spelled out, not `customer_rows rows between ...`: Spark cannot extend a named window
         whole_customer as (
-            customer_rows rows between unbounded preceding and unbounded following
+            partition by customer_id order by is_refund, ordered_at, order_id
+            rows between unbounded preceding and unbounded following
         )
 
 ),

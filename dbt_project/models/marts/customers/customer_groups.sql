@@ -51,7 +51,8 @@ per_group as (
         avg(order_count) as avg_orders,
         avg(orders_per_year) as orders_per_year,
         avg(revenue_per_year) as revenue_per_year,
-        avg(case when lifecycle_state = 'lost' then 1.0 else 0.0 end) as share_lost
+        -- a double on every engine (Spark averages 1.0 and 0.0 as decimals, to 5 places)
+        avg(cast(case when lifecycle_state = 'lost' then 1 else 0 end as {{ type_double() }})) as share_lost
 
     from customers
     group by frequency_group

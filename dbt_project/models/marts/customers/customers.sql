@@ -100,7 +100,7 @@ final as (
         cast(grouped.last_order_at as {{ dbt.type_timestamp() }}) as last_order_at,
         cast(grouped.order_count as {{ dbt.type_bigint() }}) as order_count,
         cast(grouped.revenue as decimal(18, 2)) as revenue,
-        cast(case when grouped.order_count > 0 then grouped.revenue / grouped.order_count end as decimal(18, 2))
+        {{ round_money('case when grouped.order_count > 0 then grouped.revenue / grouped.order_count end') }}
             as avg_order_value,
         cast(grouped.recency_days as {{ dbt.type_int() }}) as recency_days,
         cast(grouped.r_score as {{ dbt.type_int() }}) as r_score,

@@ -98,7 +98,7 @@ final as (
         per_value.cutoff_date,
         cast(per_value.dimension as {{ dbt.type_string() }}) as dimension,
         cast(per_value.mix_value as {{ dbt.type_string() }}) as value,  -- noqa: RF04
-        cast(per_value.spend / nullif(totals.spend, 0) as {{ type_double() }}) as spend_share,
+        {{ divide('per_value.spend', 'totals.spend') }} as spend_share,
         cast(per_value.purchases * 1.0 / totals.purchases as {{ type_double() }}) as order_share,
         cast(
             {{ dbt.datediff('per_value.last_purchase_date', 'per_value.cutoff_date', 'day') }}
