@@ -119,10 +119,6 @@ class PulseSettings:
                 "(e.g. 8GB, 512MB, 80%)"
             )
 
-<<<<<<< HEAD
-        database = DatabaseSettings.from_env(env)
-        demo, raw_path = demo_mode(as_bool("PULSE_DEMO"), get("PULSE_RAW_PATH"), database)
-=======
         engine = (get("PULSE_ENGINE") or cls.engine).lower()
         if engine not in ENGINE_DBT_TARGETS:
             raise SettingsError(f"PULSE_ENGINE={engine!r} is not one of {', '.join(ENGINE_DBT_TARGETS)}")
@@ -132,8 +128,8 @@ class PulseSettings:
                 f"PULSE_SPARK_DRIVER_MEMORY={driver_memory!r} is not a JVM amount of memory (e.g. 4g, 512m)"
             )
 
-        demo, raw_path = demo_mode(as_bool("PULSE_DEMO"), get("PULSE_RAW_PATH"))
->>>>>>> wt-spark
+        database = DatabaseSettings.from_env(env)
+        demo, raw_path = demo_mode(as_bool("PULSE_DEMO"), get("PULSE_RAW_PATH"), database)
         duckdb_path = Path(get("PULSE_DUCKDB_PATH") or DEFAULT_DUCKDB_PATH).expanduser().resolve()
         spark_warehouse = Path(get("PULSE_SPARK_WAREHOUSE") or DEFAULT_SPARK_WAREHOUSE).expanduser().resolve()
         publish_uri = get("PULSE_PUBLISH_URI") or DEFAULT_PUBLISH_URI
