@@ -41,6 +41,7 @@ PROPENSITY = dg.AssetKey(["predictions", "customer_category_propensity"])
 
 
 def _table(name: str) -> PublishedTable:
+    # a published table's description is its dbt source's (models/staging/_predictions__sources.yml)
     published = {table.name: table for table in PYTHON_TABLES}
     return published.get(name) or PublishedTable.python_table(SCHEMA, name)
 
@@ -75,8 +76,7 @@ def _write(context, settings, table: PublishedTable, frame) -> dg.MaterializeRes
             group_name="segments",
             kinds={"sklearn"},
             deps=["ml_customer_features", "ml_customer_mix_features", "ml_category_labels"],
-            description="Per category, readable rule segments ranked by purchase likelihood, with the "
-            "cumulative gain of targeting the top ones.",
+            description=SEGMENTS.description,
         ),
         dg.AssetSpec(
             SEGMENT_MEMBERS.asset_key,
@@ -88,8 +88,7 @@ def _write(context, settings, table: PublishedTable, frame) -> dg.MaterializeRes
             ROI.asset_key,
             group_name="segments",
             deps=[SEGMENTS.asset_key, "category_order_values"],
-            description="Expected buyers, revenue, cost, profit and ROI of targeting a category's top-k "
-            "segments, with the most profitable k marked.",
+            description=ROI.description,
         ),
     ],
 )
@@ -130,14 +129,13 @@ AUDIENCE_INPUTS = ["customers", "int_customer_contacts", PREDICTIONS, PROPENSITY
             AUDIENCE_MEMBERS.asset_key,
             group_name="segments",
             deps=AUDIENCE_INPUTS,
-            description="Every member of every audience of PULSE_AUDIENCES_PATH, control group flagged, "
-            "SHA-256 hashed contacts for ads audiences; e-mail and SMS audiences: opted-in customers only.",
+            description=AUDIENCE_MEMBERS.description,
         ),
         dg.AssetSpec(
             AUDIENCES.asset_key,
             group_name="segments",
             deps=AUDIENCE_INPUTS,
-            description="One row per audience: its definition (channel, filter, control share) and size.",
+            description=AUDIENCES.description,
         ),
     ],
 )
