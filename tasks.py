@@ -149,7 +149,8 @@ def cmd_test() -> int:
 
 def cmd_ui() -> int:
     say_instance()
-    return prepare_demo() or run(
+    prepare_demo()  # a settings error is printed; the UI opens anyway and shows it on the first run
+    return run(
         [str(BIN / "dagster"), "dev", "-w", str(ROOT / "workspace.yaml"), "-h", "127.0.0.1", "-p", "3000"]
     )
 

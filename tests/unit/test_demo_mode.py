@@ -1,6 +1,7 @@
 """Demo mode: the demo shop is written into the raw folder before a run (demo_shop/prepare.py), and loading
 the pipeline never imports the generator."""
 
+import os
 import subprocess
 import sys
 from types import SimpleNamespace
@@ -8,6 +9,7 @@ from types import SimpleNamespace
 import dagster as dg
 import pytest
 
+from demo_shop.prepare import main as prepare_main
 from demo_shop.prepare import prepare_demo_shop
 from pipeline.defs.ingest.assets import raw_files
 from pipeline.resources import PulseSettingsResource
@@ -51,3 +53,17 @@ def test_a_demo_run_without_the_demo_shop_says_how_to_write_it(tmp_path, monkeyp
     description = failure.step_failure_data.user_failure_data.description
     assert "The demo shop is not in" in description and "python3 tasks.py run" in description
     assert not (tmp_path / "not_written_yet").exists()  # the pipeline never writes the demo itself
+
+
+def test_prepare_before_a_run_writes_nothing_for_a_shops_own_files_and_says_a_settings_error(
+    tmp_path, monkeypatch, capsys
+):
+    for name in [n for n in os.environ if n.startswith("PULSE_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("PULSE_RAW_PATH", str(tmp_path / "shop"))  # a shop's own files: no demo
+    assert prepare_main() == 0
+    assert not (tmp_path / "shop").exists() and capsys.readouterr().out == ""
+    monkeypatch.delenv("PULSE_RAW_PATH")
+    monkeypatch.setenv("PULSE_DEMO", "false")
+    assert prepare_main() == 2
+    assert capsys.readouterr().out.startswith("Settings error: PULSE_DEMO=false but PULSE_RAW_PATH")
