@@ -128,10 +128,16 @@ def say_instance() -> None:
     print(f"Dagster instance: {home}  ({reason})", flush=True)
 
 
+def prepare_demo() -> int:
+    """The demo shop is a source: written into its raw folder before the pipeline starts, when no
+    PULSE_RAW_PATH is set (or PULSE_DEMO=true); quick when the same shop is already there."""
+    return run([str(PYTHON), "-m", "demo_shop.prepare"])
+
+
 def cmd_run() -> int:
     # one Dagster run in the shop's instance; prints one line per stage, then the outcome
     say_instance()
-    return run([str(PYTHON), "-m", "pipeline.run_cli"])
+    return prepare_demo() or run([str(PYTHON), "-m", "pipeline.run_cli"])
 
 
 def cmd_test() -> int:
@@ -153,6 +159,7 @@ def cmd_test() -> int:
 
 def cmd_ui() -> int:
     say_instance()
+    prepare_demo()  # a settings error is printed; the UI opens anyway and shows it on the first run
     return run(
         [str(BIN / "dagster"), "dev", "-w", str(ROOT / "workspace.yaml"), "-h", "127.0.0.1", "-p", "3000"]
     )

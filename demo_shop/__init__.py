@@ -1,6 +1,7 @@
 """The demo shop: deterministic raw files that follow the data contract (docs/data-contract.md).
 
-A tool, not part of the pipeline: `pulse-demo-data` / `python -m demo_shop` write it by hand, and the
-pipeline imports it only in demo mode (PULSE_DEMO), when it prepares the demo folder. `demo_shop.shapes`
-writes small shops of other shapes (`python -m demo_shop.shapes --list`) for tests and benchmarks.
+A source, not part of the pipeline: the pipeline never imports it. `python -m demo_shop.prepare` writes it
+into the raw folder before a run when the settings ask for the demo (`python3 tasks.py run` and `ui` call
+it), `pulse-demo-data` / `python -m demo_shop` write it by hand. `demo_shop.shapes` writes small shops of
+other shapes (`python -m demo_shop.shapes --list`) for tests and benchmarks.
 """

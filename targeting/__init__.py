@@ -1,4 +1,4 @@
-"""Marketing activation: YAML audiences, their members, control groups and hashed uploads; segment ROI.
+"""Marketing activation: segments (segments/), YAML audiences and their members, control groups, uploads.
 
 A pure library like models_ml/: it never imports Dagster or pipeline/. The pipeline reads the
 warehouse, calls these functions and writes what they return through its storage module.
@@ -7,7 +7,7 @@ warehouse, calls these functions and writes what they return through its storage
 from targeting.audience_config import CHANNELS, Audience, AudienceConfigError, load_audiences, parse_audiences
 from targeting.audience_members import AudienceExport, AudienceRelations, build_audiences
 from targeting.column_catalog import ColumnCatalog
-from targeting.segment_roi import RoiSettings, segment_roi
+from targeting.segments.roi import RoiSettings, segment_roi
 
 __all__ = [
     "CHANNELS",

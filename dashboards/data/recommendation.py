@@ -4,7 +4,7 @@ the ROI of targeting its top segments, and the audience upload rows."""
 import pandas as pd
 
 from dashboards.published import Published
-from targeting.segment_roi import RoiSettings, segment_roi
+from targeting.segments.roi import RoiSettings, segment_roi
 
 
 def categories(data: Published) -> list[str]:

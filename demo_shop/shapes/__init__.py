@@ -7,7 +7,7 @@ the data contract's layout (docs/data-contract.md). For tests in CI and benchmar
     python -m demo_shop.shapes --list
     python -m demo_shop.shapes sparse_repeat --out /tmp/sparse --customers 20000 --seed 7
 
-Like the rest of demo_shop, nothing here imports `pipeline`.
+Like the demo generator, nothing here imports `pipeline` (only demo_shop/prepare.py reads its settings).
 """
 
 from __future__ import annotations

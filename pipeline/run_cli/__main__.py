@@ -16,7 +16,6 @@ from dagster._core.definitions.reconstruct import ReconstructableJob, Reconstruc
 from dagster._core.execution.api import execute_run_iterator  # the public execute_job has no event stream
 
 from pipeline.defs.automation.jobs import customer_pulse_job
-from pipeline.defs.ingest.assets import prepare_demo_shop
 from pipeline.published_summary import published_lines
 from pipeline.run_cli.quiet_console import console_to_file
 from pipeline.run_cli.report import failure_lines, read_run_events, reconciliation
@@ -34,21 +33,6 @@ def _load_job() -> tuple[dg.JobDefinition, ReconstructableJob]:
     return reconstructable.get_definition(), reconstructable
 
 
-class _PrintLog:
-    """The generator's progress lines, straight to the console."""
-
-    @staticmethod
-    def info(line: str) -> None:
-        print(f"  {line}", flush=True)
-
-
-def _prepare_demo(settings: PulseSettings) -> None:
-    """The demo shop is generated before the run, outside it, so its own progress shows on the console."""
-    if settings.demo:
-        print(f"Demo shop: {settings.demo_customers:,} customers, seed {settings.demo_seed}")
-        prepare_demo_shop(settings, log=_PrintLog())
-
-
 def run_pipeline() -> int:
     try:
         settings = PulseSettings.from_env()
@@ -63,7 +47,6 @@ def run_pipeline() -> int:
             "to run on DuckDB."
         )
         return 2
-    _prepare_demo(settings)
     job, reconstructable = _load_job()
     stage_by_step = stages_by_step(job)
     with dg.DagsterInstance.get() as instance:

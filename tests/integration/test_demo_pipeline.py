@@ -12,8 +12,10 @@ import pytest
 from deltalake import DeltaTable
 
 from demo_shop.generate import generate_demo_shop
+from pipeline.defs.dbt.manifest_models import manifest_models, manifest_sources
+from pipeline.defs.dbt.project import dbt_project
 from pipeline.defs.publish.assets import gate_check_name, published_key
-from pipeline.defs.publish.published_tables import published_tables
+from pipeline.defs.publish.published_tables import PUBLISHED_TAG, published_tables
 from pipeline.settings import PulseSettings
 from tests.conftest import run_paths
 from tests.integration.pipeline_runs import pulse_settings, run_dbt, run_job_in_process
@@ -91,6 +93,17 @@ def test_published_tables_match_the_warehouse(demo_run):
             # the demo shop is dirty on purpose, and no contact detail is ever published
             assert not set(columns) & {"email", "phone"}, table.name
     assert manifest["tables"]["quarantined_orders"]["rows"] > 0
+
+
+def test_every_published_table_has_exactly_the_columns_dbt_declares(demo_run):
+    """Declared once: a model's .yml, or for a table Python writes its source tagged `published`."""
+    tmp, _, _, _ = demo_run
+    manifest = dbt_project.manifest_path
+    declared = {model.name: set(model.columns) for model in manifest_models(manifest)}
+    declared |= {s.name: set(s.columns) for s in manifest_sources(manifest) if PUBLISHED_TAG in s.tags}
+    for table in published_tables():
+        columns = DeltaTable(str(tmp / "published" / table.name)).schema().to_arrow().names
+        assert set(columns) == declared[table.name], table.name
 
 
 def test_publishing_alone_is_refused_without_passed_checks(demo_run, tmp_path):

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from models_ml.category_segments import (
+from targeting.segments.rules import (
     ALL_CUSTOMERS,
     GAIN_COLUMNS,
     SEGMENT_COLUMNS,
@@ -171,6 +171,24 @@ def test_same_data_same_segments_including_the_sampled_fit():
     pd.testing.assert_frame_equal(first.segments, second.segments)
     # likelihoods come from every training row, not only the sampled ones
     assert first.segments.training_rows.sum() == len(training)
+
+
+def test_the_sampled_fit_takes_the_same_rows_whatever_their_order():
+    training, bought = _synthetic(3000, seed=9)
+    labels = pd.DataFrame({"shoes": bought})
+    settings = SegmentSettings(max_training_rows=1000, min_rows=200)
+    first = build_category_segments(training, labels, training, settings=settings)
+    order = np.random.default_rng(4).permutation(len(training))
+    shuffled = build_category_segments(
+        training.iloc[order].reset_index(drop=True),
+        labels.iloc[order].reset_index(drop=True),
+        training,
+        settings=settings,
+    )
+    pd.testing.assert_frame_equal(first.segments, shuffled.segments)
+    assert first.segments.fallback_reason.isna().all()  # a real tree, fit on the sample
+    with pytest.raises(ValueError, match="sampling them needs 'customer_id'"):
+        fit_category_segments(training.drop(columns="customer_id"), bought, category="x", settings=settings)
 
 
 def test_too_few_rows_and_bad_inputs():

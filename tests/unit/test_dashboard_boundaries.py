@@ -1,28 +1,19 @@
 """The dashboards stay on their side of the architecture's lines: no Dagster, no warehouse, no deltalake
 or boto3 of their own (only the storage module touches published files)."""
 
-import ast
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.imports import imported_modules, within
 
 DASHBOARDS = Path(__file__).resolve().parents[2] / "dashboards"
 FORBIDDEN = {"dagster", "dagster_dbt", "deltalake", "boto3", "pipeline.warehouse", "pipeline.defs"}
 
 
-def _imports(path: Path) -> set[str]:
-    names = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Import):
-            names |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module)
-    return names
-
-
 def test_no_dashboard_file_imports_what_it_must_not():
     for path in DASHBOARDS.rglob("*.py"):
-        bad = {n for n in _imports(path) if any(n == f or n.startswith(f + ".") for f in FORBIDDEN)}
+        bad = {n for n in imported_modules(path) if any(within(n, f) for f in FORBIDDEN)}
         assert not bad, f"{path.relative_to(DASHBOARDS.parent)} imports {sorted(bad)}"
 
 

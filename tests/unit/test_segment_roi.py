@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from models_ml.category_segments import build_category_segments
-from targeting.segment_roi import ROI_COLUMNS, RoiSettings, segment_roi
+from targeting.segments.roi import ROI_COLUMNS, RoiSettings, segment_roi
+from targeting.segments.rules import build_category_segments
 
 GAIN = pd.DataFrame(
     {

@@ -9,7 +9,6 @@ from pipeline.raw.errors import RawDataError
 from pipeline.raw.load import SOURCE_NOTES, load_raw_folder
 from pipeline.raw.source_folder import local_raw_folder
 from pipeline.resources import PulseSettingsResource
-from pipeline.settings import DEFAULT_RAW_PATH, PulseSettings, SettingsError
 from pipeline.sources.database.load import load_raw_database
 
 RAW_SPECS = [
@@ -27,8 +26,14 @@ RAW_SPECS = [
 @dg.multi_asset(specs=RAW_SPECS, name="raw_files")
 def raw_files(context: dg.AssetExecutionContext, pulse: PulseSettingsResource):
     settings = pulse.load()
-    if settings.demo:
-        prepare_demo_shop(settings, context.log)
+    if settings.demo and not Path(settings.raw_path).is_dir():
+        # the demo shop is a source prepared before the run (demo_shop/prepare.py), never by the pipeline
+        raise dg.Failure(
+            description=f"The demo shop is not in {settings.raw_path} yet: `python3 tasks.py run` or "
+            "`python3 tasks.py ui` writes it first (or `python -m demo_shop.prepare`). "
+            "For your own shop's files, set PULSE_RAW_PATH.",
+            allow_retries=False,
+        )
     database = settings.source_database
     context.log.info(f"Loading raw data from {settings.raw_path} into {settings.duckdb_path}")
     try:
@@ -62,29 +67,6 @@ def raw_files(context: dg.AssetExecutionContext, pulse: PulseSettingsResource):
             # how the files were read (preset, formats, pseudonyms): the console prints these lines
             metadata[SOURCE_NOTES] = "\n".join(summary["notes"])
         yield dg.MaterializeResult(asset_key=dg.AssetKey(["raw", entity.name]), metadata=metadata)
-
-
-def prepare_demo_shop(settings: PulseSettings, log) -> None:
-    """Demo mode (PULSE_DEMO): write the demo shop into the raw folder unless the same one is there."""
-    # imported here: only demo runs need the generator, and the raw loader never does
-    from demo_shop.ensure import NotADemoFolderError, ensure_demo_shop
-
-    folder = Path(settings.raw_path)
-    try:
-        generated = ensure_demo_shop(
-            folder,
-            settings.demo_customers,
-            settings.demo_seed,
-            progress=log.info,
-            owned=folder == DEFAULT_RAW_PATH,  # .pulse/demo_raw is kept for the demo shop alone
-        )
-    except NotADemoFolderError as error:
-        raise SettingsError(
-            f"PULSE_DEMO is on but {error}. Set PULSE_DEMO=false to load these files, or point "
-            "PULSE_RAW_PATH at an empty folder for the demo shop."
-        ) from None
-    if not generated:
-        log.info(f"Demo shop already in {settings.raw_path} ({settings.demo_customers:,} customers)")
 
 
 defs = dg.Definitions(assets=[raw_files])

@@ -29,17 +29,6 @@ TABLES = {
     "model_metrics": "model_metrics",
     "model_feature_importance": "feature_importance",
 }
-TABLE_DESCRIPTIONS = {
-    "customer_predictions": "One row per customer scored at as_of: purchase and churn probability, predicted "
-    "CLV and next order date, deciles, top reasons, model versions and prediction_source.",
-    "customer_category_propensity": "Per customer and category: the probability of buying it within the "
-    "category horizon, and its rank among the customer's categories.",
-    "model_metrics": "One row per model (and category) and run: who scores it (model, btyd, rule) or why "
-    "it is withheld, held-out metrics of XGBoost, BG/NBD and the rule, the grade, horizon and samples.",
-    "model_feature_importance": "Per model: each feature's share of gain and mean absolute contribution.",
-    "prediction_outcomes": "The prediction ledger scored: per earlier as_of and target whose horizon has "
-    "passed, the published score's AUC or Spearman, calibration and totals beside the rule of that day.",
-}
 PREDICTION_TABLES = tuple(table for table in PYTHON_TABLES if table.relation.startswith(f"{SCHEMA}."))
 FEATURE_MODELS = (
     "fct_orders",  # what customers did after earlier predictions (prediction_outcomes)
@@ -77,7 +66,7 @@ TABLE_SPECS = [
         group_name="predictions",
         kinds={"duckdb"},
         deps=[model_key(model) for model in MODELS],
-        description=TABLE_DESCRIPTIONS[table.name],
+        description=table.description,  # declared once, as a dbt source
     )
     for table in PREDICTION_TABLES
 ]

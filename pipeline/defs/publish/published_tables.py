@@ -1,22 +1,25 @@
-"""The one registry of published tables: dbt models tagged `published`, plus tables Python assets write.
+"""The one registry of published tables: dbt models tagged `published`, and dbt sources tagged `published`
+(the tables Python assets write), both read from dbt's manifest.
 
 Publishing, the publish gate and the expectation-suite checks all read this list, so a table written by
 a Python asset is checked, gated and published exactly like a dbt model.
 
 To publish a table a Python asset writes (e.g. predictions):
   1. the asset writes `<schema>.<table>` with `pipeline.warehouse.replace_table` (`predictions` for models);
-  2. its asset key is `[<schema>, <table>]`, the key PulseDbtTranslator gives a dbt source of that name,
-     so declaring it under `sources:` (name and schema `<schema>`) lets SQL read it with unbroken lineage;
-  3. add a `PublishedTable` to PYTHON_TABLES below (and a suite to SUITES if it should have one).
+  2. its asset key is `[<schema>, <table>]`, the key PulseDbtTranslator gives a dbt source of that name;
+  3. declare it once under `sources:` (dbt_project/models/staging/_predictions__sources.yml): its
+     description, its columns, the `published` tag and meta `computed_in` / `written_by` (and a suite in
+     SUITES if it should have one). dbt docs shows it, SQL reads it with unbroken lineage, and
+     tests/unit/test_published_declaration.py checks the suites and docs/published-tables.md against it.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
 
-from pipeline.defs.dbt.manifest_models import manifest_models
+from pipeline.defs.dbt.manifest_models import manifest_models, manifest_sources
 from pipeline.defs.dbt.project import dbt_project
 
 PUBLISHED_TAG = "published"
@@ -27,37 +30,31 @@ class PublishedTable:
     name: str  # the published name: <PULSE_PUBLISH_URI>/<name>/
     relation: str  # schema.table in the warehouse, as Python reads it
     asset_key: dg.AssetKey  # the asset that builds it; its checks gate the publish
+    description: str = field(default="", compare=False)  # as declared in dbt; a Python table's asset shows it
 
     @classmethod
-    def python_table(cls, schema: str, table: str) -> "PublishedTable":
-        """A table a Python asset writes, keyed as dbt would key it as a source."""
-        return cls(name=table, relation=f"{schema}.{table}", asset_key=dg.AssetKey([schema, table]))
+    def python_table(cls, schema: str, table: str, description: str = "") -> "PublishedTable":
+        """A table a Python asset writes, keyed as dbt keys it as a source."""
+        return cls(table, f"{schema}.{table}", dg.AssetKey([schema, table]), description)
 
 
-# Tables Python assets write into the warehouse and publish: the predictions (pipeline/defs/ml), and
-# segments and audiences (pipeline/defs/targeting)
-PYTHON_TABLES: tuple[PublishedTable, ...] = (
-    *(
-        PublishedTable.python_table("predictions", table)
-        for table in (
-            "customer_predictions",
-            "customer_category_propensity",
-            "model_metrics",
-            "model_feature_importance",
-            "prediction_outcomes",
-        )
-    ),
-    *(
-        PublishedTable.python_table("targeting", table)
-        for table in ("category_segments", "segment_roi", "audiences", "audience_members")
-    ),
-)
+def python_published_tables(manifest_path: Path) -> tuple[PublishedTable, ...]:
+    """Tables Python assets write and publish (predictions from pipeline/defs/ml, segments and audiences
+    from pipeline/defs/targeting): the dbt sources tagged `published`, in the order they are declared."""
+    return tuple(
+        PublishedTable.python_table(source.source_name, source.name, source.description)
+        for source in manifest_sources(manifest_path)
+        if PUBLISHED_TAG in source.tags
+    )
+
+
+PYTHON_TABLES: tuple[PublishedTable, ...] = python_published_tables(dbt_project.manifest_path)
 
 
 def dbt_published_tables(manifest_path: Path) -> list[PublishedTable]:
     # a dbt model's asset key is its name (PulseDbtTranslator)
     return [
-        PublishedTable(name=model.name, relation=model.relation, asset_key=dg.AssetKey(model.name))
+        PublishedTable(model.name, model.relation, dg.AssetKey(model.name), model.description)
         for model in manifest_models(manifest_path)
         if PUBLISHED_TAG in model.tags
     ]

@@ -2,8 +2,9 @@
 SQL (dbt) and the publish step:
 
 - `category_segments` (one step): per product category, at most PULSE_MAX_SEGMENTS readable rule segments
-  (models_ml.category_segments) with their customers at as_of, historical likelihood and gain curve, and
-  the return of targeting the top-k of them (targeting.segment_roi);
+  (targeting/segments/rules.py) with their customers at as_of, historical likelihood and gain curve, and
+  the return of targeting the top-k of them (targeting/segments/roi.py, with the dbt model
+  category_order_values);
 - `audience_members`: every audience of PULSE_AUDIENCES_PATH (targeting/), validated against the tables'
   columns, its control group held out and, for ads, contacts hashed. An invalid definition fails the run
   here, before anything is published.
@@ -15,7 +16,6 @@ from dataclasses import replace
 import dagster as dg
 import pyarrow as pa
 
-from models_ml.category_segments import SegmentSettings, build_category_segments
 from models_ml.outputs import withheld_columns
 from pipeline.defs.ml.inputs import read_prediction_inputs
 from pipeline.defs.publish.published_tables import PYTHON_TABLES, PublishedTable
@@ -33,6 +33,7 @@ from targeting import (
     segment_roi,
 )
 from targeting.column_catalog import ColumnCatalog
+from targeting.segments.rules import SegmentSettings, build_category_segments
 
 SCHEMA = "targeting"
 PREDICTIONS = dg.AssetKey(["predictions", "customer_predictions"])
@@ -40,6 +41,7 @@ PROPENSITY = dg.AssetKey(["predictions", "customer_category_propensity"])
 
 
 def _table(name: str) -> PublishedTable:
+    # a published table's description is its dbt source's (models/staging/_predictions__sources.yml)
     published = {table.name: table for table in PYTHON_TABLES}
     return published.get(name) or PublishedTable.python_table(SCHEMA, name)
 
@@ -74,8 +76,7 @@ def _write(context, settings, table: PublishedTable, frame) -> dg.MaterializeRes
             group_name="segments",
             kinds={"sklearn"},
             deps=["ml_customer_features", "ml_customer_mix_features", "ml_category_labels"],
-            description="Per category, readable rule segments ranked by purchase likelihood, with the "
-            "cumulative gain of targeting the top ones.",
+            description=SEGMENTS.description,
         ),
         dg.AssetSpec(
             SEGMENT_MEMBERS.asset_key,
@@ -86,9 +87,8 @@ def _write(context, settings, table: PublishedTable, frame) -> dg.MaterializeRes
         dg.AssetSpec(
             ROI.asset_key,
             group_name="segments",
-            deps=[SEGMENTS.asset_key, "fct_order_items"],
-            description="Expected buyers, revenue, cost, profit and ROI of targeting a category's top-k "
-            "segments, with the most profitable k marked.",
+            deps=[SEGMENTS.asset_key, "category_order_values"],
+            description=ROI.description,
         ),
     ],
 )
@@ -129,14 +129,13 @@ AUDIENCE_INPUTS = ["customers", "int_customer_contacts", PREDICTIONS, PROPENSITY
             AUDIENCE_MEMBERS.asset_key,
             group_name="segments",
             deps=AUDIENCE_INPUTS,
-            description="Every member of every audience of PULSE_AUDIENCES_PATH, control group flagged, "
-            "SHA-256 hashed contacts for ads audiences; e-mail and SMS audiences: opted-in customers only.",
+            description=AUDIENCE_MEMBERS.description,
         ),
         dg.AssetSpec(
             AUDIENCES.asset_key,
             group_name="segments",
             deps=AUDIENCE_INPUTS,
-            description="One row per audience: its definition (channel, filter, control share) and size.",
+            description=AUDIENCES.description,
         ),
     ],
 )

@@ -1,5 +1,6 @@
 """The category segments' inputs: the feature rows of the category training cutoffs with one label column
-per category, the customers at as_of, and each category's average order value (read-only)."""
+per category, the customers at as_of, and each category's average order value (the dbt model
+category_order_values), read-only."""
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -8,6 +9,8 @@ import pandas as pd
 import pyarrow as pa
 
 from pipeline.warehouse import read_only
+
+ORDER_VALUES = "marts.category_order_values"  # dbt_project/models/marts/core/category_order_values.sql
 
 # not features of a rule: keys, flags and the cutoff itself
 NOT_RULE_FEATURES = ("customer_id", "cutoff_date", "is_scoring_cutoff")
@@ -44,8 +47,5 @@ def segment_inputs(features: pa.Table, category_labels: pa.Table, duckdb_path: P
     training_keys = pd.MultiIndex.from_frame(training[["customer_id", "cutoff_date"]])
     labels = wide.reindex(training_keys).reset_index(drop=True)
     with read_only(duckdb_path) as con:
-        rows = con.sql(
-            "select category, sum(line_amount) / count(distinct order_id)"
-            " from marts.fct_order_items group by category"
-        ).fetchall()
+        rows = con.sql(f"select category, average_order_value from {ORDER_VALUES}").fetchall()
     return SegmentInputs(training, labels, scoring, {category: float(value) for category, value in rows})

@@ -17,7 +17,9 @@ own side of a split. Rules say so in words: `no avg_days_between_orders` (only m
 `orders_90d <= 1`, its right side `orders_90d >= 2`, both together `2 <= orders_90d <= 5`.
 
 A category with too few rows, buyers or non-buyers to fit honestly gets one `ALL customers` segment
-with the overall rate, and `fallback_reason` says why. Same data, same settings: same segments.
+with the overall rate, and `fallback_reason` says why. Beyond `max_training_rows` the tree is fit on the
+rows with the smallest keyed hashes of (customer id, cutoff date) (models_ml/sampling.py), not on rows
+picked by position: same data in any row order, same settings: same segments.
 """
 
 import json
@@ -28,6 +30,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from sklearn.tree import DecisionTreeClassifier
+
+from models_ml.row_index import RowIndex
+from models_ml.sampling import uniform_sample
 
 ALL_CUSTOMERS = "ALL customers"
 SEGMENT_COLUMNS = (
@@ -65,8 +70,8 @@ class SegmentSettings:
     min_leaf_share: float = 0.05  # each segment holds at least this share of the training rows
     min_rows: int = 200  # fewer training rows: one ALL-customers segment
     min_positives: int = 20  # fewer buyers (or non-buyers) in training: one ALL-customers segment
-    max_training_rows: int = 200_000  # fit on a seeded sample beyond this; likelihoods use every row
-    random_state: int = 0
+    max_training_rows: int = 200_000  # fit on a hashed sample beyond this; likelihoods use every row
+    random_state: int = 0  # the tree's seed and the sample's hash key
 
     def __post_init__(self) -> None:
         if not 2 <= self.max_leaf_nodes <= 64:
@@ -161,12 +166,12 @@ def fit_category_segments(
     *,
     category: str,
     feature_columns: Sequence[str] | None = None,
+    id_column: str = "customer_id",
     settings: SegmentSettings = SegmentSettings(),
 ) -> CategorySegmentModel:
     """Fit the rule tree of one category on training rows and whether each bought it in the label window."""
-    return _fit(
-        _design(training, feature_columns), _labels(bought, len(training), category), category, settings
-    )
+    design = _design(training, feature_columns, id_column, settings)
+    return _fit(design, _labels(bought, len(training), category), category, settings)
 
 
 @dataclass(frozen=True)
@@ -176,17 +181,21 @@ class _Design:
     features: tuple[str, ...]
     profiles: dict[str, "_FeatureProfile"]
     matrix: np.ndarray  # float32, nulls filled with each feature's sentinel
+    fit_rows: np.ndarray  # the rows the trees are fit on: all, or the hashed sample beyond max_training_rows
 
     @property
     def sentinels(self) -> dict[str, float]:
         return {name: profile.sentinel for name, profile in self.profiles.items()}
 
 
-def _design(training: pd.DataFrame, feature_columns: Sequence[str] | None) -> _Design:
+def _design(
+    training: pd.DataFrame, feature_columns: Sequence[str] | None, id_column: str, settings: SegmentSettings
+) -> _Design:
     features = _feature_columns(training, feature_columns)
     profiles = _profiles(training, features)
     sentinels = {name: profile.sentinel for name, profile in profiles.items()}
-    return _Design(features, profiles, _matrix(training, features, sentinels))
+    fit_rows = _sample(training, id_column, settings)
+    return _Design(features, profiles, _matrix(training, features, sentinels), fit_rows)
 
 
 def _fit(
@@ -198,7 +207,7 @@ def _fit(
     if reason is not None:
         return _fallback(category, features, sentinels, labels, reason)
 
-    fit_rows = _sample(len(labels), settings)
+    fit_rows = design.fit_rows
     tree = DecisionTreeClassifier(
         max_leaf_nodes=settings.max_leaf_nodes,
         max_depth=settings.max_depth,
@@ -271,7 +280,7 @@ def build_category_segments(
         raise ValueError(f"scoring frame has no '{id_column}' column")
     if feature_columns is None:
         feature_columns = [c for c in _numeric_columns(training) if c != id_column and c in scoring.columns]
-    design = _design(training, feature_columns)
+    design = _design(training, feature_columns, id_column, settings)
     scoring_matrix = _matrix(scoring, design.features, design.sentinels)
     models, tables, members = {}, [], []
     for category in sorted(labels.columns):
@@ -401,11 +410,19 @@ def _too_little_data(rows: int, positives: int, settings: SegmentSettings) -> st
     return None
 
 
-def _sample(rows: int, settings: SegmentSettings) -> np.ndarray:
-    if rows <= settings.max_training_rows:
-        return np.arange(rows)
-    rng = np.random.default_rng(settings.random_state)
-    return np.sort(rng.choice(rows, size=settings.max_training_rows, replace=False))
+def _sample(training: pd.DataFrame, id_column: str, settings: SegmentSettings) -> np.ndarray:
+    """Every row, or beyond max_training_rows those with the smallest hashes of (id, cutoff_date) in hash
+    order: the sample and the order the tree sees it in do not depend on the order of the rows."""
+    if len(training) <= settings.max_training_rows:
+        return np.arange(len(training))
+    if id_column not in training.columns:
+        raise ValueError(
+            f"{len(training)} training rows (over max_training_rows): sampling them needs '{id_column}'"
+        )
+    one_cutoff = pd.Series(pd.Timestamp(0), index=training.index)  # rows keyed by the id alone
+    cutoffs = training["cutoff_date"] if "cutoff_date" in training.columns else one_cutoff
+    _, row_hashes = RowIndex(training[id_column], cutoffs).hashes(settings.random_state)
+    return uniform_sample(row_hashes, settings.max_training_rows)
 
 
 def _fallback(category, features, sentinels, labels: np.ndarray, reason: str) -> CategorySegmentModel:
