@@ -131,6 +131,11 @@ class CustomerProblem(Problem):
             return self._scoring_prior
         return self._margin(on)
 
+    def settle_prior(self, holdout: LabelledSet | None) -> None:
+        """No prior when BG/NBD has no fit at the held-out cutoff: the model could not be measured there."""
+        if self.prior(None) is not None and (holdout is None or self._margin(holdout) is None):
+            self._scoring_prior = None
+
     def _margin(self, on: LabelledSet | None) -> tuple[str, np.ndarray] | None:
         scores = self.btyd(on)
         if scores is None:

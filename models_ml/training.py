@@ -73,6 +73,10 @@ class Problem(ABC):
         reasons and each row's margin; None: boosted from nothing."""
         return None
 
+    def settle_prior(self, holdout: LabelledSet | None) -> None:
+        """Decide, before anything is fitted, whether to boost from the prior at all (a model trained on
+        one needs it wherever it predicts: the held-out rows and everyone at as_of)."""
+
     def finish(self, values: np.ndarray) -> np.ndarray:
         """Turn model output into the published score (e.g. cap survival days)."""
         return values
@@ -290,6 +294,7 @@ def run_problem(
         else:
             where = f"training cutoffs before {_day(holdout_cutoff)}"
             model_reason = _shortfall(train, where, kind, config)
+    problem.settle_prior(holdout)
     # 2. Is the target eligible at all (customers, history, both outcomes in the held-out window)?
     withheld_reason = ineligibility(problem, holdout, config)
     if withheld_reason is None and holdout is not None:
