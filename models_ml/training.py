@@ -76,6 +76,7 @@ class Problem(ABC):
     def settle_prior(self, holdout: LabelledSet | None) -> None:
         """Decide, before anything is fitted, whether to boost from the prior at all (a model trained on
         one needs it wherever it predicts: the held-out rows and everyone at as_of)."""
+        return None
 
     def finish(self, values: np.ndarray) -> np.ndarray:
         """Turn model output into the published score (e.g. cap survival days)."""
