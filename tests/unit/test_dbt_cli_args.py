@@ -54,3 +54,9 @@ def test_the_parse_before_a_run_has_the_run_s_target_and_vars():
     assert args[:2] == ["parse", "--quiet"]
     assert args[args.index("--target") + 1] == "prod"
     assert _vars(args) == _vars(dbt_build_args(settings))
+
+
+def test_a_full_refresh_rebuilds_every_model_from_scratch():
+    assert "--full-refresh" not in dbt_build_args(PulseSettings.from_env({}))
+    args = dbt_build_args(PulseSettings.from_env({"PULSE_FULL_REFRESH": "true"}))
+    assert args[:4] == ["build", "--exclude-resource-type", "unit_test", "--full-refresh"]
