@@ -10,13 +10,15 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from pipeline.warehouse_lock import connect
+
 FINGERPRINT_SCHEME = "rowhash1"  # changed whenever the fingerprint's recipe does
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 @contextmanager
 def read_only(duckdb_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = duckdb.connect(str(duckdb_path), read_only=True)
+    con = connect(duckdb_path, read_only=True)
     try:
         yield con
     finally:
@@ -86,7 +88,7 @@ def replace_table(duckdb_path: Path, relation: str, batches: pa.RecordBatchReade
     schema, _, table = relation.partition(".")
     if not (_IDENTIFIER.match(schema) and _IDENTIFIER.match(table)):
         raise ValueError(f"{relation!r} is not a relation of the form schema.table (letters, digits, _)")
-    con = duckdb.connect(str(duckdb_path))
+    con = connect(duckdb_path)
     try:
         con.register("incoming_batches", _typed(batches))
         con.execute("begin transaction")

@@ -1,15 +1,13 @@
 """`raw/<entity>` assets: the shop's files loaded as text, checked against the data contract."""
 
-from pathlib import Path
-
 import dagster as dg
 
 from pipeline.raw.contract import ENTITIES
+from pipeline.raw.demo_folder import prepare_demo_shop
 from pipeline.raw.errors import RawDataError
 from pipeline.raw.load import SOURCE_NOTES, load_raw_folder
 from pipeline.raw.source_folder import local_raw_folder
 from pipeline.resources import PulseSettingsResource
-from pipeline.settings import DEFAULT_RAW_PATH, PulseSettings, SettingsError
 
 RAW_SPECS = [
     dg.AssetSpec(
@@ -52,29 +50,6 @@ def raw_files(context: dg.AssetExecutionContext, pulse: PulseSettingsResource):
             # how the files were read (preset, formats, pseudonyms): the console prints these lines
             metadata[SOURCE_NOTES] = "\n".join(summary["notes"])
         yield dg.MaterializeResult(asset_key=dg.AssetKey(["raw", entity.name]), metadata=metadata)
-
-
-def prepare_demo_shop(settings: PulseSettings, log) -> None:
-    """Demo mode (PULSE_DEMO): write the demo shop into the raw folder unless the same one is there."""
-    # imported here: only demo runs need the generator, and the raw loader never does
-    from demo_shop.ensure import NotADemoFolderError, ensure_demo_shop
-
-    folder = Path(settings.raw_path)
-    try:
-        generated = ensure_demo_shop(
-            folder,
-            settings.demo_customers,
-            settings.demo_seed,
-            progress=log.info,
-            owned=folder == DEFAULT_RAW_PATH,  # .pulse/demo_raw is kept for the demo shop alone
-        )
-    except NotADemoFolderError as error:
-        raise SettingsError(
-            f"PULSE_DEMO is on but {error}. Set PULSE_DEMO=false to load these files, or point "
-            "PULSE_RAW_PATH at an empty folder for the demo shop."
-        ) from None
-    if not generated:
-        log.info(f"Demo shop already in {settings.raw_path} ({settings.demo_customers:,} customers)")
 
 
 defs = dg.Definitions(assets=[raw_files])
