@@ -13,6 +13,7 @@ import pyarrow as pa
 from pipeline.warehouse_lock import connect
 
 FINGERPRINT_SCHEME = "rowhash1"  # changed whenever the fingerprint's recipe does
+_FLOATING = {"DOUBLE", "FLOAT"}
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -38,16 +39,30 @@ def content_fingerprint(con: duckdb.DuckDBPyConnection, relation: str) -> str:
 
     Publishing compares it with the fingerprint recorded for the table's current Delta version, to skip
     writing a version with the same content. Two different tables match only on a hash collision in both
-    aggregates at once. DuckDB may change its hash between versions: that only makes a table look changed
-    once (one rewrite), never the reverse."""
+    aggregates at once. Floating-point columns are hashed at 12 significant digits: a parallel sum or
+    average of doubles differs in its last bits from one run to the next, which is not a change. DuckDB
+    may change its hash between versions: that only makes a table look changed once (one rewrite)."""
     rel = con.sql(f"select * from {relation}")
+    columns = [
+        _significant(name) if str(kind) in _FLOATING else f'"{name}"'
+        for name, kind in zip(rel.columns, rel.types, strict=True)
+    ]
     schema = ",".join(f"{name}:{kind}" for name, kind in zip(rel.columns, rel.types, strict=True))
     [(rows, total, xor)] = con.sql(
         f"select count(*), coalesce(sum(hash(t)::hugeint), 0), coalesce(bit_xor(hash(t)), 0) "
-        f"from {relation} as t"
+        f"from (select {', '.join(columns) or 'null'} from {relation}) as t"
     ).fetchall()
     digest = hashlib.sha256(f"{FINGERPRINT_SCHEME}|{schema}|{rows}|{total}|{xor}".encode()).hexdigest()
     return f"{FINGERPRINT_SCHEME}:{digest[:32]}"
+
+
+def _significant(name: str, digits: int = 12) -> str:
+    """`name` rounded to `digits` significant digits (zero, infinities, NaN and null as they are)."""
+    column = f'"{name}"'
+    return (
+        f"case when {column} = 0 or not isfinite({column}) then {column} "
+        f"else round({column}, ({digits - 1} - floor(log10(abs({column}))))::integer) end as {column}"
+    )
 
 
 def existing_relations(con: duckdb.DuckDBPyConnection) -> set[str]:
