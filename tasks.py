@@ -2,6 +2,7 @@
 """Set-up and everyday commands, with nothing but Python 3.11+ on the machine.
 
     python3 tasks.py run     install into .venv, then run the whole pipeline on the configured data
+        --full-refresh       rebuild every model and write every published table, changed or not
     python3 tasks.py test    install into .venv (with test tools), then lint and run every test
     python3 tasks.py ui      open the Dagster UI (dagster dev with workspace.yaml)
     python3 tasks.py dashboard [port]    the dashboards over the published tables (http://127.0.0.1:8501)
@@ -134,10 +135,19 @@ def prepare_demo() -> int:
     return run([str(PYTHON), "-m", "demo_shop.prepare"])
 
 
+def run_env(arguments: list[str]) -> dict[str, str]:
+    """The settings `run`'s arguments set: `--full-refresh` is PULSE_FULL_REFRESH=true for this run."""
+    unknown = [argument for argument in arguments if argument != "--full-refresh"]
+    if unknown:
+        raise SystemExit(f"tasks.py run: unknown argument(s) {' '.join(unknown)} (only --full-refresh)")
+    return {"PULSE_FULL_REFRESH": "true"} if "--full-refresh" in arguments else {}
+
+
 def cmd_run() -> int:
     # one Dagster run in the shop's instance; prints one line per stage, then the outcome
+    extra_env = run_env(sys.argv[2:])
     say_instance()
-    return prepare_demo() or run([str(PYTHON), "-m", "pipeline.run_cli"])
+    return prepare_demo() or run([str(PYTHON), "-m", "pipeline.run_cli"], **extra_env)
 
 
 def cmd_test() -> int:

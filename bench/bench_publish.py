@@ -8,8 +8,9 @@ Run by hand (not in CI):
 Runs the whole pipeline with bench/bench_pipeline_run.py first when `<workdir>` has no warehouse for N
 (every published table, the Python-written ones included, must be there). Then it publishes twice into
 an empty location, each time in a fresh process so the peak memory printed is the
-publish's own: the first publish creates every table, the second replaces every table (the steady state,
-with retention). It publishes through the same `publish_run` the pipeline's publish step calls.
+publish's own: the first publish creates every table, the second replaces every table (a full refresh,
+with retention), the third finds every table unchanged (fingerprints only, nothing written: a run on
+unchanged data). It publishes through the same `publish_run` the pipeline's publish step calls.
 """
 
 import argparse
@@ -24,6 +25,7 @@ from functools import partial
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+UNCHANGED_RUN = "bench-3"  # the run that finds every table unchanged
 
 
 def measure(
@@ -33,7 +35,7 @@ def measure(
     from pipeline.defs.dbt.manifest_models import manifest_models
     from pipeline.defs.publish.published_tables import published_tables
     from pipeline.storage import TableSource, apply_retention, open_store, publish_run
-    from pipeline.warehouse import read_only, table_reader
+    from pipeline.warehouse import content_fingerprint, read_only, table_reader
 
     tables = published_tables(manifest_path)
     [context] = [m.relation for m in manifest_models(manifest_path) if m.name == "int_run_context"]
@@ -46,8 +48,16 @@ def measure(
             run_id=run_id,
             as_of=as_of,
             as_of_source=as_of_source,
-            tables=[TableSource(t.name, partial(table_reader, con, t.relation)) for t in tables],
+            tables=[
+                TableSource(
+                    t.name,
+                    partial(table_reader, con, t.relation),
+                    fingerprint=partial(content_fingerprint, con, t.relation),
+                )
+                for t in tables
+            ],
             progress=lambda message: None,
+            rewrite_unchanged=run_id != UNCHANGED_RUN,
         )
     published = time.perf_counter() - started
     apply_retention(store, timedelta(days=7), progress=lambda message: None)
@@ -72,7 +82,10 @@ def main() -> None:
     parser.add_argument("--measure", default=None, help=argparse.SUPPRESS)  # internal: the child's run id
     args = parser.parse_args()
 
-    warehouse = args.workdir / f"run-{args.customers}" / "warehouse.duckdb"
+    scale = args.customers / 1_000_000
+    warehouse = (
+        args.workdir / ("run-1m-demo" if scale == 1 else f"run-1m-demo-x{scale:g}") / "warehouse.duckdb"
+    )
     manifest_path = REPO_ROOT / "dbt_project" / "target" / "manifest.json"
     publish_uri = args.publish_uri or str(args.workdir / f"published-{args.customers}")
     if args.measure:
@@ -83,7 +96,7 @@ def main() -> None:
     if not warehouse.exists() or not manifest_path.exists():
         build = [sys.executable, str(REPO_ROOT / "bench/bench_pipeline_run.py")]
         subprocess.run(
-            [*build, "--customers", str(args.customers), "--workdir", str(args.workdir)], check=True
+            [*build, "1m-demo", "--scale", f"{scale:g}", "--workdir", str(args.workdir)], check=True
         )
     if not publish_uri.startswith("s3://"):
         shutil.rmtree(publish_uri, ignore_errors=True)
@@ -95,6 +108,7 @@ def main() -> None:
     for label, run_id in (
         ("first publish (creates every table)", "bench-1"),
         ("second publish (replaces)", "bench-2"),
+        ("third publish (unchanged, none written)", UNCHANGED_RUN),
     ):
         output = subprocess.run(
             [*child, "--measure", run_id], check=True, capture_output=True, text=True

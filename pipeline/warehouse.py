@@ -1,6 +1,7 @@
 """Access to the DuckDB warehouse for Python assets: read-only for what dbt builds, and a short-lived
 read-write connection for the tables a Python asset writes itself (e.g. `ml.customer_predictions`)."""
 
+import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -9,12 +10,16 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from pipeline.warehouse_lock import connect
+
+FINGERPRINT_SCHEME = "rowhash1"  # changed whenever the fingerprint's recipe does
+_FLOATING = {"DOUBLE", "FLOAT"}
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 @contextmanager
 def read_only(duckdb_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = duckdb.connect(str(duckdb_path), read_only=True)
+    con = connect(duckdb_path, read_only=True)
     try:
         yield con
     finally:
@@ -26,6 +31,38 @@ def table_reader(
 ) -> pa.RecordBatchReader:
     """Stream a table as Arrow batches, so publishing 10 M rows never holds them all in memory."""
     return con.sql(f"select * from {relation}").to_arrow_reader(batch_size)
+
+
+def content_fingerprint(con: duckdb.DuckDBPyConnection, relation: str) -> str:
+    """A fingerprint of a table's content, independent of row order: its columns and types, its row count,
+    and the sum and the XOR of a 64-bit hash of every row (one parallel scan, no sort, nothing written).
+
+    Publishing compares it with the fingerprint recorded for the table's current Delta version, to skip
+    writing a version with the same content. Two different tables match only on a hash collision in both
+    aggregates at once. Floating-point columns are hashed at 12 significant digits: a parallel sum or
+    average of doubles differs in its last bits from one run to the next, which is not a change. DuckDB
+    may change its hash between versions: that only makes a table look changed once (one rewrite)."""
+    rel = con.sql(f"select * from {relation}")
+    columns = [
+        _significant(name) if str(kind) in _FLOATING else f'"{name}"'
+        for name, kind in zip(rel.columns, rel.types, strict=True)
+    ]
+    schema = ",".join(f"{name}:{kind}" for name, kind in zip(rel.columns, rel.types, strict=True))
+    [(rows, total, xor)] = con.sql(
+        f"select count(*), coalesce(sum(hash(t)::hugeint), 0), coalesce(bit_xor(hash(t)), 0) "
+        f"from (select {', '.join(columns) or 'null'} from {relation}) as t"
+    ).fetchall()
+    digest = hashlib.sha256(f"{FINGERPRINT_SCHEME}|{schema}|{rows}|{total}|{xor}".encode()).hexdigest()
+    return f"{FINGERPRINT_SCHEME}:{digest[:32]}"
+
+
+def _significant(name: str, digits: int = 12) -> str:
+    """`name` rounded to `digits` significant digits (zero, infinities, NaN and null as they are)."""
+    column = f'"{name}"'
+    return (
+        f"case when {column} = 0 or not isfinite({column}) then {column} "
+        f"else round({column}, ({digits - 1} - floor(log10(abs({column}))))::integer) end as {column}"
+    )
 
 
 def existing_relations(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -66,7 +103,7 @@ def replace_table(duckdb_path: Path, relation: str, batches: pa.RecordBatchReade
     schema, _, table = relation.partition(".")
     if not (_IDENTIFIER.match(schema) and _IDENTIFIER.match(table)):
         raise ValueError(f"{relation!r} is not a relation of the form schema.table (letters, digits, _)")
-    con = duckdb.connect(str(duckdb_path))
+    con = connect(duckdb_path)
     try:
         con.register("incoming_batches", _typed(batches))
         con.execute("begin transaction")

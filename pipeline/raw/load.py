@@ -19,6 +19,7 @@ from pipeline.sources.normalise import Normaliser
 from pipeline.sources.presets.choose import choose_preset
 from pipeline.sources.presets.read import REFUNDS_SOURCE, read_preset
 from pipeline.sources.pseudonyms import Pseudonyms
+from pipeline.warehouse_lock import connect
 
 RAW_SCHEMA = "raw"
 # the metadata entry of raw/orders holding how the shop's files were read, one line each
@@ -140,7 +141,7 @@ def load_inputs(
     duckdb_path = Path(duckdb_path)
     duckdb_path.parent.mkdir(parents=True, exist_ok=True)
     # one short-lived read-write connection: dbt opens the file only after this returns
-    with duckdb.connect(str(duckdb_path)) as con:
+    with connect(duckdb_path) as con:
         # one transaction: a file found wrong while it streams in leaves the previous raw tables as they were
         con.begin()
         try:

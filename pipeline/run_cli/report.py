@@ -17,7 +17,7 @@ _WANTED = {
     dg.DagsterEventType.ASSET_MATERIALIZATION,
 }
 # errors whose message says it all; any other error keeps its class name, which helps to find it
-_PLAIN_ERRORS = {"RawDataError", "SettingsError", "Failure"}
+_PLAIN_ERRORS = {"RawDataError", "SettingsError", "Failure", "WarehouseInUse"}
 _HINTS = {DBT: "A dbt model or test failed: the UI shows its log and, for a test, the failing rows."}
 
 

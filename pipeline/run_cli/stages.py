@@ -23,6 +23,7 @@ _ORDER = (LOAD, DBT, PREDICTIONS, SEGMENTS, SEGMENT_MARTS, CHECKS, PUBLISH)
 _BY_GROUP = {"raw": LOAD, "publish": PUBLISH, "models": PREDICTIONS, "predictions": PREDICTIONS}
 _SEGMENT_GROUP = "segments"
 TARGETS_METADATA = "targets"  # model_metrics' metadata: each target's source, grade and why
+WRITTEN_METADATA = "written"  # a published table's metadata: False when it kept its version (unchanged)
 
 
 def _stage_of(assets_def: dg.AssetsDefinition) -> str:
@@ -63,6 +64,7 @@ class _Stage:
     finished: set[str] = field(default_factory=set)
     failed: list[str] = field(default_factory=list)
     written: int = 0
+    unchanged: int = 0  # published tables whose content equals the version already published
     rows: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # the load's lines on how the shop's files were read
     # by check name: one verdict recorded on several tables counts once
@@ -88,6 +90,8 @@ class _Stage:
             return f"{self.written} written; {self.targets}"
         if self.label == SEGMENT_MARTS:
             return f"{self.written} models built, {len(self.checks_passed)} tests passed"
+        if self.unchanged:
+            return f"{self.written - self.unchanged} written, {self.unchanged} unchanged (no new version)"
         return f"{self.written} written"
 
 
@@ -145,6 +149,8 @@ class StageProgress:
             stage.written += 1
             materialization = event.step_materialization_data.materialization
             rows = materialization.metadata.get("dagster/row_count")
+            if (written := materialization.metadata.get(WRITTEN_METADATA)) is not None and not written.value:
+                stage.unchanged += 1
             if stage.label == LOAD and rows is not None:
                 stage.rows[materialization.asset_key.path[-1]] = int(rows.value)
             if (targets := materialization.metadata.get(TARGETS_METADATA)) is not None:

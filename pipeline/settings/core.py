@@ -70,6 +70,8 @@ class PulseSettings:
     # override for a deliberate reset
     max_order_drop: float = 0.5
     allow_order_drop: bool = False
+    # rebuild every dbt model and write a new Delta version of every published table, changed or not
+    full_refresh: bool = False
     predictions: PredictionSettings = field(default_factory=PredictionSettings)
     targeting: TargetingSettings = field(default_factory=TargetingSettings)
     sources: SourceSettings = field(default_factory=SourceSettings)
@@ -174,6 +176,7 @@ class PulseSettings:
             publish_retention_days=retention_days,
             max_order_drop=as_share("PULSE_MAX_ORDER_DROP", cls.max_order_drop),
             allow_order_drop=as_bool("PULSE_ALLOW_ORDER_DROP") or False,
+            full_refresh=as_bool("PULSE_FULL_REFRESH") or False,
             predictions=PredictionSettings.from_env(env),
             targeting=TargetingSettings.from_env(env),
             sources=SourceSettings.from_env(env),

@@ -22,6 +22,7 @@ from pipeline.storage.locations import Store
 _WRITER_PROPERTIES = WriterProperties(compression="ZSTD")
 _FIRST_COMMIT = Path("_delta_log") / f"{0:020d}.json"
 RUN_ID_KEY = "customer_pulse.run_id"  # recorded in every commit, so a table's history names its runs
+FINGERPRINT_KEY = "customer_pulse.content_fingerprint"  # the content a version holds (see publication.py)
 
 
 @dataclass(frozen=True)
@@ -118,9 +119,25 @@ def current_version(store: Store, name: str) -> int | None:
         return None
 
 
-def commit_table(store: Store, staged: StagedTable, run_id: str, previous: int | None) -> int:
+_NO_DATA_CHANGE = {"VACUUM START", "VACUUM END"}  # commits that leave a table's rows as they were
+
+
+def holds_version(store: Store, name: str, version: int) -> bool:
+    """True when the table's latest version holds `version`'s rows: it is that version, or every commit
+    since only vacuumed (retention's clean-up records two commits and changes no row)."""
+    latest = current_version(store, name)
+    if latest is None or latest < version:
+        return False
+    later = _open(store, name).history(latest - version) if latest > version else []
+    return all(commit.get("operation") in _NO_DATA_CHANGE for commit in later)
+
+
+def commit_table(
+    store: Store, staged: StagedTable, run_id: str, previous: int | None, fingerprint: str | None = None
+) -> int:
     """Make the staged files the table's new version (one small commit file); returns that version."""
-    properties = CommitProperties(custom_metadata={RUN_ID_KEY: run_id})
+    metadata = {RUN_ID_KEY: run_id} | ({FINGERPRINT_KEY: fingerprint} if fingerprint else {})
+    properties = CommitProperties(custom_metadata=metadata)
     if previous is None:
         create_table_with_add_actions(
             store.uri(staged.name),

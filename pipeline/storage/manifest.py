@@ -4,10 +4,12 @@ A manifest names each table's Delta version, so readers that pin those versions 
 even while the next run is committing:
 
     {"run_id": …, "as_of": …, "as_of_source": …, "published_at": …,
-     "tables": {name: {"uri", "version", "rows", "schema": [{"name", "type"}], "checks", "run_id"}}}
+     "tables": {name: {"uri", "version", "rows", "schema": [{"name", "type"}], "checks", "run_id",
+                       "fingerprint"}}}
 
 (`tables[name]["run_id"]` is the run that wrote that version: a run that publishes only some tables
-carries the others over unchanged.)
+carries the others over unchanged, and a table whose content did not change keeps its version and the
+run that wrote it. `fingerprint` identifies the version's content, see publication.py.)
 """
 
 import json

@@ -6,6 +6,14 @@
 3. Record: `_runs/<run_id>.json`, then `_manifest.json`.
 If step 2 or 3 fails, every table this run touched is put back to its previous version (restored, or
 removed if this run created it) before the error is raised, so the previous manifest stays true.
+
+A table whose content did not change gets no new version: before staging, its content fingerprint
+(computed where the table lives, see TableSource) is compared with the one the previous manifest records
+for the table's current version. Equal, and the table still at that version: nothing is staged or
+committed, and the new manifest names the same version (its `run_id` stays the run that wrote it), so
+the manifest is still a complete, consistent snapshot. Comparing a recorded fingerprint costs one scan of
+the warehouse table; comparing against the published version itself would read the table back from
+storage (S3) every run. `rewrite_unchanged` (PULSE_FULL_REFRESH) writes every table regardless.
 """
 
 import logging
@@ -22,6 +30,7 @@ from pipeline.storage.delta_tables import (
     describe_schema,
     discard_quietly,
     drop_table,
+    holds_version,
     restore_table,
     stage_table,
 )
@@ -45,6 +54,16 @@ class TableSource:
     name: str
     open_reader: Callable[[], pa.RecordBatchReader]  # opened when the table is staged, one at a time
     checks: Mapping[str, str] = field(default_factory=dict)  # check name -> "passed", recorded as is
+    # the content's fingerprint (order-independent); None: always written
+    fingerprint: Callable[[], str] | None = None
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A table this run writes: where its data comes from, and its fingerprint to record."""
+
+    source: TableSource
+    fingerprint: str | None
 
 
 def publish_run(
@@ -58,21 +77,24 @@ def publish_run(
     now: datetime | None = None,
     progress: Callable[[str], None] = log.info,
     preflight: Callable[[str, bytes], None] | None = None,
+    rewrite_unchanged: bool = False,
 ) -> dict:
     """Publish `tables` as one unit and return the run's manifest.
 
     `keep`: other published tables whose entries carry over from the previous manifest unchanged (a run
     that publishes only some tables still leaves a manifest that describes all of them).
-    `preflight(key, bytes)`: sees the manifest before it is written; raising PublishRefused undoes the run."""
+    `preflight(key, bytes)`: sees the manifest before it is written; raising PublishRefused undoes the run.
+    `rewrite_unchanged`: write a new version of every table, even where the content did not change."""
     previous = load_manifest(store) or {}
-    staged = _stage_all(store, tables, progress)
+    unchanged, pending = _split_unchanged(store, tables, previous, rewrite_unchanged)
+    staged = _stage_all(store, [item.source for item in pending], progress)
     touched: dict[str, int | None] = {}  # table -> its version before this run
     try:
         versions = {}
-        for table in staged:
+        for table, item in zip(staged, pending, strict=True):
             touched[table.name] = before = current_version(store, table.name)
-            versions[table.name] = commit_table(store, table, run_id, before)
-        progress(f"Committed {len(staged)} tables (Delta versions {_span(versions.values())})")
+            versions[table.name] = commit_table(store, table, run_id, before, item.fingerprint)
+        progress(_committed_line(versions, unchanged))
         document = {
             "run_id": run_id,
             "as_of": None if as_of is None else str(as_of),
@@ -80,16 +102,18 @@ def publish_run(
             "published_at": (now or datetime.now(UTC)).isoformat(),
             "tables": {
                 **{n: e for n, e in previous.get("tables", {}).items() if n in set(keep)},
+                **unchanged,
                 **{
                     table.name: {
                         "uri": store.uri(table.name),
                         "version": versions[table.name],
                         "rows": table.rows,
                         "schema": describe_schema(table.schema),
-                        "checks": dict(source.checks),
+                        "checks": dict(item.source.checks),
                         "run_id": run_id,
+                        "fingerprint": item.fingerprint,
                     }
-                    for table, source in zip(staged, tables, strict=True)
+                    for table, item in zip(staged, pending, strict=True)
                 },
             },
         }
@@ -105,6 +129,40 @@ def publish_run(
             "and the previous manifest still holds"
         ) from error
     return document
+
+
+def _split_unchanged(
+    store: Store, tables: Sequence[TableSource], previous: dict, rewrite_unchanged: bool
+) -> tuple[dict[str, dict], list[_Pending]]:
+    """The manifest entries of tables whose content is what their current version already holds (kept
+    as they are, with this run's checks), and the tables to write."""
+    recorded = previous.get("tables", {})
+    unchanged: dict[str, dict] = {}
+    pending: list[_Pending] = []
+    for source in tables:
+        fingerprint = source.fingerprint() if source.fingerprint is not None else None
+        entry = recorded.get(source.name)
+        if (
+            not rewrite_unchanged
+            and fingerprint is not None
+            and entry is not None
+            and entry.get("fingerprint") == fingerprint
+            # the version the manifest names is still current (no failed undo, no writer outside runs)
+            and holds_version(store, source.name, entry["version"])
+        ):
+            unchanged[source.name] = {**entry, "checks": dict(source.checks)}
+        else:
+            pending.append(_Pending(source, fingerprint))
+    return unchanged, pending
+
+
+def _committed_line(versions: Mapping[str, int], unchanged: Mapping[str, dict]) -> str:
+    line = f"Committed {len(versions)} tables"
+    if versions:
+        line += f" (Delta versions {_span(versions.values())})"
+    if unchanged:
+        line += f"; {len(unchanged)} unchanged kept their version"
+    return line
 
 
 def _span(values: Iterable[int]) -> str:

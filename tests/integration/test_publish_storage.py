@@ -6,12 +6,14 @@ No Dagster here: the pipeline's publish step calls exactly `publish_run` and `ap
 
 import json
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import partial
 
 import boto3
+import duckdb
 import pyarrow as pa
 import pytest
-from deltalake import DeltaTable
+from deltalake import DeltaTable, write_deltalake
 
 from pipeline.storage import (
     PublishError,
@@ -29,6 +31,8 @@ from pipeline.storage import (
 )
 from pipeline.storage.__main__ import main as storage_cli
 from pipeline.storage.manifest import load_manifest, load_run_manifest, published_at
+from pipeline.storage.snapshot import PublishedSnapshot
+from pipeline.warehouse import content_fingerprint, table_reader
 from tests.conftest import S3_TEST_CREDENTIALS
 from tests.s3_server import MotoServer
 
@@ -195,10 +199,10 @@ def test_a_publish_that_fails_while_committing_puts_back_every_table_it_committe
     _publish(store, "run1", orders_rows=10, amount=1.0)
     real_commit = delta_tables.commit_table
 
-    def commit_then_fail_on_customers(store_, staged, run_id, previous):
+    def commit_then_fail_on_customers(store_, staged, *args):
         if staged.name == "customers":
             raise OSError("connection reset while committing customers")
-        return real_commit(store_, staged, run_id, previous)
+        return real_commit(store_, staged, *args)
 
     monkeypatch.setattr(publication, "commit_table", commit_then_fail_on_customers)
     with pytest.raises(PublishError, match="every table is back at its previous version"):
@@ -329,3 +333,115 @@ def test_read_manifest_reads_the_configured_publish_root(tmp_path):
     assert read_manifest(settings) is None
     _publish(open_store(str(tmp_path / "pub")), "run1", orders_rows=3, amount=1.0)
     assert read_manifest(settings)["tables"]["fct_orders"]["rows"] == 3
+
+
+def _warehouse_sources(con: duckdb.DuckDBPyConnection) -> list[TableSource]:
+    """The warehouse's tables as the publish step hands them over: streamed, with their fingerprints."""
+    return [
+        TableSource(
+            name,
+            lambda name=name: table_reader(con, name),
+            {f"{name}_passes_expectations": "passed"},
+            fingerprint=lambda name=name: content_fingerprint(con, name),
+        )
+        for name in ("fct_orders", "customers", "popular_products")
+    ]
+
+
+def _build_warehouse(con: duckdb.DuckDBPyConnection, changed_amount: float = 10.0) -> None:
+    """fct_orders (order o7's amount given), customers and an empty table, in a row order that differs
+    from one build to the next (as a parallel build's does)."""
+    con.execute(
+        "create or replace table fct_orders as select 'o' || i as order_id, 'c' || (i % 3) as customer_id, "
+        "timestamp '2025-01-01' + to_days(i::int) as ordered_at, "
+        f"if(i = 7, {changed_amount}, 10.0)::decimal(18, 2) as amount "
+        "from range(20) as r(i) order by random()"
+    )
+    con.execute(
+        "create or replace table customers as select 'c' || i as customer_id, i * 2 as orders "
+        "from range(3) as r(i) order by random()"
+    )
+    con.execute("create or replace table popular_products as select 'p1' as product_id where false")
+
+
+def _rows(store, entry: dict) -> list[tuple]:
+    """A published version's rows, sorted, timestamps back in the warehouse's zone-less UTC."""
+    table = DeltaTable(entry["uri"], version=entry["version"], storage_options=store.delta_storage_options)
+    return sorted(
+        tuple(value.replace(tzinfo=None) if isinstance(value, datetime) else value for value in row.values())
+        for row in table.to_pyarrow_table().to_pylist()
+    )
+
+
+def test_only_tables_whose_content_changed_get_a_new_version(store):
+    con = duckdb.connect()
+    publish = partial(publish_run, store, as_of="2025-06-01", as_of_source="latest_order")
+    _build_warehouse(con)
+    first = publish(run_id="run1", tables=_warehouse_sources(con))
+    _build_warehouse(con)  # rebuilt from the same data, rows in another order
+    same = publish(run_id="run2", tables=_warehouse_sources(con))
+    assert _versions(store) == {"fct_orders": 0, "customers": 0, "popular_products": 0}
+    # the second run's manifest is still a whole snapshot: every table, at the version run1 wrote
+    assert {name: (e["version"], e["run_id"]) for name, e in same["tables"].items()} == {
+        name: (0, "run1") for name in ("fct_orders", "customers", "popular_products")
+    }
+    assert load_manifest(store)["run_id"] == "run2"
+    snapshot = PublishedSnapshot(store, load_manifest(store))
+    assert snapshot.dataset("fct_orders").count_rows() == 20
+
+    _build_warehouse(con, changed_amount=12.5)  # one order's amount corrected
+    changed = publish(run_id="run3", tables=_warehouse_sources(con))
+    assert _versions(store) == {"fct_orders": 1, "customers": 0, "popular_products": 0}
+    assert changed["tables"]["fct_orders"]["run_id"] == "run3"
+    assert changed["tables"]["customers"] == first["tables"]["customers"]
+    assert _rows(store, changed["tables"]["fct_orders"]) == sorted(con.sql("from fct_orders").fetchall())
+    # the commit records the content it holds
+    history = DeltaTable(store.uri("fct_orders"), storage_options=store.delta_storage_options).history(1)
+    assert history[0][delta_tables.FINGERPRINT_KEY] == changed["tables"]["fct_orders"]["fingerprint"]
+
+    # rollback to run2 restores fct_orders only; a run on run2's data then writes nothing
+    rollback(store, "run2")
+    assert _versions(store) == {"fct_orders": 2, "customers": 0, "popular_products": 0}
+    _build_warehouse(con)
+    publish(run_id="run4", tables=_warehouse_sources(con))
+    assert _versions(store) == {"fct_orders": 2, "customers": 0, "popular_products": 0}
+    assert _rows(store, load_manifest(store)["tables"]["fct_orders"]) == sorted(
+        con.sql("from fct_orders").fetchall()
+    )
+    # retention long after: the versions the kept runs share stay readable, the rest is vacuumed (a
+    # vacuum adds two commits that change no row: still no reason to write the table again)
+    later = published_at(load_manifest(store)) + timedelta(days=30)
+    # fct_orders v2 (the rollback) holds v0's file again: only run3's corrected file goes
+    assert apply_retention(store, timedelta(days=7), now=later).removed_files["fct_orders"] == 1
+    for name, entry in load_manifest(store)["tables"].items():
+        assert len(_rows(store, entry)) == entry["rows"], name
+    publish(run_id="run5", tables=_warehouse_sources(con))
+    assert load_manifest(store)["tables"]["fct_orders"]["version"] == 2
+
+    # a full refresh writes every table again, content unchanged
+    publish(run_id="run6", tables=_warehouse_sources(con), rewrite_unchanged=True)
+    assert {name: e["version"] for name, e in load_manifest(store)["tables"].items()} == {
+        "fct_orders": 5,
+        "customers": 1,
+        "popular_products": 1,
+    }
+
+
+def test_a_table_moved_past_its_manifest_version_is_written_again(store):
+    """A fingerprint vouches only for the version the manifest names: if the table's latest version is
+    another (an undo that failed half-way, a writer outside the runs), the table is written again."""
+    con = duckdb.connect()
+    _build_warehouse(con)
+    publish_run(store, run_id="run1", as_of=None, as_of_source="x", tables=_warehouse_sources(con))
+    delta_tables.restore_table(store, "customers", 0, reason="someone else")  # no-op: already at 0
+    write_deltalake(
+        store.uri("customers"),
+        pa.table({"customer_id": ["zz"], "orders": [1]}),
+        mode="append",
+        storage_options=store.delta_storage_options,
+    )
+    publish_run(store, run_id="run2", as_of=None, as_of_source="x", tables=_warehouse_sources(con))
+    assert _versions(store) == {"fct_orders": 0, "customers": 2, "popular_products": 0}
+    assert _rows(store, load_manifest(store)["tables"]["customers"]) == sorted(
+        con.sql("from customers").fetchall()
+    )

@@ -72,3 +72,9 @@ def test_the_spark_engine_builds_on_the_spark_target_with_its_session_settings()
     assert variables["spark_driver_memory"] == "4g"
     # the DuckDB run's vars stay as they were (a parse is reused only when they match)
     assert not any(name.startswith("spark_") for name in _vars(dbt_build_args(PulseSettings())))
+
+
+def test_a_full_refresh_rebuilds_every_model_from_scratch():
+    assert "--full-refresh" not in dbt_build_args(PulseSettings.from_env({}))
+    args = dbt_build_args(PulseSettings.from_env({"PULSE_FULL_REFRESH": "true"}))
+    assert args[:4] == ["build", "--exclude-resource-type", "unit_test", "--full-refresh"]

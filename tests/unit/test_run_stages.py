@@ -107,8 +107,8 @@ def test_the_load_line_is_followed_by_how_the_shop_files_were_read():
 
 def test_a_run_on_the_spark_engine_stops_before_it_starts_and_says_why(monkeypatch, capsys):
     # the dbt project builds on Spark, the Python assets do not yet: no half-run that fails at dbt's sources
-    from pipeline.run_cli.__main__ import run_pipeline
+    from pipeline.run_cli.__main__ import main
 
     monkeypatch.setenv("PULSE_ENGINE", "spark")
-    assert run_pipeline() == 2
+    assert main() == 2
     assert "PULSE_ENGINE=spark" in capsys.readouterr().out

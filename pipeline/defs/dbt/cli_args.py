@@ -47,4 +47,7 @@ def parse_args(settings: PulseSettings) -> list[str]:
 def dbt_build_args(settings: PulseSettings) -> list[str]:
     """The pipeline's `dbt build`: models and data tests. Unit tests check SQL logic on fixed inputs, not the
     data, so (as dbt recommends) they run in CI (tests/integration/test_demo_pipeline.py), not every run."""
-    return dbt_command(["build", "--exclude-resource-type", "unit_test"], settings)
+    command = ["build", "--exclude-resource-type", "unit_test"]
+    if settings.full_refresh:  # PULSE_FULL_REFRESH: incremental models and seeds are rebuilt from scratch
+        command.append("--full-refresh")
+    return dbt_command(command, settings)

@@ -23,8 +23,9 @@ from pipeline.defs.publish.metadata_scan import scan_run_metadata
 from pipeline.defs.publish.published_tables import PublishedTable
 from pipeline.privacy.scan import PlainContactError, blocking_message, preflight_file
 from pipeline.resources import PulseSettingsResource
+from pipeline.run_cli.stages import WRITTEN_METADATA
 from pipeline.storage import TableSource, apply_retention, publish_run, publish_store
-from pipeline.warehouse import read_only, table_reader
+from pipeline.warehouse import content_fingerprint, read_only, table_reader
 
 MANIFEST_KEY = dg.AssetKey("published_manifest")
 RUN_CONTEXT_MODEL = "int_run_context"  # the run's as_of and where it came from, one row
@@ -137,12 +138,18 @@ def build_publish_assets(
                 as_of=as_of,
                 as_of_source=as_of_source,
                 tables=[
-                    TableSource(table.name, partial(table_reader, con, table.relation), statuses[table.name])
+                    TableSource(
+                        table.name,
+                        partial(table_reader, con, table.relation),
+                        statuses[table.name],
+                        fingerprint=partial(content_fingerprint, con, table.relation),
+                    )
                     for table in selected
                 ],
                 keep=[table.name for table in tables if table not in selected],
                 progress=context.log.info,
                 preflight=preflight_file,
+                rewrite_unchanged=settings.full_refresh,
             )
         _apply_retention_or_warn(context, store, settings.publish_retention_days)
 
@@ -154,6 +161,8 @@ def build_publish_assets(
                     "dagster/row_count": entry["rows"],
                     "uri": dg.MetadataValue.path(entry["uri"]),
                     "delta_version": entry["version"],
+                    # False: the content equals the version already published, which stays current
+                    WRITTEN_METADATA: entry["run_id"] == context.run.run_id,
                     "as_of": manifest["as_of"],
                 },
             )

@@ -65,17 +65,29 @@ eligible as (
 
 ),
 
+-- orders sent more than once (re-sent, corrected): only these need ranking. A hash aggregate finds them;
+-- ranking every row instead sorted all orders by a random text key (the dearest step at 10 M orders)
+resent as (
+
+    select order_id
+    from eligible
+    group by order_id
+    having count(*) > 1
+
+),
+
 -- the last row sent for an order (latest file, then latest row) is its latest version
 versions as (
 
     select
-        source_file,
-        source_row,
+        eligible.source_file,
+        eligible.source_row,
         row_number() over (
-            partition by order_id order by source_file desc, source_row desc
+            partition by eligible.order_id order by eligible.source_file desc, eligible.source_row desc
         ) as version_rank
 
     from eligible
+    where eligible.order_id in (select resent.order_id from resent)
 
 ),
 
@@ -83,7 +95,11 @@ classified as (
 
     select
         placed.*,
-        versions.version_rank,
+        -- every eligible row has a rank: 1 unless its order was sent again later
+        case
+            when placed.rejection_reason is null and not placed.is_after_as_of
+                then coalesce(versions.version_rank, 1)
+        end as version_rank,
         case
             when placed.rejection_reason is not null then 'quarantined'
             when placed.is_after_as_of then 'after_as_of'
