@@ -150,9 +150,13 @@ messages as (
         feature_rows.cutoff_date,
         sum(case when message_days.sent_date > {{ dbt.dateadd('day', -30, 'feature_rows.cutoff_date') }}
             then message_days.messages else 0 end) as messages_received_30d,
-        sum(message_days.messages) as messages_received_90d
+        sum(case when message_days.sent_date > {{ dbt.dateadd('day', -90, 'feature_rows.cutoff_date') }}
+            then message_days.messages else 0 end) as messages_received_90d,
+        -- over a whole year too: a quarter of a shop's customers may answer most of its e-mails and the
+        -- rest none, which 90 days of two or three messages cannot tell apart
+        sum(message_days.messages) as messages_received_365d
 
-    {{ trailing_window('message_days', 'sent_date', 90) }}
+    {{ trailing_window('message_days', 'sent_date', 365) }}
 
 ),
 
@@ -175,30 +179,8 @@ responses as (
     select
         feature_rows.customer_id,
         feature_rows.cutoff_date,
-        sum(response_days.responses) as messages_responded_90d
-
-    {{ trailing_window('response_days', 'ordered_date', 90) }}
-
-),
-
--- how a customer answers campaigns over a whole year: a quarter of a shop's customers may answer most of its
--- e-mails and the rest none, which 90 days of two or three messages cannot tell apart
-engagement_year as (
-
-    select
-        feature_rows.customer_id,
-        feature_rows.cutoff_date,
-        sum(message_days.messages) as messages_received_365d
-
-    {{ trailing_window('message_days', 'sent_date', 365) }}
-
-),
-
-responses_year as (
-
-    select
-        feature_rows.customer_id,
-        feature_rows.cutoff_date,
+        sum(case when response_days.ordered_date > {{ dbt.dateadd('day', -90, 'feature_rows.cutoff_date') }}
+            then response_days.responses else 0 end) as messages_responded_90d,
         sum(response_days.responses) as messages_responded_365d
 
     {{ trailing_window('response_days', 'ordered_date', 365) }}
@@ -307,15 +289,15 @@ final as (
         cast(coalesce(messages.messages_received_30d, 0) as {{ type_double() }}) as messages_received_30d,
         cast(coalesce(messages.messages_received_90d, 0) as {{ type_double() }}) as messages_received_90d,
         cast(coalesce(responses.messages_responded_90d, 0) as {{ type_double() }}) as messages_responded_90d,
-        cast(coalesce(engagement_year.messages_received_365d, 0) as {{ type_double() }}) as messages_received_365d,
+        cast(coalesce(messages.messages_received_365d, 0) as {{ type_double() }}) as messages_received_365d,
         -- purchases tagged with a campaign in the year, and their share of the year's purchases: campaign
         -- responders look like any occasional buyer to a recency x frequency rule
         cast(coalesce(campaigns_year.campaign_orders_365d, 0) as {{ type_double() }}) as campaign_orders_365d,
         cast(coalesce(campaigns_year.campaign_orders_365d, 0) * 1.0 / nullif(recent_orders.orders_365d, 0)
             as {{ type_double() }}) as campaign_order_share_365d,
         -- share of the year's messages followed by a purchase: null when none was sent
-        cast(coalesce(responses_year.messages_responded_365d, 0) * 1.0
-            / nullif(engagement_year.messages_received_365d, 0) as {{ type_double() }}) as message_response_rate_365d,
+        cast(coalesce(responses.messages_responded_365d, 0) * 1.0
+            / nullif(messages.messages_received_365d, 0) as {{ type_double() }}) as message_response_rate_365d,
         cast(coalesce(web.web_events_7d, 0) as {{ type_double() }}) as web_events_7d,
         cast(coalesce(web.web_events_30d, 0) as {{ type_double() }}) as web_events_30d,
         cast(coalesce(web.web_events_90d, 0) as {{ type_double() }}) as web_events_90d,
@@ -345,12 +327,6 @@ final as (
     left join first_and_last
         on feature_rows.customer_id = first_and_last.customer_id
             and feature_rows.cutoff_date = first_and_last.cutoff_date
-    left join engagement_year
-        on feature_rows.customer_id = engagement_year.customer_id
-            and feature_rows.cutoff_date = engagement_year.cutoff_date
-    left join responses_year
-        on feature_rows.customer_id = responses_year.customer_id
-            and feature_rows.cutoff_date = responses_year.cutoff_date
     left join campaigns_year
         on feature_rows.customer_id = campaigns_year.customer_id
             and feature_rows.cutoff_date = campaigns_year.cutoff_date
