@@ -4,7 +4,8 @@ be trained honestly.
 - purchase, churn: the empirical rate of the customer's recency × frequency cell (r_score × f_score)
   on the labelled training cutoffs, shrunk towards the overall rate in small cells. With no labelled
   cutoff at all, the customer's own order rate turned into a probability (Poisson: 1 - e^(-rate·days)).
-- CLV: the customer's historical run-rate, revenue of the last 365 days scaled to the horizon.
+- CLV: the customer's historical run-rate, revenue of the last 90, 180 or 365 days (whichever ranks
+  the training cutoffs' spend best) scaled to the horizon.
 - next order: the customer's cadence, the usual gap minus the days since the last order.
 - category: the customer's spend share of the category × their rate of buying anything in the window.
 """
@@ -68,11 +69,33 @@ def order_rate_probability(frame: pd.DataFrame, horizon_days: float, event: str)
     return np.clip(1.0 - buy if event == "churn" else buy, *_CLIP)
 
 
-def clv_run_rate(frame: pd.DataFrame, horizon_days: float) -> np.ndarray:
-    recent = column(frame, "revenue_365d")
-    lifetime = column(frame, "revenue") / np.maximum(column(frame, "tenure_days"), 365.0) * 365.0
-    yearly = np.where(np.isnan(recent), lifetime, recent)
-    return np.maximum(np.nan_to_num(yearly, nan=0.0), 0.0) * horizon_days / 365.0
+RUN_RATE_WINDOWS = (90, 180, 365)  # days of past revenue a CLV run-rate may look back over
+
+
+def clv_run_rate(frame: pd.DataFrame, horizon_days: float, window_days: int = 365) -> np.ndarray:
+    """Revenue of the last `window_days` scaled to the horizon: a customer with none in the window is
+    expected to spend nothing (the whole tenure stands in for a year where the year is unknown)."""
+    recent = column(frame, f"revenue_{window_days}d")
+    if window_days == 365:
+        lifetime = column(frame, "revenue") / np.maximum(column(frame, "tenure_days"), 365.0) * 365.0
+        recent = np.where(np.isnan(recent), lifetime, recent)
+    return np.maximum(np.nan_to_num(recent, nan=0.0), 0.0) * horizon_days / window_days
+
+
+def run_rate_window(frame: pd.DataFrame, spend: np.ndarray) -> int:
+    """The look-back window whose run-rate ranks `spend` best (Spearman; the longer window on a tie).
+    Recent revenue ranks a cohort of lapsing one-time buyers better than a year's, and a year's ranks a
+    seasonal shop better; which holds is the shop's, so it is learnt, not fixed."""
+    outcome = pd.Series(np.nan_to_num(spend, nan=0.0))
+    if len(outcome) < 2 or outcome.nunique() < 2:
+        return 365
+    best, best_window = -np.inf, 365
+    for window in sorted(RUN_RATE_WINDOWS, reverse=True):
+        rate = pd.Series(clv_run_rate(frame, 1.0, window))
+        value = rate.corr(outcome, method="spearman") if rate.nunique() > 1 else np.nan
+        if value == value and value > best + 1e-9:
+            best, best_window = value, window
+    return best_window
 
 
 def next_order_cadence(frame: pd.DataFrame, fallback_days: float, max_days: float) -> np.ndarray:
@@ -92,6 +115,8 @@ BASELINE_COLUMNS = [
     "orders_365d",
     "order_count",
     "tenure_days",
+    "revenue_90d",
+    "revenue_180d",
     "revenue_365d",
     "revenue",
     "usual_gap_days",

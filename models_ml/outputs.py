@@ -243,10 +243,14 @@ def _metrics_row(run: TargetRun, config: ModelConfig, as_of: pd.Timestamp) -> di
 
 
 def _calibration(run: TargetRun, config: ModelConfig) -> str | None:
-    """How the scoring model's probabilities were calibrated ('auto' resolves per model); the setting
-    where no model scores."""
-    if run.kind != "classifier":
+    """How the published probabilities came to be calibrated: the scoring model's calibrator ('auto'
+    resolved), or what stands in for one where BG/NBD or the rule scores; None where nothing scores."""
+    if run.kind != "classifier" or run.source == "withheld":
         return None
+    if run.source == "btyd":
+        return "none: BG/NBD's own probability"
+    if run.source == "rule":
+        return "none: the cell's observed rate" if "cell rate" in run.baseline_method else "none: a rule"
     calibrator = run.scoring_model.calibrator if run.scoring_model is not None else None
     return calibrator.method if calibrator is not None else config.calibration_method
 

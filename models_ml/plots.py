@@ -30,17 +30,31 @@ def _value(holdout: Holdout) -> np.ndarray:
     return np.nan_to_num(holdout.outcome, nan=0.0)
 
 
+def _candidates(holdout: Holdout) -> list[tuple[str, np.ndarray, str]]:
+    """Each candidate measured on the held-out rows, with its line style: XGBoost, BG/NBD, the rule."""
+    scored = (
+        ("XGBoost", holdout.predicted, "-o"),
+        ("BG/NBD", holdout.btyd, "-.^"),
+        ("rule", holdout.baseline, "--s"),
+    )
+    return [(name, scores, style) for name, scores, style in scored if scores is not None]
+
+
 def cumulative_gain_png(holdout: Holdout) -> bytes:
-    """Share of positives (or of revenue) captured by the top x % of customers: model, baseline, random."""
+    """Share of positives (or of revenue) captured by the top x % of customers: each candidate, random."""
     figure = Figure(figsize=_SIZE)
     axes = figure.add_subplot()
     fractions = np.linspace(0, 1, 101)
     value = _value(holdout)
-    if holdout.predicted is not None:
-        axes.plot(fractions, cumulative_gain(value, holdout.predicted, fractions), label="model")
-    axes.plot(
-        fractions, cumulative_gain(value, holdout.baseline, fractions), label="baseline", linestyle="--"
-    )
+    for name, scores, style in _candidates(holdout):
+        axes.plot(
+            fractions,
+            cumulative_gain(value, scores, fractions),
+            style,
+            label=name,
+            markevery=10,
+            markersize=4,
+        )
     axes.plot([0, 1], [0, 1], color="grey", linewidth=0.8, label="random")
     axes.set(
         xlabel="share of customers (highest score first)",
@@ -56,10 +70,9 @@ def calibration_png(holdout: Holdout) -> bytes:
     figure = Figure(figsize=_SIZE)
     axes = figure.add_subplot()
     axes.plot([0, 1], [0, 1], color="grey", linewidth=0.8, label="perfect")
-    for name, scores, style in (("model", holdout.predicted, "-o"), ("baseline", holdout.baseline, "--s")):
-        if scores is not None:
-            curve = calibration_curve(holdout.outcome, scores)
-            axes.plot(curve["mean_predicted"], curve["observed_rate"], style, label=name, markersize=4)
+    for name, scores, style in _candidates(holdout):
+        curve = calibration_curve(holdout.outcome, scores)
+        axes.plot(curve["mean_predicted"], curve["observed_rate"], style, label=name, markersize=4)
     axes.set(
         xlabel="mean predicted probability",
         ylabel="observed rate",

@@ -12,6 +12,7 @@ from models_ml.baselines import (
     next_order_cadence,
     order_rate_probability,
     rf_cells,
+    run_rate_window,
 )
 from models_ml.boosting import Target
 from models_ml.btyd_cutoffs import P_ALIVE
@@ -22,6 +23,7 @@ from models_ml.training import Problem
 
 _PRIOR_EPSILON = 1e-4  # keeps a certain BG/NBD score (0 or 1) at a finite margin
 _UNSET = object()
+_RUN_RATE_ROWS = 200_000
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class CustomerProblem(Problem):
         )
         self.names = context.design.names
         self._scoring_prior: tuple[str, np.ndarray] | None | object = _UNSET
+        self._run_rate: tuple[int, ...] = ()
 
     def matrix(self, subset: LabelledSet) -> np.ndarray:
         return self.context.design.matrix(subset.rows)
@@ -84,10 +87,22 @@ class CustomerProblem(Problem):
             cells = rf_cells(self.context.frame(fit.rows, RF_COLUMNS))
             return CellRate.fit(cells, fit.target.label).predict(rf_cells(frame))
         if self.kind == "regressor":
-            return clv_run_rate(frame, self._horizon())
+            return clv_run_rate(frame, self._horizon(), self._run_rate_window(fit))
         observed = None if fit is None else fit.target.label[~np.isnan(fit.target.label)]
         fallback = float(np.median(observed)) if observed is not None and len(observed) else self._horizon()
         return next_order_cadence(frame, fallback, self.context.config.next_order_max_days)
+
+    def _run_rate_window(self, fit: LabelledSet | None) -> int:
+        """The CLV rule's look-back, learnt on the training rows (None: no labels, a year). Kept for the
+        training set last asked about: the rule is made and described from the same one."""
+        if fit is None or len(fit.rows) == 0:
+            return 365
+        key = (len(fit.rows), int(fit.rows.sum()))
+        if self._run_rate[:2] != key:
+            sample = slice(None, None, max(1, len(fit.rows) // _RUN_RATE_ROWS))  # a sample ranks as well
+            window = run_rate_window(self.context.frame(fit.rows[sample]), fit.target.label[sample])
+            self._run_rate = (*key, window)
+        return self._run_rate[2]
 
     def holdout_cutoff(self, cutoffs: np.ndarray) -> np.datetime64:
         """A next order is measured where its window is long enough to observe one: the latest cutoff at
@@ -151,7 +166,7 @@ class CustomerProblem(Problem):
                 return "order rate (Poisson), no labelled cutoff"
             return "recency x frequency cell rate on the training cutoffs"
         if self.kind == "regressor":
-            return "revenue of the last 365 days scaled to the horizon"
+            return f"revenue of the last {self._run_rate_window(fit)} days scaled to the horizon"
         return "usual gap minus days since the last order"
 
     def finish(self, values: np.ndarray) -> np.ndarray:

@@ -114,7 +114,7 @@ def test_a_champion_missing_features_loses_to_the_challenger(shop, stored_champi
         champions=stored_champions,
         now=_later(),
     )
-    decision = run.decisions["clv"]
+    decision = run.decisions["churn"]
     assert decision.winner == "challenger"
     assert "features are missing now (spend_trend)" in decision.reason
 

@@ -38,8 +38,8 @@ def test_shuffled_labels_withhold_the_targets_they_break(shop):
     assert predictions["predictive_cell"].isna().all()  # a cell needs both axes
     assert (predictions["churn_prediction_source"] == "withheld").all()
     assert predictions["churn_reason_1"].isna().all()
-    # the targets the shuffle did not touch still score
-    assert broken.loc["clv", "prediction_source"] == "model"
+    # the targets the shuffle did not touch still score (on this shop the run-rate rule ranks spend best)
+    assert broken.loc["clv", "prediction_source"] in ("model", "rule"), broken.loc["clv", "reason"]
     assert predictions["predicted_clv"].notna().all()
 
 
@@ -135,9 +135,8 @@ def test_an_orders_only_shop_gets_every_customer_model_and_no_categories(first_r
         assert metrics.loc[model, "prediction_source"] == "model", metrics.loc[model, "reason"]
     for model in ("clv", "next_order"):  # scored, or withheld because no candidate is surely good enough
         row = metrics.loc[model]
-        assert row["prediction_source"] == "model" or row["reason"].startswith("no candidate surely"), row[
-            "reason"
-        ]
+        scored = row["prediction_source"] in ("model", "rule")
+        assert scored or row["reason"].startswith("no candidate surely"), row["reason"]
     assert run.category_propensity.empty
     assert metrics.loc["category_propensity", "reason"].startswith("no category labels")
     assert not any(f.startswith("category_share__") for f in run.feature_importance["feature"])

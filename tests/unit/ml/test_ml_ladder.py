@@ -3,6 +3,7 @@ and XGBoost all compete."""
 
 from dataclasses import replace
 
+import pandas as pd
 import pytest
 
 from models_ml import run_predictions
@@ -71,6 +72,16 @@ def test_bg_nbd_scores_where_it_measures_best_and_says_so(shop):
     assert row["roc_auc"] - row["btyd_roc_auc"] <= everyone.candidate_margin, row["reason"]
     assert row["prediction_source"] == "btyd" and row["model_version"] == "btyd"
     assert row["scoring_primary_value"] == row["btyd_roc_auc"] and row["grade"] in ("Good", "Excellent")
+    # no calibration is claimed for probabilities no calibrator touched
+    assert row["calibration_method"] == "none: BG/NBD's own probability"
+    for _, other in metrics[metrics["kind"] == "classifier"].iterrows():
+        expected = {
+            "model": {"isotonic", "sigmoid"},
+            "rule": {"none: the cell's observed rate"},
+            "withheld": {None},
+        }
+        method = other["calibration_method"] if pd.notna(other["calibration_method"]) else None
+        assert method in expected.get(other["prediction_source"], {row["calibration_method"]})
     predictions = run.customer_predictions
     assert (predictions["purchase_prediction_source"] == "btyd").all()
     assert predictions["purchase_probability_30d"].between(0, 1).all()
