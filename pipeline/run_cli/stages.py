@@ -23,6 +23,7 @@ _ORDER = (LOAD, DBT, PREDICTIONS, SEGMENTS, SEGMENT_MARTS, CHECKS, PUBLISH)
 _BY_GROUP = {"raw": LOAD, "publish": PUBLISH, "models": PREDICTIONS, "predictions": PREDICTIONS}
 _SEGMENT_GROUP = "segments"
 TARGETS_METADATA = "targets"  # model_metrics' metadata: each target's source, grade and why
+CONSOLE_NOTES = "console_notes"  # a materialization's lines for the console, below its stage's line
 WRITTEN_METADATA = "written"  # a published table's metadata: False when it kept its version (unchanged)
 
 
@@ -66,7 +67,7 @@ class _Stage:
     written: int = 0
     unchanged: int = 0  # published tables whose content equals the version already published
     rows: dict[str, int] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)  # the load's lines on how the shop's files were read
+    notes: list[str] = field(default_factory=list)  # e.g. how the shop's files were read, what was put back
     # by check name: one verdict recorded on several tables counts once
     checks_passed: set[str] = field(default_factory=set)
     checks_failed: set[str] = field(default_factory=set)
@@ -155,8 +156,9 @@ class StageProgress:
                 stage.rows[materialization.asset_key.path[-1]] = int(rows.value)
             if (targets := materialization.metadata.get(TARGETS_METADATA)) is not None:
                 stage.targets = str(targets.value)
-            if stage.label == LOAD and (notes := materialization.metadata.get(SOURCE_NOTES)) is not None:
-                stage.notes += str(notes.value).splitlines()
+            for key in (SOURCE_NOTES, CONSOLE_NOTES):
+                if (notes := materialization.metadata.get(key)) is not None:
+                    stage.notes += str(notes.value).splitlines()
         elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
             evaluation = event.asset_check_evaluation_data
             (stage.checks_passed if evaluation.passed else stage.checks_failed).add(evaluation.check_name)

@@ -32,7 +32,13 @@ from pipeline.storage.locations import (
     store_for,
 )
 from pipeline.storage.manifest import MANIFEST_NAME, read_manifest, read_run_manifest
-from pipeline.storage.publication import PublishError, PublishRefused, TableSource, publish_run
+from pipeline.storage.publication import (
+    PublishError,
+    PublishLocationFull,
+    PublishRefused,
+    TableSource,
+    publish_run,
+)
 from pipeline.storage.published_files import delete_files, list_keys, read_bytes, write_bytes
 from pipeline.storage.retention import RetentionReport, apply_retention
 from pipeline.storage.rollback import RollbackError, rollback, run_history
@@ -42,6 +48,7 @@ __all__ = [
     "MANIFEST_NAME",
     "LocalFolderStore",
     "PublishError",
+    "PublishLocationFull",
     "PublishRefused",
     "PublishedSnapshot",
     "RetentionReport",

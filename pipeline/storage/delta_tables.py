@@ -122,14 +122,28 @@ def current_version(store: Store, name: str) -> int | None:
 _NO_DATA_CHANGE = {"VACUUM START", "VACUUM END"}  # commits that leave a table's rows as they were
 
 
+def newest_change(store: Store, name: str, version: int) -> dict | None:
+    """The newest commit after `version` (-1: any) that changed the table's rows (a vacuum does not), as
+    Delta's history records it (`operation`, `operationParameters`, our RUN_ID_KEY); None if none."""
+    latest = current_version(store, name)
+    if latest is None or latest <= version:
+        return None
+    later = _open(store, name).history(latest - max(version, -1))  # newest first
+    return next((commit for commit in later if commit.get("operation") not in _NO_DATA_CHANGE), None)
+
+
 def holds_version(store: Store, name: str, version: int) -> bool:
-    """True when the table's latest version holds `version`'s rows: it is that version, or every commit
-    since only vacuumed (retention's clean-up records two commits and changes no row)."""
+    """True when the table's latest version holds `version`'s rows: it is that version, every commit
+    since only vacuumed (retention's clean-up records two commits and changes no row), or the newest
+    change restored exactly that version (a killed run's commits put back)."""
     latest = current_version(store, name)
     if latest is None or latest < version:
         return False
-    later = _open(store, name).history(latest - version) if latest > version else []
-    return all(commit.get("operation") in _NO_DATA_CHANGE for commit in later)
+    change = newest_change(store, name, version)
+    return change is None or (
+        change.get("operation") == "RESTORE"
+        and str(change.get("operationParameters", {}).get("version")) == str(version)
+    )
 
 
 def commit_table(

@@ -6,6 +6,7 @@ renamed into place locally, a single PUT on S3. Credentials come from the AWS SD
 (environment, profile, instance role); this module never reads, keeps or logs them.
 """
 
+import errno
 import os
 import shutil
 import tempfile
@@ -57,6 +58,14 @@ class LocalFolderStore:
                 handle.write(data)
             os.chmod(tmp, 0o644)  # mkstemp makes it private; published files are for their readers
             os.replace(tmp, target)  # atomic: a reader sees the old file or the new one
+        except OSError as error:
+            if error.errno != errno.ENOSPC:
+                raise
+            raise OSError(
+                errno.ENOSPC,
+                f"No space left on device writing {key} to {self.root}: free space there or set "
+                "PULSE_PUBLISH_URI to a larger location",
+            ) from error
         finally:
             Path(tmp).unlink(missing_ok=True)
         return str(target)

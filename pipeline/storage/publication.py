@@ -5,7 +5,8 @@
 2. Commit: one small log file per table makes the staged files its new version, in quick succession.
 3. Record: `_runs/<run_id>.json`, then `_manifest.json`.
 If step 2 or 3 fails, every table this run touched is put back to its previous version (restored, or
-removed if this run created it) before the error is raised, so the previous manifest stays true.
+removed if this run created it) before the error is raised, so the previous manifest stays true. A run
+killed outright (SIGKILL) cannot do that; the next publish does it first (interrupted.py).
 
 A table whose content did not change gets no new version: before staging, its content fingerprint
 (computed where the table lives, see TableSource) is compared with the one the previous manifest records
@@ -16,6 +17,7 @@ the warehouse table; comparing against the published version itself would read t
 storage (S3) every run. `rewrite_unchanged` (PULSE_FULL_REFRESH) writes every table regardless.
 """
 
+import errno
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +36,7 @@ from pipeline.storage.delta_tables import (
     restore_table,
     stage_table,
 )
+from pipeline.storage.interrupted import put_back_interrupted
 from pipeline.storage.locations import Store
 from pipeline.storage.manifest import encode, load_manifest, run_manifest_key, save_manifests
 
@@ -42,6 +45,30 @@ log = logging.getLogger(__name__)
 
 class PublishError(RuntimeError):
     """Publishing failed; the message says what state the tables were left in."""
+
+
+class PublishLocationFull(PublishError):
+    """The publish location ran out of space: the message says so in one sentence, and retrying the
+    same publish cannot help until space is freed."""
+
+
+def _out_of_space(error: BaseException | None) -> bool:
+    """True when `error` or a cause of it is a full disk (ENOSPC; delta-rs reports it as text)."""
+    while error is not None:
+        if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+            return True
+        if "No space left on device" in str(error) or "os error 28" in str(error):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def _full(store: Store, doing: str) -> PublishLocationFull:
+    return PublishLocationFull(
+        f"the publish location {store.uri()} is full (no space left on device while {doing}); nothing "
+        "is published and every table is at its previous version: free space there or set "
+        "PULSE_PUBLISH_URI to a larger location, then run again"
+    )
 
 
 class PublishRefused(PublishError):
@@ -78,14 +105,18 @@ def publish_run(
     progress: Callable[[str], None] = log.info,
     preflight: Callable[[str, bytes], None] | None = None,
     rewrite_unchanged: bool = False,
+    notice: Callable[[str], None] | None = None,
 ) -> dict:
     """Publish `tables` as one unit and return the run's manifest.
 
     `keep`: other published tables whose entries carry over from the previous manifest unchanged (a run
     that publishes only some tables still leaves a manifest that describes all of them).
     `preflight(key, bytes)`: sees the manifest before it is written; raising PublishRefused undoes the run.
-    `rewrite_unchanged`: write a new version of every table, even where the content did not change."""
+    `rewrite_unchanged`: write a new version of every table, even where the content did not change.
+    `notice`: hears what the user should see on the console (a killed run's tables put back); `progress`
+    when not given."""
     previous = load_manifest(store) or {}
+    put_back_interrupted(store, previous, [source.name for source in tables], notice or progress)
     unchanged, pending = _split_unchanged(store, tables, previous, rewrite_unchanged)
     staged = _stage_all(store, [item.source for item in pending], progress)
     touched: dict[str, int | None] = {}  # table -> its version before this run
@@ -124,6 +155,8 @@ def publish_run(
         _put_back(store, touched, run_id, previous.get("run_id"), error)
         if not isinstance(error, Exception) or isinstance(error, PublishRefused):
             raise
+        if _out_of_space(error):
+            raise _full(store, "committing") from error
         raise PublishError(
             f"publishing run {run_id} failed ({_brief(error)}); every table is back at its previous version "
             "and the previous manifest still holds"
@@ -186,6 +219,8 @@ def _stage_all(
                 staged.append(stage_table(store, source.name, source.open_reader(), scratch))
             except Exception as error:
                 discard_quietly(store, [key for table in staged for key in table.keys])
+                if _out_of_space(error):
+                    raise _full(store, f"staging {source.name}") from error
                 raise PublishError(
                     f"staging {source.name} failed ({_brief(error)}); nothing was committed, "
                     "every table is at its previous version"

@@ -11,6 +11,7 @@ from pipeline.defs.dbt.cli_args import AFTER_PYTHON_TABLES, dbt_build_args
 from pipeline.defs.dbt.project import dbt_project
 from pipeline.defs.dbt.reconciliation import with_reconciliation
 from pipeline.defs.dbt.row_counts import table_relations, with_row_counts
+from pipeline.defs.dbt.run_targets import prune_run_targets
 from pipeline.defs.dbt.translator import PulseDbtTranslator
 from pipeline.resources import PulseSettingsResource
 
@@ -38,6 +39,7 @@ def pulse_dbt_segments(context: dg.AssetExecutionContext, dbt: DbtCliResource, p
 
 def dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, pulse: PulseSettingsResource):
     settings = pulse.load()
+    prune_run_targets(dbt_project.project_dir / "target")
     # the warehouse path reaches profiles.yml as a dbt var on the command line (cli_args.py)
     invocation = dbt.cli(dbt_build_args(settings), context=context, raise_on_error=False)
     relations = table_relations(dbt_project.manifest_path)

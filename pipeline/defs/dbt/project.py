@@ -1,5 +1,6 @@
 """The dbt project and its manifest, which @dbt_assets needs before definitions load."""
 
+import os
 from pathlib import Path
 
 from dagster_dbt import DagsterDbtProjectPreparer, DbtProject
@@ -9,6 +10,7 @@ from pipeline.settings import REPO_ROOT, PulseSettings, SettingsError
 
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 _SOURCE_SUFFIXES = {".sql", ".yml", ".yaml", ".csv"}
+_NOT_SOURCES = {"target", "logs", "dbt_packages"}  # what dbt writes, not what the manifest is made from
 
 
 def prepare_args() -> list[str]:
@@ -25,16 +27,18 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 
 
 def manifest_is_stale(project_dir: Path, manifest_path: Path) -> bool:
-    """True when the manifest is missing or older than any model, macro, test or config file."""
+    """True when the manifest is missing or older than any model, macro, test or config file. Walks only
+    the project's sources: `target/` holds a folder per dbt invocation and is never looked into."""
     if not manifest_path.exists():
         return True
     built = manifest_path.stat().st_mtime
-    target = project_dir / "target"
-    return any(
-        path.stat().st_mtime > built
-        for path in project_dir.rglob("*")
-        if path.suffix in _SOURCE_SUFFIXES and target not in path.parents
-    )
+    for folder, subfolders, files in os.walk(project_dir):
+        if Path(folder) == project_dir:
+            subfolders[:] = [name for name in subfolders if name not in _NOT_SOURCES]
+        for name in files:
+            if Path(name).suffix in _SOURCE_SUFFIXES and (Path(folder) / name).stat().st_mtime > built:
+                return True
+    return False
 
 
 # A fresh clone has no manifest, and an edited model makes it stale: a run would then meet dbt

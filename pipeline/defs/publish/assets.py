@@ -23,8 +23,8 @@ from pipeline.defs.publish.metadata_scan import scan_run_metadata
 from pipeline.defs.publish.published_tables import PublishedTable
 from pipeline.privacy.scan import PlainContactError, blocking_message, preflight_file
 from pipeline.resources import PulseSettingsResource
-from pipeline.run_cli.stages import WRITTEN_METADATA
-from pipeline.storage import TableSource, apply_retention, publish_run, publish_store
+from pipeline.run_cli.stages import CONSOLE_NOTES, WRITTEN_METADATA
+from pipeline.storage import PublishLocationFull, TableSource, apply_retention, publish_run, publish_store
 from pipeline.warehouse import content_fingerprint, read_only, table_reader
 
 MANIFEST_KEY = dg.AssetKey("published_manifest")
@@ -128,6 +128,7 @@ def build_publish_assets(
             raise dg.Failure(description=blocking_message(found), allow_retries=False)
         settings = pulse.load()
         store = publish_store(settings)
+        notes: list[str] = []  # shown under the console's Publish line (a killed run's tables put back)
         with read_only(settings.duckdb_path) as con, _refusal_as_failure():
             [(as_of, as_of_source)] = con.sql(
                 f"select as_of, as_of_source from {run_context.relation}"
@@ -150,6 +151,7 @@ def build_publish_assets(
                 progress=context.log.info,
                 preflight=preflight_file,
                 rewrite_unchanged=settings.full_refresh,
+                notice=lambda line: (context.log.warning(line), notes.append(line)),
             )
         _apply_retention_or_warn(context, store, settings.publish_retention_days)
 
@@ -173,6 +175,7 @@ def build_publish_assets(
                     "uri": dg.MetadataValue.path(store.uri("_manifest.json")),
                     "as_of": manifest["as_of"],
                     "as_of_source": manifest["as_of_source"],
+                    **({CONSOLE_NOTES: "\n".join(notes)} if notes else {}),
                     "tables": len(manifest["tables"]),
                 },
             )
@@ -184,10 +187,11 @@ def build_publish_assets(
 
 @contextmanager
 def _refusal_as_failure():
-    """A file refused by the PII scan fails the step without retries, with the scan's message alone."""
+    """A file refused by the PII scan, or a full publish location, fails the step without retries (the
+    same publish would fail the same way), with its one-sentence message alone."""
     try:
         yield
-    except PlainContactError as refused:
+    except (PlainContactError, PublishLocationFull) as refused:
         raise dg.Failure(description=str(refused), allow_retries=False) from None
 
 
