@@ -22,8 +22,6 @@ from pipeline.sources.pseudonyms import Pseudonyms
 from pipeline.warehouse_lock import connect
 
 RAW_SCHEMA = "raw"
-# the metadata entry of raw/orders holding how the shop's files were read, one line each
-SOURCE_NOTES = "source_notes"
 
 
 class _Recording:

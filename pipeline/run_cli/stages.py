@@ -15,15 +15,15 @@ from typing import TextIO
 import dagster as dg
 from dagster._core.definitions.dependency import NodeHandle  # no public way from a job node to its assets
 
-from pipeline.raw.load import SOURCE_NOTES
-
 LOAD, DBT, PREDICTIONS, SEGMENTS = "Load raw files", "dbt build", "Predictions", "Segments and audiences"
 SEGMENT_MARTS, CHECKS, PUBLISH = "Segment marts (dbt)", "Checks", "Publish"
 _ORDER = (LOAD, DBT, PREDICTIONS, SEGMENTS, SEGMENT_MARTS, CHECKS, PUBLISH)
 _BY_GROUP = {"raw": LOAD, "publish": PUBLISH, "models": PREDICTIONS, "predictions": PREDICTIONS}
 _SEGMENT_GROUP = "segments"
 TARGETS_METADATA = "targets"  # model_metrics' metadata: each target's source, grade and why
-CONSOLE_NOTES = "console_notes"  # a materialization's lines for the console, below its stage's line
+# a materialization's lines for the console, below its stage's line (how the shop's files were read,
+# a killed run's tables put back); named for the first of them
+CONSOLE_NOTES = "source_notes"
 WRITTEN_METADATA = "written"  # a published table's metadata: False when it kept its version (unchanged)
 
 
@@ -156,9 +156,8 @@ class StageProgress:
                 stage.rows[materialization.asset_key.path[-1]] = int(rows.value)
             if (targets := materialization.metadata.get(TARGETS_METADATA)) is not None:
                 stage.targets = str(targets.value)
-            for key in (SOURCE_NOTES, CONSOLE_NOTES):
-                if (notes := materialization.metadata.get(key)) is not None:
-                    stage.notes += str(notes.value).splitlines()
+            if (notes := materialization.metadata.get(CONSOLE_NOTES)) is not None:
+                stage.notes += str(notes.value).splitlines()
         elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
             evaluation = event.asset_check_evaluation_data
             (stage.checks_passed if evaluation.passed else stage.checks_failed).add(evaluation.check_name)

@@ -82,7 +82,7 @@ def test_the_load_line_is_followed_by_how_the_shop_files_were_read():
 
     import dagster as dg
 
-    from pipeline.raw.load import SOURCE_NOTES
+    from pipeline.run_cli.stages import CONSOLE_NOTES as SOURCE_NOTES
     from pipeline.run_cli.stages import StageProgress
 
     materialized = _Event("raw_files", "")

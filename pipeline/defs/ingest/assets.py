@@ -6,9 +6,10 @@ import dagster as dg
 
 from pipeline.raw.contract import ENTITIES
 from pipeline.raw.errors import RawDataError
-from pipeline.raw.load import SOURCE_NOTES, load_raw_folder
+from pipeline.raw.load import load_raw_folder
 from pipeline.raw.source_folder import local_raw_folder
 from pipeline.resources import PulseSettingsResource
+from pipeline.run_cli.stages import CONSOLE_NOTES
 from pipeline.sources.database.load import load_raw_database
 
 RAW_SPECS = [
@@ -65,7 +66,7 @@ def raw_files(context: dg.AssetExecutionContext, pulse: PulseSettingsResource):
         }
         if entity.name == "orders" and summary["notes"]:
             # how the files were read (preset, formats, pseudonyms): the console prints these lines
-            metadata[SOURCE_NOTES] = "\n".join(summary["notes"])
+            metadata[CONSOLE_NOTES] = "\n".join(summary["notes"])
         yield dg.MaterializeResult(asset_key=dg.AssetKey(["raw", entity.name]), metadata=metadata)
 
 
