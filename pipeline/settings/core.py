@@ -66,6 +66,9 @@ class PulseSettings:
     s3_sse: str = "AES256"
     s3_kms_key_id: str | None = None
     publish_retention_days: int = 7
+    # a keyed published table of at least this many rows is merged (Delta MERGE) when few rows changed;
+    # 0: never
+    publish_merge_min_rows: int = 1_000_000
     # the order volume check: largest accepted drop in clean orders against the last publish, and the
     # override for a deliberate reset
     max_order_drop: float = 0.5
@@ -174,6 +177,9 @@ class PulseSettings:
             s3_sse=s3_sse,
             s3_kms_key_id=kms_key_id,
             publish_retention_days=retention_days,
+            publish_merge_min_rows=env.whole(
+                "PULSE_PUBLISH_MERGE_MIN_ROWS", cls.publish_merge_min_rows, minimum=0
+            ),
             max_order_drop=as_share("PULSE_MAX_ORDER_DROP", cls.max_order_drop),
             allow_order_drop=as_bool("PULSE_ALLOW_ORDER_DROP") or False,
             full_refresh=as_bool("PULSE_FULL_REFRESH") or False,

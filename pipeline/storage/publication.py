@@ -15,6 +15,11 @@ committed, and the new manifest names the same version (its `run_id` stays the r
 the manifest is still a complete, consistent snapshot. Comparing a recorded fingerprint costs one scan of
 the warehouse table; comparing against the published version itself would read the table back from
 storage (S3) every run. `rewrite_unchanged` (PULSE_FULL_REFRESH) writes every table regardless.
+
+A large keyed table that changed in a few rows is committed by MERGE (delta_merge.py) instead of staged
+and rewritten: only its changed rows are sent, and the files holding their keys rewritten. MERGE writes
+those files as it commits, in step 2, so a failure there puts back every table committed so far, as any
+failed commit does.
 """
 
 import errno
@@ -24,7 +29,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pyarrow as pa
+import pyarrow.dataset as pads
 
+from pipeline.storage.delta_merge import (
+    DELETED,
+    RowChanges,
+    merge_changes,
+    merged_table_facts,
+    published_dataset,
+    same_columns,
+)
 from pipeline.storage.delta_tables import (
     StagedTable,
     commit_table,
@@ -83,6 +97,10 @@ class TableSource:
     checks: Mapping[str, str] = field(default_factory=dict)  # check name -> "passed", recorded as is
     # the content's fingerprint (order-independent); None: always written
     fingerprint: Callable[[], str] | None = None
+    # the rows that differ from the published version (given, and the most rows worth merging), or None
+    # when more differ; with `merge_key`, a large table may be committed by MERGE (see the module's notes)
+    changes: Callable[[pads.Dataset, int], RowChanges | None] | None = None
+    merge_key: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -106,6 +124,7 @@ def publish_run(
     preflight: Callable[[str, bytes], None] | None = None,
     rewrite_unchanged: bool = False,
     notice: Callable[[str], None] | None = None,
+    merge_min_rows: int | None = None,
 ) -> dict:
     """Publish `tables` as one unit and return the run's manifest.
 
@@ -114,10 +133,13 @@ def publish_run(
     `preflight(key, bytes)`: sees the manifest before it is written; raising PublishRefused undoes the run.
     `rewrite_unchanged`: write a new version of every table, even where the content did not change.
     `notice`: hears what the user should see on the console (a killed run's tables put back); `progress`
-    when not given."""
+    when not given.
+    `merge_min_rows`: a keyed table published with at least this many rows is merged when few of its rows
+    changed (None: every table is rewritten whole)."""
     previous = load_manifest(store) or {}
     put_back_interrupted(store, previous, [source.name for source in tables], notice or progress)
     unchanged, pending = _split_unchanged(store, tables, previous, rewrite_unchanged)
+    merges, pending = _plan_merges(store, pending, previous, None if rewrite_unchanged else merge_min_rows)
     staged = _stage_all(store, [item.source for item in pending], progress)
     touched: dict[str, int | None] = {}  # table -> its version before this run
     try:
@@ -125,7 +147,15 @@ def publish_run(
         for table, item in zip(staged, pending, strict=True):
             touched[table.name] = before = current_version(store, table.name)
             versions[table.name] = commit_table(store, table, run_id, before, item.fingerprint)
-        progress(_committed_line(versions, unchanged))
+        merged = {}
+        for item, changes in merges:
+            name = item.source.name
+            touched[name] = current_version(store, name)
+            versions[name] = merge_changes(
+                store, name, changes, item.source.merge_key, run_id, item.fingerprint
+            )
+            merged[name] = merged_table_facts(store, name)
+        progress(_committed_line(versions, unchanged, [changes for _, changes in merges]))
         document = {
             "run_id": run_id,
             "as_of": None if as_of is None else str(as_of),
@@ -135,16 +165,14 @@ def publish_run(
                 **{n: e for n, e in previous.get("tables", {}).items() if n in set(keep)},
                 **unchanged,
                 **{
-                    table.name: {
-                        "uri": store.uri(table.name),
-                        "version": versions[table.name],
-                        "rows": table.rows,
-                        "schema": describe_schema(table.schema),
-                        "checks": dict(item.source.checks),
-                        "run_id": run_id,
-                        "fingerprint": item.fingerprint,
-                    }
+                    table.name: _entry(store, item, versions[table.name], table.rows, table.schema, run_id)
                     for table, item in zip(staged, pending, strict=True)
+                },
+                **{
+                    item.source.name: _entry(
+                        store, item, versions[item.source.name], *merged[item.source.name], run_id
+                    )
+                    for item, _ in merges
                 },
             },
         }
@@ -189,10 +217,73 @@ def _split_unchanged(
     return unchanged, pending
 
 
-def _committed_line(versions: Mapping[str, int], unchanged: Mapping[str, dict]) -> str:
+def _entry(store: Store, item: _Pending, version: int, rows: int, schema, run_id: str) -> dict:
+    """A written table's entry in the run's manifest."""
+    return {
+        "uri": store.uri(item.source.name),
+        "version": version,
+        "rows": rows,
+        "schema": describe_schema(schema),
+        "checks": dict(item.source.checks),
+        "run_id": run_id,
+        "fingerprint": item.fingerprint,
+    }
+
+
+_MAX_CHANGED_SHARE = 0.2  # beyond a fifth of the rows changed, a rewrite costs no more than a MERGE
+
+
+def _plan_merges(
+    store: Store, pending: list[_Pending], previous: dict, min_rows: int | None
+) -> tuple[list[tuple[_Pending, RowChanges]], list[_Pending]]:
+    """The pending tables committed by MERGE, each with its changes, and the rest (staged and rewritten).
+    A table is merged when it is keyed, was published with at least `min_rows` rows, is still at the
+    version the manifest names, keeps its columns, and at most a fifth of its rows changed."""
+    if min_rows is None:
+        return [], pending
+    recorded = previous.get("tables", {})
+    merges, rest = [], []
+    for item in pending:
+        source, entry = item.source, recorded.get(item.source.name)
+        changes = None
+        if (
+            source.changes is not None
+            and source.merge_key
+            and entry is not None
+            and entry.get("rows", 0) >= min_rows
+            and holds_version(store, source.name, entry["version"])
+        ):
+            try:
+                changes = source.changes(
+                    published_dataset(store, source.name), max(1, int(entry["rows"] * _MAX_CHANGED_SHARE))
+                )
+                incoming = None if changes is None else changes.rows.schema
+                if incoming is not None and not same_columns(
+                    store, source.name, incoming.remove(incoming.get_field_index(DELETED))
+                ):
+                    changes = None
+            except Exception as error:  # the comparison is an optimisation: a rewrite is always right
+                log.warning(
+                    f"Comparing {source.name} with its published version failed ({_brief(error)}); "
+                    "it is rewritten whole"
+                )
+                changes = None
+        if changes is None:
+            rest.append(item)
+        else:
+            merges.append((item, changes))
+    return merges, rest
+
+
+def _committed_line(
+    versions: Mapping[str, int], unchanged: Mapping[str, dict], merged: Sequence[RowChanges] = ()
+) -> str:
     line = f"Committed {len(versions)} tables"
     if versions:
         line += f" (Delta versions {_span(versions.values())})"
+    if merged:
+        upserted, deleted = sum(c.upserted for c in merged), sum(c.deleted for c in merged)
+        line += f", {len(merged)} by MERGE ({upserted:,} rows new or changed, {deleted:,} removed)"
     if unchanged:
         line += f"; {len(unchanged)} unchanged kept their version"
     return line

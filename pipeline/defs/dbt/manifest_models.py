@@ -16,6 +16,7 @@ class ManifestModel:
     tags: tuple[str, ...]
     description: str = ""
     columns: Mapping[str, str] = field(default_factory=dict, compare=False)  # name -> description, its .yml
+    meta: Mapping[str, object] = field(default_factory=dict, compare=False)  # config meta (merge_key)
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ def _manifest(manifest_path: Path, modified: float) -> Nodes:
             tags=tuple(node["config"].get("tags", [])),
             description=node.get("description", ""),
             columns=_columns(node),
+            meta=node["config"].get("meta", {}) or node.get("meta", {}),
         )
         for node in manifest["nodes"].values()
         if node["resource_type"] == "model"

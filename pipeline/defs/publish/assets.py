@@ -26,6 +26,7 @@ from pipeline.resources import PulseSettingsResource
 from pipeline.run_cli.stages import CONSOLE_NOTES, WRITTEN_METADATA
 from pipeline.storage import PublishLocationFull, TableSource, apply_retention, publish_run, publish_store
 from pipeline.warehouse import content_fingerprint, read_only, table_reader
+from pipeline.warehouse_changes import changed_rows
 
 MANIFEST_KEY = dg.AssetKey("published_manifest")
 RUN_CONTEXT_MODEL = "int_run_context"  # the run's as_of and where it came from, one row
@@ -144,6 +145,8 @@ def build_publish_assets(
                         partial(table_reader, con, table.relation),
                         statuses[table.name],
                         fingerprint=partial(content_fingerprint, con, table.relation),
+                        changes=partial(changed_rows, con, table.relation, table.merge_key),
+                        merge_key=table.merge_key,
                     )
                     for table in selected
                 ],
@@ -152,6 +155,7 @@ def build_publish_assets(
                 preflight=preflight_file,
                 rewrite_unchanged=settings.full_refresh,
                 notice=lambda line: (context.log.warning(line), notes.append(line)),
+                merge_min_rows=settings.publish_merge_min_rows or None,
             )
         _apply_retention_or_warn(context, store, settings.publish_retention_days)
 

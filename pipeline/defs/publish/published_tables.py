@@ -13,7 +13,7 @@ To publish a table a Python asset writes (e.g. predictions):
      tests/unit/test_published_declaration.py checks the suites and docs/published-tables.md against it.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,18 +31,30 @@ class PublishedTable:
     relation: str  # schema.table in the warehouse, as Python reads it
     asset_key: dg.AssetKey  # the asset that builds it; its checks gate the publish
     description: str = field(default="", compare=False)  # as declared in dbt; a Python table's asset shows it
+    # its key columns (meta `merge_key` in dbt): a large table that changed in few rows is merged on them
+    merge_key: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
-    def python_table(cls, schema: str, table: str, description: str = "") -> "PublishedTable":
+    def python_table(
+        cls, schema: str, table: str, description: str = "", merge_key: tuple[str, ...] = ()
+    ) -> "PublishedTable":
         """A table a Python asset writes, keyed as dbt keys it as a source."""
-        return cls(table, f"{schema}.{table}", dg.AssetKey([schema, table]), description)
+        return cls(table, f"{schema}.{table}", dg.AssetKey([schema, table]), description, merge_key)
+
+
+def merge_key(meta: Mapping[str, object]) -> tuple[str, ...]:
+    """meta `merge_key`: one column name or a list of them."""
+    declared = meta.get("merge_key") or ()
+    return (declared,) if isinstance(declared, str) else tuple(str(column) for column in declared)
 
 
 def python_published_tables(manifest_path: Path) -> tuple[PublishedTable, ...]:
     """Tables Python assets write and publish (predictions from pipeline/defs/ml, segments and audiences
     from pipeline/defs/targeting): the dbt sources tagged `published`, in the order they are declared."""
     return tuple(
-        PublishedTable.python_table(source.source_name, source.name, source.description)
+        PublishedTable.python_table(
+            source.source_name, source.name, source.description, merge_key(source.meta)
+        )
         for source in manifest_sources(manifest_path)
         if PUBLISHED_TAG in source.tags
     )
@@ -54,7 +66,9 @@ PYTHON_TABLES: tuple[PublishedTable, ...] = python_published_tables(dbt_project.
 def dbt_published_tables(manifest_path: Path) -> list[PublishedTable]:
     # a dbt model's asset key is its name (PulseDbtTranslator)
     return [
-        PublishedTable(model.name, model.relation, dg.AssetKey(model.name), model.description)
+        PublishedTable(
+            model.name, model.relation, dg.AssetKey(model.name), model.description, merge_key(model.meta)
+        )
         for model in manifest_models(manifest_path)
         if PUBLISHED_TAG in model.tags
     ]

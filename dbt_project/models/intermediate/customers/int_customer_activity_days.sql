@@ -1,16 +1,27 @@
 -- One row per customer and day with a cleaned order row: purchases, net amount (refunds included), and for
 -- purchase days the gap to the previous purchase day. The daily grain int_customer_states accumulates.
+-- Incremental per customer (macros/per_customer_incremental.sql): every value here is one customer's.
+{{ per_customer_incremental('orders_fingerprint') }}
+
 with
+
+recomputed as (
+
+    {{ customers_to_recompute('orders_fingerprint') }}
+
+),
 
 orders as (
 
     select
-        customer_id,
-        ordered_date,
-        ordered_at,
-        amount,
-        is_refund
-    from {{ ref('int_orders_netted') }}
+        netted.customer_id,
+        netted.ordered_date,
+        netted.ordered_at,
+        netted.amount,
+        netted.is_refund,
+        recomputed.input_fingerprint
+    from {{ ref('int_orders_netted') }} as netted
+    inner join recomputed on netted.customer_id = recomputed.customer_id
 
 ),
 
@@ -18,6 +29,7 @@ order_days as (
 
     select
         customer_id,
+        input_fingerprint,
         ordered_date as activity_date,
         sum(case when not is_refund then 1 else 0 end) as purchases,
         sum(amount) as amount,
@@ -25,7 +37,7 @@ order_days as (
         max(case when not is_refund then ordered_at end) as last_purchase_at
 
     from orders
-    group by customer_id, ordered_date
+    group by customer_id, input_fingerprint, ordered_date
 
 ),
 
@@ -61,7 +73,8 @@ final as (
         case
             when is_purchase_day
                 then {{ dbt.datediff('previous_day', 'activity_date', 'day') }}
-        end as gap_days
+        end as gap_days,
+        input_fingerprint
 
     from sequenced
 

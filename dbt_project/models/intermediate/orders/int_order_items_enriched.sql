@@ -1,6 +1,33 @@
 -- Lines of cleaned purchases with the product's name and category, priced in the reporting currency at the
 -- order's exchange rate. Empty when the shop sends no order_items.
+-- Incremental per customer (macros/per_customer_incremental.sql): a customer's lines are recomputed when their
+-- orders, their lines or the catalogue changed.
+{{ per_customer_incremental('order_lines_fingerprint') }}
+
 with
+
+recomputed as (
+
+    {{ customers_to_recompute('order_lines_fingerprint') }}
+
+),
+
+orders as (
+
+    select
+        netted.order_id,
+        netted.customer_id,
+        netted.ordered_at,
+        netted.ordered_date,
+        netted.currency,
+        netted.exchange_rate,
+        netted.gross_amount,
+        recomputed.input_fingerprint
+    from {{ ref('int_orders_netted') }} as netted
+    inner join recomputed on netted.customer_id = recomputed.customer_id
+    where not netted.is_refund
+
+),
 
 -- lines are numbered per order before the join: an order's lines all join or none do, so the numbers are
 -- the same, and the window sorts the narrow item rows instead of the enriched ones
@@ -17,21 +44,8 @@ items as (
 
     from {{ ref('stg_shop__order_items') }}
     where quantity > 0 and unit_price is not null and product_id is not null
-
-),
-
-orders as (
-
-    select
-        order_id,
-        customer_id,
-        ordered_at,
-        ordered_date,
-        currency,
-        exchange_rate,
-        gross_amount
-    from {{ ref('int_orders_netted') }}
-    where not is_refund
+        -- only the recomputed customers' lines are numbered (a full build joins them all below anyway)
+        and {{ 'order_id in (select orders.order_id from orders)' if is_incremental() else 'true' }}
 
 ),
 
@@ -72,7 +86,8 @@ joined as (
         orders.currency,
         -- the whole order's gross value on each line, so popular_products bands baskets without joining
         -- every line to the orders again
-        orders.gross_amount as order_gross_amount
+        orders.gross_amount as order_gross_amount,
+        orders.input_fingerprint
 
     from items
     inner join orders on items.order_id = orders.order_id

@@ -3,12 +3,26 @@
 -- once: purchase number, gap to the previous purchase, the customer's first and second purchase dates.
 -- Refund transactions are not purchases: their purchase fields are null. Sequencing here rather than in a
 -- model of its own spares a second stored copy of every order (21-23 CPU-s instead of 29-30 at 1 M customers).
+-- Incremental per customer (macros/per_customer_incremental.sql): every value here is one customer's.
+{{ per_customer_incremental('orders_fingerprint') }}
+
 with
+
+recomputed as (
+
+    {{ customers_to_recompute('orders_fingerprint') }}
+
+),
 
 classified as (
 
-    select * from {{ ref('int_orders_classified') }}
-    where outcome = 'clean'
+    select
+        classified_rows.*,
+        recomputed.input_fingerprint
+
+    from {{ ref('int_orders_classified') }} as classified_rows
+    inner join recomputed on classified_rows.customer_id = recomputed.customer_id
+    where classified_rows.outcome = 'clean'
 
 ),
 
@@ -32,7 +46,8 @@ netted as (
         channel,
         campaign_id,
         source_file,
-        source_row
+        source_row,
+        input_fingerprint
 
     from classified
 
@@ -69,7 +84,8 @@ cleaned as (
         channel,
         campaign_id,
         source_file,
-        source_row
+        source_row,
+        input_fingerprint
 
     from converted
 
