@@ -172,7 +172,9 @@ def publish_run(
                     item.source.name: _entry(
                         store, item, versions[item.source.name], *merged[item.source.name], run_id
                     )
-                    for item, _ in merges
+                    # how the version was made: readers and the console see that only these rows changed
+                    | {"merged": {"rows_new_or_changed": changes.upserted, "rows_removed": changes.deleted}}
+                    for item, changes in merges
                 },
             },
         }

@@ -115,6 +115,7 @@ def test_a_few_changed_rows_are_merged_and_the_table_equals_the_warehouse(store,
     assert _published_rows(store) == _warehouse_rows(warehouse)
     entry = manifest["tables"]["fct_orders"]
     assert entry["rows"] == ROWS and entry["version"] == 1 and entry["run_id"] == "run-2"
+    assert entry["merged"] == {"rows_new_or_changed": 7, "rows_removed": 2}
     assert entry == load_manifest(store)["tables"]["fct_orders"]
     assert any("1 by MERGE (7 rows new or changed, 2 removed)" in line for line in lines), lines
 

@@ -129,7 +129,8 @@ def build_publish_assets(
             raise dg.Failure(description=blocking_message(found), allow_retries=False)
         settings = pulse.load()
         store = publish_store(settings)
-        notes: list[str] = []  # shown under the console's Publish line (a killed run's tables put back)
+        # shown under the console's Publish line: a killed run's tables put back, tables merged
+        notes: list[str] = []
         with read_only(settings.duckdb_path) as con, _refusal_as_failure():
             [(as_of, as_of_source)] = con.sql(
                 f"select as_of, as_of_source from {run_context.relation}"
@@ -158,6 +159,13 @@ def build_publish_assets(
                 merge_min_rows=settings.publish_merge_min_rows or None,
             )
         _apply_retention_or_warn(context, store, settings.publish_retention_days)
+        for name, entry in manifest["tables"].items():
+            if (merged := entry.get("merged")) and entry["run_id"] == context.run.run_id:
+                changed, removed = merged["rows_new_or_changed"], merged["rows_removed"]
+                notes.append(
+                    f"{name}: {changed:,} rows new or changed, {removed:,} removed, committed by Delta MERGE "
+                    "(not a full rewrite)"
+                )
 
         for table in selected:
             entry = manifest["tables"][table.name]
