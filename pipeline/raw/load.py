@@ -11,6 +11,7 @@ import pyarrow as pa
 from pipeline.raw.contract import ENTITIES, RawEntity
 from pipeline.raw.errors import RawDataError
 from pipeline.raw.files import entity_batches, find_entity_files, inspect_file, require_rows, text_schema
+from pipeline.raw.unchanged_files import files_signature, previous_load, record_load
 from pipeline.settings.sources import SourceSettings
 from pipeline.sources.customer_keys import CustomerKeys
 from pipeline.sources.mapping.locate import locate_mapping
@@ -18,7 +19,7 @@ from pipeline.sources.mapping.read import MappedSource, read_mapped_source
 from pipeline.sources.normalise import Normaliser
 from pipeline.sources.presets.choose import choose_preset
 from pipeline.sources.presets.read import REFUNDS_SOURCE, read_preset
-from pipeline.sources.pseudonyms import Pseudonyms
+from pipeline.sources.pseudonyms import Pseudonyms, salt_path
 from pipeline.warehouse_lock import connect
 
 RAW_SCHEMA = "raw"
@@ -47,12 +48,13 @@ class _EntityInput:
     delimiters: dict[str, str | None]
     batches: Callable[[], Iterator[pa.RecordBatch]]
     readings: dict[str, SourceSettings] = field(default_factory=dict)  # per file, when not the run's
+    signature: str | None = None  # what it is read from (unchanged_files.py); None: always read
 
 
 EntityInput = _EntityInput  # what a source outside this module (a shop database) builds
 
 
-def _contract_inputs(folder: Path) -> dict[RawEntity, _EntityInput]:
+def _contract_inputs(folder: Path, options: SourceSettings, salt_file: Path) -> dict[RawEntity, _EntityInput]:
     plan = {entity: find_entity_files(folder, entity) for entity in ENTITIES}
     for entity, files in plan.items():
         if entity.required and not files:
@@ -72,6 +74,7 @@ def _contract_inputs(folder: Path) -> dict[RawEntity, _EntityInput]:
             files=[str(f.path.relative_to(folder)) for f in files],
             delimiters={str(f.path.relative_to(folder)): f.delimiter for f in files},
             batches=lambda entity=entity, files=files: entity_batches(folder, files, entity),
+            signature=files_signature(folder, entity.name, plan[entity], options, salt_file),
         )
         for entity, files in inspected.items()
     }
@@ -105,10 +108,13 @@ def _mapped_inputs(source: MappedSource) -> dict[RawEntity, _EntityInput]:
     return inputs
 
 
-def load_raw_folder(folder: Path, duckdb_path: Path, options: SourceSettings | None = None) -> dict:
+def load_raw_folder(
+    folder: Path, duckdb_path: Path, options: SourceSettings | None = None, reload: bool = False
+) -> dict:
     """Replace `raw.<entity>` tables from the files in `folder`: the contract's files, a shop system's
     export read by its preset, or any export read through a column mapping. Returns per entity: rows and
-    files; under `notes`, what the console should say about how the files were read."""
+    files; under `notes`, what the console should say about how the files were read. The contract's
+    files that are exactly what the last load read are not read again (unchanged_files.py) unless `reload`."""
     folder = Path(folder)
     options = options or SourceSettings()
     pseudonyms = Pseudonyms(options.pseudonym_salt, Path(duckdb_path))
@@ -128,12 +134,16 @@ def load_raw_folder(folder: Path, duckdb_path: Path, options: SourceSettings | N
         normaliser.verdict.labels, normaliser.verdict.unit = dict(chosen.preset.LABELS), "orders"
         inputs = _preset_inputs(tables)
     else:
-        inputs = _contract_inputs(folder)
-    return load_inputs(inputs, duckdb_path, normaliser, pseudonyms)
+        inputs = _contract_inputs(folder, options, salt_path(Path(duckdb_path)))
+    return load_inputs(inputs, duckdb_path, normaliser, pseudonyms, reload)
 
 
 def load_inputs(
-    inputs: dict[RawEntity, EntityInput], duckdb_path: Path, normaliser: Normaliser, pseudonyms: Pseudonyms
+    inputs: dict[RawEntity, EntityInput],
+    duckdb_path: Path,
+    normaliser: Normaliser,
+    pseudonyms: Pseudonyms,
+    reload: bool = True,
 ) -> dict:
     """The one load of every source (files, a preset's export, a shop database) into `raw.*`."""
     duckdb_path = Path(duckdb_path)
@@ -143,7 +153,7 @@ def load_inputs(
         # one transaction: a file found wrong while it streams in leaves the previous raw tables as they were
         con.begin()
         try:
-            summary = _load_entities(con, inputs, normaliser)
+            summary = _load_entities(con, inputs, normaliser, reload)
         except BaseException:
             con.rollback()
             raise
@@ -157,10 +167,34 @@ def load_inputs(
     return summary
 
 
-def _load_entities(con, inputs: dict[RawEntity, _EntityInput], normaliser: Normaliser) -> dict:
+def _unchanged(con, inputs: dict[RawEntity, _EntityInput], reload: bool) -> set[str]:
+    """Entities whose files are what the last load read, and whose tables are still there."""
+    signatures, keyed_contacts = previous_load(con)
+    if reload or keyed_contacts:  # contacts are gathered from every entity's rows: read them all again
+        return set()
+    tables = {
+        name
+        for (name,) in con.execute(
+            "select table_name from information_schema.tables where table_schema = ?", [RAW_SCHEMA]
+        ).fetchall()
+    }
+    return {
+        entity.name
+        for entity, source in inputs.items()
+        if source.signature is not None
+        and signatures.get(entity.name) == source.signature
+        and entity.name in tables
+    }
+
+
+def _load_entities(con, inputs: dict[RawEntity, _EntityInput], normaliser: Normaliser, reload: bool) -> dict:
     summary: dict = {}
     con.execute(f"create schema if not exists {RAW_SCHEMA}").fetchall()
+    unchanged = _unchanged(con, inputs, reload)
     for entity, source in inputs.items():
+        if entity.name in unchanged:
+            summary[entity.name] = {"rows": 0, "files": source.files, "unchanged": True}
+            continue
         batches = _Recording(
             normaliser.batches(entity.name, source.batches(), source.delimiters, source.readings)
         )
@@ -183,6 +217,14 @@ def _load_entities(con, inputs: dict[RawEntity, _EntityInput], normaliser: Norma
             normaliser.verdict.check()  # a wrong orders file stops here, before dbt, in one sentence
         summary[entity.name] = {"rows": 0, "files": source.files}
     _add_contacts(con, normaliser.keys)
+    record_load(
+        con, {entity.name: source.signature for entity, source in inputs.items()}, bool(normaliser.keys.keyed)
+    )
+    if unchanged:
+        normaliser.notes.append(
+            f"Not read again, the same files as the last load: {', '.join(sorted(unchanged))} "
+            "(--full-refresh reads every file)"
+        )
     for name, loaded in summary.items():
         loaded["rows"] = con.execute(f"select count(*) from {RAW_SCHEMA}.{name}").fetchall()[0][0]
     return summary

@@ -39,7 +39,12 @@ def raw_files(context: dg.AssetExecutionContext, pulse: PulseSettingsResource):
     context.log.info(f"Loading raw data from {settings.raw_path} into {settings.duckdb_path}")
     try:
         if database is None:
-            summary = load_raw_folder(local_raw_folder(settings), settings.duckdb_path, settings.sources)
+            summary = load_raw_folder(
+                local_raw_folder(settings),
+                settings.duckdb_path,
+                settings.sources,
+                reload=settings.full_refresh,
+            )
         else:
             summary = load_raw_database(database, settings.duckdb_path, settings.sources)
     except RawDataError as error:

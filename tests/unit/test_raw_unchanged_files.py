@@ -1,0 +1,73 @@
+"""A load does not read again the entities whose files are exactly what the last load read (a schedule
+mostly finds the same events and catalogue), reads every changed one, and reads all of them on a full
+refresh or after a load that keyed contacts (pipeline/raw/unchanged_files.py)."""
+
+import os
+
+import duckdb
+
+from pipeline.raw.load import load_raw_folder
+from tests.conftest import write_csv
+
+ORDERS = ["order_id", "customer_id", "ordered_at", "amount"]
+EVENTS = ["customer_id", "event_at", "event_type"]
+
+
+def _shop(folder, orders: list[list[object]]) -> None:
+    write_csv(folder / "orders.csv", ORDERS, orders)
+    write_csv(folder / "web_events.csv", EVENTS, [["c1", "2024-01-01T10:00:00Z", "page_view"]])
+
+
+def _mark(db, table: str) -> None:
+    """Plant a value a fresh read of the file would not have: it survives only if the table is kept."""
+    with duckdb.connect(str(db)) as con:
+        con.execute(f"update raw.{table} set customer_id = 'kept'")
+
+
+def _customers(db, table: str) -> set[str]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return {row[0] for row in con.sql(f"select customer_id from raw.{table}").fetchall()}
+
+
+def test_unchanged_files_are_kept_changed_ones_read_and_a_full_refresh_reads_all(tmp_path):
+    raw, db = tmp_path / "raw", tmp_path / "w.duckdb"
+    _shop(raw, [["o1", "c1", "2024-01-01", "10"]])
+    load_raw_folder(raw, db)
+    _mark(db, "orders")
+    _mark(db, "web_events")
+
+    again = load_raw_folder(raw, db)
+    assert _customers(db, "orders") == _customers(db, "web_events") == {"kept"}
+    assert again["orders"]["unchanged"] and again["orders"]["rows"] == 1  # the kept table's count
+    assert any("Not read again" in note and "orders" in note for note in again["notes"]), again["notes"]
+
+    # six hours later: a new order in the export; the events file is the same
+    write_csv(raw / "orders.csv", ORDERS, [["o1", "c1", "2024-01-01", "10"], ["o2", "c2", "2024-01-02", "5"]])
+    later = load_raw_folder(raw, db)
+    assert _customers(db, "orders") == {"c1", "c2"} and later["orders"]["rows"] == 2
+    assert "unchanged" not in later["orders"]
+    assert _customers(db, "web_events") == {"kept"}
+
+    load_raw_folder(raw, db, reload=True)
+    assert _customers(db, "web_events") == {"c1"}
+
+
+def test_a_file_rewritten_with_a_new_time_is_read_again(tmp_path):
+    raw, db = tmp_path / "raw", tmp_path / "w.duckdb"
+    _shop(raw, [["o1", "c1", "2024-01-01", "10"]])
+    load_raw_folder(raw, db)
+    _mark(db, "web_events")
+    stat = (raw / "web_events.csv").stat()
+    os.utime(raw / "web_events.csv", ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    load_raw_folder(raw, db)
+    assert _customers(db, "web_events") == {"c1"}
+
+
+def test_after_a_load_that_keyed_contacts_every_file_is_read_again(tmp_path):
+    raw, db = tmp_path / "raw", tmp_path / "w.duckdb"
+    # customer keys that are e-mails: pseudonymised, their contacts gathered from every entity's rows
+    _shop(raw, [["o1", "ann@example.com", "2024-01-01", "10"]])
+    load_raw_folder(raw, db)
+    _mark(db, "web_events")
+    load_raw_folder(raw, db)
+    assert _customers(db, "web_events") != {"kept"}
