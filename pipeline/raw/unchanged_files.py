@@ -25,9 +25,9 @@ _VERSION = "1"  # changed whenever what a load writes for the same files changes
 def files_signature(
     folder: Path, entity: str, files: Iterable[Path], options: SourceSettings, salt_file: Path
 ) -> str:
-    """What an entity's load depends on: its files as found (name, size, mtime), the reading settings, the
-    pseudonym salt in use (as a digest; never the salt), and the loader's version."""
-    digest = hashlib.sha256(f"{_VERSION}|{entity}|{options!r}".encode())
+    """What an entity's load depends on: the folder, its files as found (name, size, mtime), the reading
+    settings, the pseudonym salt in use (as a digest; never the salt), and the loader's version."""
+    digest = hashlib.sha256(f"{_VERSION}|{folder.resolve()}|{entity}|{options!r}".encode())
     digest.update(hashlib.sha256((options.pseudonym_salt or "").encode()).digest())
     if salt_file.exists():
         stat = salt_file.stat()

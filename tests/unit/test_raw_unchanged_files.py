@@ -71,3 +71,13 @@ def test_after_a_load_that_keyed_contacts_every_file_is_read_again(tmp_path):
     _mark(db, "web_events")
     load_raw_folder(raw, db)
     assert _customers(db, "web_events") != {"kept"}
+
+
+def test_the_same_files_in_another_folder_are_read(tmp_path):
+    db = tmp_path / "w.duckdb"
+    _shop(tmp_path / "raw", [["o1", "c1", "2024-01-01", "10"]])
+    load_raw_folder(tmp_path / "raw", db)
+    _mark(db, "web_events")
+    (tmp_path / "raw").rename(tmp_path / "moved")  # names, sizes and times all the same
+    load_raw_folder(tmp_path / "moved", db)
+    assert _customers(db, "web_events") == {"c1"}
