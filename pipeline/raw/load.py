@@ -11,7 +11,13 @@ import pyarrow as pa
 from pipeline.raw.contract import ENTITIES, RawEntity
 from pipeline.raw.errors import RawDataError
 from pipeline.raw.files import entity_batches, find_entity_files, inspect_file, require_rows, text_schema
-from pipeline.raw.unchanged_files import files_signature, previous_load, record_load
+from pipeline.raw.unchanged_files import (
+    file_signatures,
+    plan_entity,
+    previous_load,
+    reading_signature,
+    record_load,
+)
 from pipeline.settings.sources import SourceSettings
 from pipeline.sources.customer_keys import CustomerKeys
 from pipeline.sources.mapping.locate import locate_mapping
@@ -48,7 +54,10 @@ class _EntityInput:
     delimiters: dict[str, str | None]
     batches: Callable[[], Iterator[pa.RecordBatch]]
     readings: dict[str, SourceSettings] = field(default_factory=dict)  # per file, when not the run's
-    signature: str | None = None  # what it is read from (unchanged_files.py); None: always read
+    # how it is read and each file's signature (unchanged_files.py); None: always read whole
+    read_signature: str | None = None
+    file_signatures: dict[str, str] = field(default_factory=dict)
+    batches_of: Callable[[list[str]], Iterator[pa.RecordBatch]] | None = None  # some files' rows only
 
 
 EntityInput = _EntityInput  # what a source outside this module (a shop database) builds
@@ -74,7 +83,11 @@ def _contract_inputs(folder: Path, options: SourceSettings, salt_file: Path) -> 
             files=[str(f.path.relative_to(folder)) for f in files],
             delimiters={str(f.path.relative_to(folder)): f.delimiter for f in files},
             batches=lambda entity=entity, files=files: entity_batches(folder, files, entity),
-            signature=files_signature(folder, entity.name, plan[entity], options, salt_file),
+            read_signature=reading_signature(folder, entity.name, options, salt_file),
+            file_signatures=file_signatures(folder, plan[entity]),
+            batches_of=lambda names, entity=entity, files=files: entity_batches(
+                folder, [f for f in files if str(f.path.relative_to(folder)) in names], entity
+            ),
         )
         for entity, files in inspected.items()
     }
@@ -167,11 +180,11 @@ def load_inputs(
     return summary
 
 
-def _unchanged(con, inputs: dict[RawEntity, _EntityInput], reload: bool) -> set[str]:
-    """Entities whose files are what the last load read, and whose tables are still there."""
-    signatures, keyed_contacts = previous_load(con)
+def _plans(con, inputs: dict[RawEntity, _EntityInput], reload: bool) -> dict[str, str | list[str]]:
+    """Per entity: 'keep', the new files to append, or 'read' (unchanged_files.py)."""
+    previous, keyed_contacts = previous_load(con)
     if reload or keyed_contacts:  # contacts are gathered from every entity's rows: read them all again
-        return set()
+        return {entity.name: "read" for entity in inputs}
     tables = {
         name
         for (name,) in con.execute(
@@ -179,31 +192,38 @@ def _unchanged(con, inputs: dict[RawEntity, _EntityInput], reload: bool) -> set[
         ).fetchall()
     }
     return {
-        entity.name
+        entity.name: (
+            plan_entity(previous.get(entity.name), source.read_signature, source.file_signatures)
+            if source.read_signature is not None and entity.name in tables
+            else "read"
+        )
         for entity, source in inputs.items()
-        if source.signature is not None
-        and signatures.get(entity.name) == source.signature
-        and entity.name in tables
     }
 
 
 def _load_entities(con, inputs: dict[RawEntity, _EntityInput], normaliser: Normaliser, reload: bool) -> dict:
     summary: dict = {}
     con.execute(f"create schema if not exists {RAW_SCHEMA}").fetchall()
-    unchanged = _unchanged(con, inputs, reload)
+    plans = _plans(con, inputs, reload)
     for entity, source in inputs.items():
-        if entity.name in unchanged:
-            summary[entity.name] = {"rows": 0, "files": source.files, "unchanged": True}
+        plan = plans[entity.name]
+        summary[entity.name] = {"rows": 0, "files": source.files}
+        if plan == "keep":
+            summary[entity.name]["unchanged"] = True
             continue
-        batches = _Recording(
-            normaliser.batches(entity.name, source.batches(), source.delimiters, source.readings)
-        )
+        appended = isinstance(plan, list) and source.batches_of is not None
+        rows = source.batches_of(plan) if appended else source.batches()
+        batches = _Recording(normaliser.batches(entity.name, rows, source.delimiters, source.readings))
         reader = pa.RecordBatchReader.from_batches(text_schema(entity), batches)
         con.register("incoming", reader)
         try:
-            con.execute(
-                f"create or replace table {RAW_SCHEMA}.{entity.name} as select * from incoming"
-            ).fetchall()
+            if appended:  # only new files: the earlier ones' rows are already in the table
+                con.execute(f"insert into {RAW_SCHEMA}.{entity.name} select * from incoming").fetchall()
+                summary[entity.name]["appended"] = plan
+            else:
+                con.execute(
+                    f"create or replace table {RAW_SCHEMA}.{entity.name} as select * from incoming"
+                ).fetchall()
         except duckdb.Error:
             # DuckDB wraps errors raised while it reads the stream; re-raise ours, which names the file
             if batches.error is not None:
@@ -215,16 +235,20 @@ def _load_entities(con, inputs: dict[RawEntity, _EntityInput], normaliser: Norma
                 con.unregister("incoming")
         if entity.name == "orders":
             normaliser.verdict.check()  # a wrong orders file stops here, before dbt, in one sentence
-        summary[entity.name] = {"rows": 0, "files": source.files}
     _add_contacts(con, normaliser.keys)
     record_load(
-        con, {entity.name: source.signature for entity, source in inputs.items()}, bool(normaliser.keys.keyed)
+        con,
+        {entity.name: (source.read_signature, source.file_signatures) for entity, source in inputs.items()},
+        bool(normaliser.keys.keyed),
     )
-    if unchanged:
+    if kept := sorted(name for name, plan in plans.items() if plan == "keep"):
         normaliser.notes.append(
-            f"Not read again, the same files as the last load: {', '.join(sorted(unchanged))} "
+            f"Not read again, the same files as the last load: {', '.join(kept)} "
             "(--full-refresh reads every file)"
         )
+    for name, plan in plans.items():
+        if isinstance(plan, list) and summary[name].get("appended"):
+            normaliser.notes.append(f"{name}: only the new file(s) read and added: {', '.join(plan)}")
     for name, loaded in summary.items():
         loaded["rows"] = con.execute(f"select count(*) from {RAW_SCHEMA}.{name}").fetchall()[0][0]
     return summary

@@ -1,9 +1,12 @@
-"""Which entities' files are exactly what the last load read, so their raw tables can stay as they are.
+"""Which entities' files are exactly what the last load read, so their raw tables can stay as they are, and
+which only gained new files, so only those are read and appended.
 
 A scheduled run four times a day mostly finds the same web events, messages and catalogue as six hours ago;
 reading 40 M unchanged rows again cost the 1 M-customer demo two minutes a run. Each load records, per
-entity, a signature of what it read: every file's name, size and modification time, the reading settings
-and this module's version. An entity whose signature matches and whose table exists is not read again.
+entity, a signature of how it was read (the folder, the reading settings, the pseudonym salt, this module's
+version) and one per file (its name, size and modification time). An entity whose signatures all match and
+whose table exists is not read again; one whose earlier files all match and that gained files (a new part
+in `orders/`) reads only the new ones.
 
 Conservative on purpose: a re-exported file (new mtime) is read again even when its bytes are equal; a load
 that keyed contacts (customer keys that were e-mails or phones) is always followed by a full load, because
@@ -12,6 +15,7 @@ those contacts are gathered from every entity's rows as they stream in; `PULSE_F
 
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -19,27 +23,51 @@ import duckdb
 from pipeline.settings.sources import SourceSettings
 
 LOADED_TABLE = "pipeline_state.loaded_files"  # entity, signature, keyed_contacts: what the last load read
-_VERSION = "1"  # changed whenever what a load writes for the same files changes
+_VERSION = "2"  # changed whenever what a load writes for the same files changes
 
 
-def files_signature(
-    folder: Path, entity: str, files: Iterable[Path], options: SourceSettings, salt_file: Path
-) -> str:
-    """What an entity's load depends on: the folder, its files as found (name, size, mtime), the reading
-    settings, the pseudonym salt in use (as a digest; never the salt), and the loader's version."""
+def reading_signature(folder: Path, entity: str, options: SourceSettings, salt_file: Path) -> str:
+    """How an entity is read: the folder, the reading settings, the pseudonym salt in use (as a digest,
+    never the salt) and the loader's version."""
     digest = hashlib.sha256(f"{_VERSION}|{folder.resolve()}|{entity}|{options!r}".encode())
     digest.update(hashlib.sha256((options.pseudonym_salt or "").encode()).digest())
     if salt_file.exists():
         stat = salt_file.stat()
         digest.update(f"|salt file {stat.st_size} {stat.st_mtime_ns}".encode())
-    for path in files:
-        stat = path.stat()
-        digest.update(f"|{path.relative_to(folder)} {stat.st_size} {stat.st_mtime_ns}".encode())
     return digest.hexdigest()
 
 
-def previous_load(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], bool]:
-    """(entity -> signature, whether that load keyed contacts) of the last load; empty before the first."""
+def file_signatures(folder: Path, files: Iterable[Path]) -> dict[str, str]:
+    """Each file as found: relative name -> its size and modification time."""
+    signatures = {}
+    for path in files:
+        stat = path.stat()
+        signatures[str(path.relative_to(folder))] = f"{stat.st_size} {stat.st_mtime_ns}"
+    return signatures
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What the last load read of one entity."""
+
+    reading: str
+    files: dict[str, str]
+
+
+def plan_entity(previous: Loaded | None, reading: str, files: dict[str, str]) -> str | list[str]:
+    """'keep' (nothing changed), the new files to append (only files were added), or 'read' (read all)."""
+    if previous is None or previous.reading != reading or not files:
+        return "read"
+    if any(files.get(name) != signature for name, signature in previous.files.items()):
+        return "read"  # a file changed or went away
+    added = sorted(name for name in files if name not in previous.files)
+    if not added:
+        return "keep"
+    return added
+
+
+def previous_load(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, Loaded], bool]:
+    """(entity -> what was read, whether it keyed contacts) of the last load; empty before the first."""
     schema, table = LOADED_TABLE.split(".")
     exists = con.execute(
         "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
@@ -47,19 +75,34 @@ def previous_load(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], bool]
     ).fetchall()[0][0]
     if not exists:
         return {}, False
-    rows = con.execute(f"select entity, signature, keyed_contacts from {LOADED_TABLE}").fetchall()
-    return {entity: signature for entity, signature, _ in rows if signature}, any(k for *_, k in rows)
+    rows = con.execute(
+        f"select entity, reading, file, signature, keyed_contacts from {LOADED_TABLE}"
+    ).fetchall()
+    loaded: dict[str, Loaded] = {}
+    for entity, reading, file, signature, _ in rows:
+        if reading is not None:
+            loaded.setdefault(entity, Loaded(reading, {})).files[file] = signature
+    return loaded, any(row[-1] for row in rows)
 
 
 def record_load(
-    con: duckdb.DuckDBPyConnection, signatures: dict[str, str | None], keyed_contacts: bool
+    con: duckdb.DuckDBPyConnection, read: dict[str, tuple[str | None, dict[str, str]]], keyed_contacts: bool
 ) -> None:
-    """Replace the record with this load's signatures (None: a source without files, never skipped)."""
-    con.execute(f"create schema if not exists {LOADED_TABLE.split('.')[0]}").fetchall()
+    """Replace the record with this load's (entity -> reading signature, file signatures); a reading of None
+    is a source without files (a preset, a mapping, a database): never kept."""
+    con.execute(f"create schema if not exists {schema_of(LOADED_TABLE)}").fetchall()
     con.execute(
-        f"create or replace table {LOADED_TABLE} (entity varchar, signature varchar, keyed_contacts boolean)"
+        f"create or replace table {LOADED_TABLE} "
+        "(entity varchar, reading varchar, file varchar, signature varchar, keyed_contacts boolean)"
     ).fetchall()
-    con.executemany(
-        f"insert into {LOADED_TABLE} values (?, ?, ?)",
-        [[entity, signature, keyed_contacts] for entity, signature in signatures.items()],
-    )
+    rows = [
+        [entity, reading, file, signature, keyed_contacts]
+        for entity, (reading, files) in read.items()
+        for file, signature in (files.items() if reading is not None else [(None, None)])
+    ]
+    if rows:
+        con.executemany(f"insert into {LOADED_TABLE} values (?, ?, ?, ?, ?)", rows)
+
+
+def schema_of(relation: str) -> str:
+    return relation.split(".")[0]

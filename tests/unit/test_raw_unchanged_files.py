@@ -81,3 +81,22 @@ def test_the_same_files_in_another_folder_are_read(tmp_path):
     (tmp_path / "raw").rename(tmp_path / "moved")  # names, sizes and times all the same
     load_raw_folder(tmp_path / "moved", db)
     assert _customers(db, "web_events") == {"c1"}
+
+
+def test_a_new_orders_file_in_the_orders_folder_is_the_only_one_read(tmp_path):
+    raw, db = tmp_path / "raw", tmp_path / "w.duckdb"
+    write_csv(raw / "orders/orders-0000.csv", ORDERS, [["o1", "c1", "2024-01-01", "10"]])
+    load_raw_folder(raw, db)
+    _mark(db, "orders")  # the first file's rows: kept only if that file is not read again
+    write_csv(raw / "orders/orders-0001.csv", ORDERS, [["o2", "c2", "2024-01-02", "5"]])
+    later = load_raw_folder(raw, db)
+    assert later["orders"]["appended"] == ["orders/orders-0001.csv"] and later["orders"]["rows"] == 2
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.sql("select customer_id, _source_file, _source_row from raw.orders order by 2").fetchall()
+    assert rows == [("kept", "orders/orders-0000.csv", 1), ("c2", "orders/orders-0001.csv", 1)]
+    assert any("only the new file(s) read" in note for note in later["notes"]), later["notes"]
+
+    # the first file re-exported: everything is read again
+    write_csv(raw / "orders/orders-0000.csv", ORDERS, [["o1", "c1", "2024-01-01", "12"]])
+    load_raw_folder(raw, db)
+    assert _customers(db, "orders") == {"c1", "c2"}
