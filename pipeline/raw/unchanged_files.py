@@ -67,13 +67,17 @@ def plan_entity(previous: Loaded | None, reading: str, files: dict[str, str]) ->
 
 
 def previous_load(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, Loaded], bool]:
-    """(entity -> what was read, whether it keyed contacts) of the last load; empty before the first."""
+    """(entity -> what was read, whether it keyed contacts) of the last load; empty before the first, and
+    when the record has another layout (written by an earlier version: everything is read once)."""
     schema, table = LOADED_TABLE.split(".")
-    exists = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [schema, table],
-    ).fetchall()[0][0]
-    if not exists:
+    columns = {
+        name
+        for (name,) in con.execute(
+            "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
+            [schema, table],
+        ).fetchall()
+    }
+    if columns != {"entity", "reading", "file", "signature", "keyed_contacts"}:
         return {}, False
     rows = con.execute(
         f"select entity, reading, file, signature, keyed_contacts from {LOADED_TABLE}"

@@ -100,3 +100,14 @@ def test_a_new_orders_file_in_the_orders_folder_is_the_only_one_read(tmp_path):
     write_csv(raw / "orders/orders-0000.csv", ORDERS, [["o1", "c1", "2024-01-01", "12"]])
     load_raw_folder(raw, db)
     assert _customers(db, "orders") == {"c1", "c2"}
+
+
+def test_a_record_written_by_an_earlier_version_reads_everything_once(tmp_path):
+    raw, db = tmp_path / "raw", tmp_path / "w.duckdb"
+    _shop(raw, [["o1", "c1", "2024-01-01", "10"]])
+    load_raw_folder(raw, db)
+    _mark(db, "web_events")
+    with duckdb.connect(str(db)) as con:  # the first layout: one signature per entity
+        con.execute("create or replace table pipeline_state.loaded_files (entity varchar, signature varchar)")
+    load_raw_folder(raw, db)
+    assert _customers(db, "web_events") == {"c1"}
