@@ -15,13 +15,13 @@ recomputed as (
 items as (
 
     select
-        lines.customer_id,
-        lines.ordered_date,
-        lines.order_id,
-        lines.quantity,
+        order_lines.customer_id,
+        order_lines.ordered_date,
+        order_lines.order_id,
+        order_lines.quantity,
         recomputed.input_fingerprint
-    from {{ ref('int_order_items_enriched') }} as lines
-    inner join recomputed on lines.customer_id = recomputed.customer_id
+    from {{ ref('int_order_items_enriched') }} as order_lines
+    inner join recomputed on order_lines.customer_id = recomputed.customer_id
 
 ),
 
