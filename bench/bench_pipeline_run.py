@@ -19,6 +19,7 @@ largest sum of the resident memory of the run's whole process tree (dbt is a chi
 """
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -219,8 +220,6 @@ def add_six_hours_of_orders(parts: Path, seed: int) -> int:
 
 def dbt_model_seconds(project: Path, models: tuple[str, ...]) -> dict[str, float]:
     """Each named model's build time in the newest first-step dbt invocation (its run_results.json)."""
-    import json
-
     runs = (project / "target").glob("pulse_dbt_models-*/run_results.json")
     newest = max(runs, key=lambda path: path.stat().st_mtime)
     results = json.loads(newest.read_text())["results"]

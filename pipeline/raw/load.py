@@ -246,9 +246,9 @@ def _load_entities(con, inputs: dict[RawEntity, _EntityInput], normaliser: Norma
             f"Not read again, the same files as the last load: {', '.join(kept)} "
             "(--full-refresh reads every file)"
         )
-    for name, plan in plans.items():
-        if isinstance(plan, list) and summary[name].get("appended"):
-            normaliser.notes.append(f"{name}: only the new file(s) read and added: {', '.join(plan)}")
+    for name, loaded in summary.items():
+        if appended := loaded.get("appended"):
+            normaliser.notes.append(f"{name}: only the new file(s) read and added: {', '.join(appended)}")
     for name, loaded in summary.items():
         loaded["rows"] = con.execute(f"select count(*) from {RAW_SCHEMA}.{name}").fetchall()[0][0]
     return summary

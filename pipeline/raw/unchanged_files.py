@@ -22,7 +22,15 @@ import duckdb
 
 from pipeline.settings.sources import SourceSettings
 
-LOADED_TABLE = "pipeline_state.loaded_files"  # entity, signature, keyed_contacts: what the last load read
+# what the last load read: one row per entity and file
+LOADED_SCHEMA, LOADED_TABLE = "pipeline_state", "pipeline_state.loaded_files"
+_COLUMNS = {
+    "entity": "varchar",
+    "reading": "varchar",
+    "file": "varchar",
+    "signature": "varchar",
+    "keyed_contacts": "boolean",
+}
 _VERSION = "2"  # changed whenever what a load writes for the same files changes
 
 
@@ -69,19 +77,16 @@ def plan_entity(previous: Loaded | None, reading: str, files: dict[str, str]) ->
 def previous_load(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, Loaded], bool]:
     """(entity -> what was read, whether it keyed contacts) of the last load; empty before the first, and
     when the record has another layout (written by an earlier version: everything is read once)."""
-    schema, table = LOADED_TABLE.split(".")
     columns = {
         name
         for (name,) in con.execute(
             "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
-            [schema, table],
+            [LOADED_SCHEMA, LOADED_TABLE.split(".")[1]],
         ).fetchall()
     }
-    if columns != {"entity", "reading", "file", "signature", "keyed_contacts"}:
+    if columns != set(_COLUMNS):
         return {}, False
-    rows = con.execute(
-        f"select entity, reading, file, signature, keyed_contacts from {LOADED_TABLE}"
-    ).fetchall()
+    rows = con.execute(f"select {', '.join(_COLUMNS)} from {LOADED_TABLE}").fetchall()
     loaded: dict[str, Loaded] = {}
     for entity, reading, file, signature, _ in rows:
         if reading is not None:
@@ -94,11 +99,9 @@ def record_load(
 ) -> None:
     """Replace the record with this load's (entity -> reading signature, file signatures); a reading of None
     is a source without files (a preset, a mapping, a database): never kept."""
-    con.execute(f"create schema if not exists {schema_of(LOADED_TABLE)}").fetchall()
-    con.execute(
-        f"create or replace table {LOADED_TABLE} "
-        "(entity varchar, reading varchar, file varchar, signature varchar, keyed_contacts boolean)"
-    ).fetchall()
+    con.execute(f"create schema if not exists {LOADED_SCHEMA}").fetchall()
+    declared = ", ".join(f"{name} {kind}" for name, kind in _COLUMNS.items())
+    con.execute(f"create or replace table {LOADED_TABLE} ({declared})").fetchall()
     rows = [
         [entity, reading, file, signature, keyed_contacts]
         for entity, (reading, files) in read.items()
@@ -106,7 +109,3 @@ def record_load(
     ]
     if rows:
         con.executemany(f"insert into {LOADED_TABLE} values (?, ?, ?, ?, ?)", rows)
-
-
-def schema_of(relation: str) -> str:
-    return relation.split(".")[0]

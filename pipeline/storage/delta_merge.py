@@ -35,13 +35,16 @@ def published_dataset(store: Store, name: str) -> pads.Dataset:
     return DeltaTable(store.uri(name), storage_options=store.delta_storage_options).to_pyarrow_dataset()
 
 
-def same_columns(store: Store, name: str, incoming: pa.Schema) -> bool:
+def _as_published(schema: pa.Schema) -> pa.Schema:
+    """The schema rows of `schema` are published with (zone-less timestamps as UTC, with_utc_timestamps)."""
+    return with_utc_timestamps(pa.RecordBatchReader.from_batches(schema, [])).schema
+
+
+def same_columns(published: pads.Dataset, incoming: pa.Schema) -> bool:
     """Whether the current version has exactly the columns and types this run publishes (MERGE would
     otherwise have to change the schema: that is a full rewrite's job)."""
-    current = DeltaTable(store.uri(name), storage_options=store.delta_storage_options).schema().to_arrow()
-    published = pa.schema(current)
-    expected = with_utc_timestamps(pa.RecordBatchReader.from_batches(incoming, [])).schema
-    return [(f.name, f.type) for f in published] == [(f.name, f.type) for f in expected]
+    expected = _as_published(incoming)
+    return [(f.name, f.type) for f in published.schema] == [(f.name, f.type) for f in expected]
 
 
 def merged_table_facts(store: Store, name: str) -> tuple[int, object]:
@@ -60,9 +63,7 @@ def merge_changes(
     columns = [field.name for field in changes.rows.schema if field.name != DELETED]
     values = {column: f"s.`{column}`" for column in columns}
     metadata = {RUN_ID_KEY: run_id} | ({FINGERPRINT_KEY: fingerprint} if fingerprint else {})
-    source = changes.rows.cast(
-        with_utc_timestamps(pa.RecordBatchReader.from_batches(changes.rows.schema, [])).schema
-    )
+    source = changes.rows.cast(_as_published(changes.rows.schema))
     (
         table.merge(
             source=source,

@@ -256,12 +256,11 @@ def _plan_merges(
             and holds_version(store, source.name, entry["version"])
         ):
             try:
-                changes = source.changes(
-                    published_dataset(store, source.name), max(1, int(entry["rows"] * _MAX_CHANGED_SHARE))
-                )
+                published = published_dataset(store, source.name)
+                changes = source.changes(published, max(1, int(entry["rows"] * _MAX_CHANGED_SHARE)))
                 incoming = None if changes is None else changes.rows.schema
                 if incoming is not None and not same_columns(
-                    store, source.name, incoming.remove(incoming.get_field_index(DELETED))
+                    published, incoming.remove(incoming.get_field_index(DELETED))
                 ):
                     changes = None
             except Exception as error:  # the comparison is an optimisation: a rewrite is always right
