@@ -46,6 +46,14 @@ def numeric_columns(features: pd.DataFrame) -> list[str]:
     return columns
 
 
+def model_columns(matrix: np.ndarray, names: list[str], features: list[str]) -> np.ndarray:
+    """The columns of `matrix` (in `names` order) that a model reads, in its `features` order: the matrix
+    itself when that is all of them in order, as for a model trained this run (a million-row copy saved)."""
+    if features == names:
+        return matrix
+    return matrix[:, [names.index(feature) for feature in features]]
+
+
 class Design:
     """The run's feature rows and the way to turn any subset of them into a float32 matrix."""
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from models_ml.design import LIFECYCLE_PREFIX, MIX_PREFIXES
 
@@ -240,7 +241,9 @@ class _Column:
         self.texts.extend(texts)
 
     def series(self) -> pd.Series:
-        return pd.Series(self.texts, dtype="str").take(self.codes).reset_index(drop=True)
+        # taken in Arrow: a pandas take of a million strings builds an index and copies twice
+        texts = pa.array(self.texts, pa.large_string()).take(pa.array(self.codes))
+        return pd.Series(pd.array(texts, dtype="str"))
 
 
 def _write(
@@ -265,7 +268,8 @@ def _write(
         column.put(rows, [f"{label} unknown ({effect})"], np.zeros(len(rows), dtype=np.int64))
         return
     picked = [np.where(np.isnan(p), _MISSING, p) for p in picked]
-    inverse, combos = pd.MultiIndex.from_arrays(picked).factorize()  # hashing, not sorting
+    inverse, first = _distinct_rows(picked)
+    combos = zip(*(p[first].tolist() for p in picked), strict=True)
     texts = [
         f"{feature.replace('_', ' ')} unknown ({effect})"
         if _missing(combo[0])
@@ -273,6 +277,17 @@ def _write(
         for combo in combos
     ]
     column.put(rows, texts, inverse)
+
+
+def _distinct_rows(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's code among the distinct value combinations of `columns`, and the first row of each code.
+    Hashing one column at a time keeps a single integer key (a MultiIndex would build a tuple per row)."""
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for values in columns:
+        codes, uniques = pd.factorize(values)
+        key, _ = pd.factorize(key * len(uniques) + codes)  # re-coded: stays below the row count
+    _, first = np.unique(key, return_index=True)  # codes are 0..k-1, so position k is code k
+    return key, first
 
 
 def _distinct_facts(top: np.ndarray, features: list[str], count: int) -> np.ndarray:

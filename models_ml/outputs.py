@@ -9,6 +9,7 @@ import pyarrow as pa
 
 from models_ml.category_propensity import CATEGORY_MODEL, CategoryProblem
 from models_ml.config import ModelConfig
+from models_ml.design import model_columns
 from models_ml.explain import baseline_reasons, top_reasons
 from models_ml.grid import predictive_cells
 from models_ml.importance import IMPORTANCE_COLUMNS, feature_importance
@@ -65,10 +66,8 @@ def contributions_of(run: TargetRun, context: RunContext) -> np.ndarray | None:
     """XGBoost contributions of the scoring model on the scored customers (churn and purchase only)."""
     if run.scoring_model is None or run.model not in EXPLAINED:
         return None
-    columns = [context.design.names.index(f) for f in run.scoring_model.features]
-    return run.scoring_model.contributions(
-        context.scoring_matrix[:, columns], context.config.exact_contributions, run.scoring_margin
-    )
+    matrix = model_columns(context.scoring_matrix, context.design.names, run.scoring_model.features)
+    return run.scoring_model.contributions(matrix, context.config.exact_contributions, run.scoring_margin)
 
 
 def customer_predictions(

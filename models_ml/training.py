@@ -18,6 +18,7 @@ from models_ml.boosting import FittedModel, booster_params, fit_model
 from models_ml.candidates import Selection, floor_of, select_candidate
 from models_ml.champion import ChampionDecision, decide_champion, retrain_due
 from models_ml.config import ModelConfig
+from models_ml.design import model_columns
 from models_ml.eligibility import implausible_rate, ineligibility
 from models_ml.grade import grade
 from models_ml.labelled import LabelledSet
@@ -205,8 +206,8 @@ class _Runner:
         return model, len(sample)
 
     def predict(self, model: FittedModel, matrix: np.ndarray, margin: np.ndarray | None = None) -> np.ndarray:
-        columns = [self.problem.names.index(f) for f in model.features]
-        return self.problem.finish(model.predict(matrix[:, columns], margin))
+        columns = model_columns(matrix, self.problem.names, model.features)
+        return self.problem.finish(model.predict(columns, margin))
 
     def predict_rows(self, model: FittedModel, subset: LabelledSet) -> np.ndarray:
         prior = self.problem.prior(subset) if model.prior else None

@@ -14,8 +14,13 @@ _PLAIN_NATIONAL = re.compile(r"^0[1-9]\d{7,12}$")
 # international without '+': 00 and a country code
 _PLAIN_INTERNATIONAL = re.compile(r"^00[1-9]\d{6,13}$")
 MIN_DIGITS, MAX_DIGITS = 7, 15
-# a cheap pre-filter (RE2/DuckDB syntax) a value must match before the exact tests run
-MAYBE_CONTACT = r"@|\d[\d \-()]{5,}\d"
+# cheap pre-filters (RE2: DuckDB's and Arrow's syntax) a value must pass before the exact tests run, so a
+# column of ten million order ids is not handed to Python. MAYBE_CONTACT: an '@', or a digit run that
+# _PHONE_CANDIDATE could start (RE2 has no look-behind, so the character before it is matched instead)
+MAYBE_CONTACT = r"@|(?:^|[^\w.:/@-])\+?\(?\d[\d \-()]{5,}\d"
+# ...except a value of digits only, which is a phone only when dialled like one (_PLAIN_*): e.g. 1234567
+ONLY_DIGITS = r"^\d+$"
+PLAIN_PHONE = r"^(?:0[1-9]\d{7,12}|00[1-9]\d{6,13})$"
 
 
 def _is_phone(candidate: str) -> bool:

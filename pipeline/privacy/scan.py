@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.privacy.contact_patterns import MAYBE_CONTACT, find_contacts, mask
+from pipeline.privacy.contact_patterns import MAYBE_CONTACT, ONLY_DIGITS, PLAIN_PHONE, find_contacts, mask
 from pipeline.storage import PublishRefused
 
 KIND_NAMES = {"email": "e-mail address", "phone": "phone number"}
@@ -74,12 +74,20 @@ def _string_columns(table: pa.Table) -> Iterator[tuple[str, pa.ChunkedArray]]:
             yield name, pa.chunked_array([[json.dumps(v, default=str) for v in column.to_pylist()]])
 
 
+def _maybe_contact(values: pa.Array) -> pa.Array:
+    """The values that pass the pre-filters (contact_patterns.py); only those are tested exactly."""
+    digits_only = pc.and_not(
+        pc.match_substring_regex(values, ONLY_DIGITS), pc.match_substring_regex(values, PLAIN_PHONE)
+    )
+    return pc.and_not(pc.match_substring_regex(values, MAYBE_CONTACT), digits_only)
+
+
 def scan_table(location: str, table: pa.Table) -> list[Finding]:
     """Every string column of `table` (nested columns as JSON text)."""
     findings = []
     for name, column in _string_columns(table):
         distinct = pc.unique(column.drop_null())
-        suspects = pc.filter(distinct, pc.match_substring_regex(distinct, MAYBE_CONTACT))
+        suspects = pc.filter(distinct, _maybe_contact(distinct))
         findings += scan_values(location, name, suspects.to_pylist())
     return findings
 

@@ -116,3 +116,29 @@ def test_the_check_scans_every_text_column_of_the_warehouse_table():
     table = PublishedTable("customers", "marts.customers", dg.AssetKey("customers"))
     found = {(finding.column, finding.kind, finding.example) for finding in scan_relation(con, table)}
     assert found == {("customer_id", "email", "an***@example.com"), ("notes", "phone", "+4***89")}
+
+
+ORDER_IDS = ["O7822428", "1234567890", "0000012345", "ORD-0001234567", "INV/2024/0001234", "v1.2345678"]
+
+
+def test_the_pre_filters_keep_every_contact_and_drop_ids_in_duckdb_and_arrow():
+    """The pre-filters decide what reaches the exact (Python) tests: every contact must pass them, and
+    a column of order ids must not (at ten million orders, passing them cost the check half a minute)."""
+    import duckdb
+
+    from pipeline.privacy.contact_patterns import MAYBE_CONTACT, ONLY_DIGITS, PLAIN_PHONE
+    from pipeline.privacy.scan import _maybe_contact
+
+    values = [text for text, _ in CONTACTS] + ORDER_IDS + NOT_CONTACTS
+    passed_arrow = set(pa.array(values).filter(_maybe_contact(pa.array(values))).to_pylist())
+    rows = duckdb.execute(
+        "select v from unnest($values) as t(v) where regexp_matches(v, $maybe) "
+        "and not (regexp_matches(v, $digits) and not regexp_matches(v, $plain))",
+        {"values": values, "maybe": MAYBE_CONTACT, "digits": ONLY_DIGITS, "plain": PLAIN_PHONE},
+    ).fetchall()
+    passed_sql = {value for (value,) in rows}
+    assert passed_arrow == passed_sql
+    assert {text for text, _ in CONTACTS} <= passed_sql
+    assert not passed_sql & set(ORDER_IDS)
+    # what the pre-filters let through and the exact test then finds is exactly the contacts
+    assert {value for value in passed_sql if find_contacts(value)} == {text for text, _ in CONTACTS}

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import dagster as dg
 
 from pipeline.defs.publish.published_tables import PublishedTable, published_tables
-from pipeline.privacy.contact_patterns import MAYBE_CONTACT
+from pipeline.privacy.contact_patterns import MAYBE_CONTACT, ONLY_DIGITS, PLAIN_PHONE
 from pipeline.privacy.scan import Finding, blocking_message, scan_values
 from pipeline.resources import PulseSettingsResource
 from pipeline.warehouse import read_only
@@ -23,7 +23,9 @@ def scan_relation(con, table: PublishedTable) -> list[Finding]:
         if column_type != "VARCHAR" and not any(n in column_type for n in ("[]", "STRUCT", "MAP")):
             continue
         suspects = con.execute(
-            f"select distinct {text} from {table.relation} where regexp_matches({text}, ?)", [MAYBE_CONTACT]
+            f"select distinct {text} from {table.relation} where regexp_matches({text}, $maybe) "
+            f"and not (regexp_matches({text}, $digits) and not regexp_matches({text}, $plain))",
+            {"maybe": MAYBE_CONTACT, "digits": ONLY_DIGITS, "plain": PLAIN_PHONE},
         ).fetchall()
         findings += scan_values(table.name, name, (value for (value,) in suspects))
     return findings
