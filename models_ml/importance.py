@@ -16,12 +16,13 @@ IMPORTANCE_COLUMNS = [
 
 
 def feature_importance(
-    model_name: str, version: str, fitted: FittedModel, contributions: np.ndarray | None = None
+    model_name: str, version: str, fitted: FittedModel, mean_abs: np.ndarray | None = None
 ) -> pd.DataFrame:
     """One row per feature of the model (unused features get 0), most important first.
 
     `gain_share` is the feature's share of the total gain of all splits; `mean_abs_contribution` the
-    mean absolute XGBoost contribution over the scored customers (log-odds; only where computed).
+    mean absolute XGBoost contribution over the scored customers (log-odds; `mean_abs`, in the model's
+    feature order, where computed).
     """
     gain = fitted.booster.get_score(importance_type="total_gain")
     total = sum(gain.values()) or 1.0
@@ -31,11 +32,7 @@ def feature_importance(
             "model_version": version,
             "feature": fitted.features,
             "gain_share": [gain.get(f, 0.0) / total for f in fitted.features],
-            "mean_abs_contribution": (
-                np.abs(contributions[:, : len(fitted.features)]).mean(axis=0)
-                if contributions is not None and len(contributions)
-                else np.nan
-            ),
+            "mean_abs_contribution": mean_abs if mean_abs is not None else np.nan,
         }
     )
     frame = frame.sort_values(["gain_share", "feature"], ascending=[False, True], kind="stable")

@@ -2,6 +2,7 @@
 model_feature_importance and model_gains. Column names here are the published contract."""
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -62,16 +63,33 @@ def score_decile(values: np.ndarray) -> pd.Series:
     return np.ceil(rank * 10 / max(int(rank.notna().sum()), 1)).astype("Int8")
 
 
-def contributions_of(run: TargetRun, context: RunContext) -> np.ndarray | None:
-    """XGBoost contributions of the scoring model on the scored customers (churn and purchase only)."""
+@dataclass(frozen=True)
+class Explanation:
+    """What an XGBoost model's contributions on the scored customers are reduced to: each customer's
+    reason texts, and the mean |contribution| per model feature for model_feature_importance."""
+
+    reasons: list[pd.Series]
+    mean_abs: np.ndarray
+
+
+def explain(run: TargetRun, context: RunContext) -> Explanation | None:
+    """The reasons of an XGBoost-scored churn or purchase target (None for the others). Its contributions
+    (customers × features) are dropped once reduced, so explaining a second model does not hold both."""
     if run.scoring_model is None or run.model not in EXPLAINED:
         return None
-    matrix = model_columns(context.scoring_matrix, context.design.names, run.scoring_model.features)
-    return run.scoring_model.contributions(matrix, context.config.exact_contributions, run.scoring_margin)
+    features = run.scoring_model.features
+    matrix = model_columns(context.scoring_matrix, context.design.names, features)
+    contributions = run.scoring_model.contributions(
+        matrix, context.config.exact_contributions, run.scoring_margin
+    )
+    values, design = context.scoring_matrix, context.design
+    reasons = top_reasons(contributions, values, design.names, features, run.model, design.display)
+    mean_abs = np.abs(contributions[:, : len(features)]).mean(axis=0) if len(contributions) else None
+    return Explanation(reasons, mean_abs)
 
 
 def customer_predictions(
-    runs: dict[str, TargetRun], context: RunContext, contributions: dict[str, np.ndarray | None]
+    runs: dict[str, TargetRun], context: RunContext, explanations: dict[str, Explanation | None]
 ) -> pd.DataFrame:
     """One row per scored customer: every target, its decile, source, model version and reasons."""
     names, values = context.design.names, context.scoring_matrix
@@ -96,15 +114,8 @@ def customer_predictions(
         if model in EXPLAINED:
             if run.source == "withheld":
                 reasons = [[None] * len(out)] * 3
-            elif contributions.get(model) is not None:
-                reasons = top_reasons(
-                    contributions[model],
-                    values,
-                    names,
-                    run.scoring_model.features,
-                    model,
-                    context.design.display,
-                )
+            elif (explanation := explanations.get(model)) is not None:
+                reasons = explanation.reasons
             else:
                 reasons = baseline_reasons(values, names, model, run.scores, _method(run))
             for slot, texts in enumerate(reasons, start=1):
@@ -332,12 +343,13 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def importance(runs: dict[str, TargetRun], contributions: dict[str, np.ndarray | None]) -> pd.DataFrame:
-    frames = [
-        feature_importance(run.model, run.version, run.scoring_model, contributions.get(run.model))
-        for run in runs.values()
-        if run.scoring_model is not None
-    ]
+def importance(runs: dict[str, TargetRun], explanations: dict[str, Explanation | None]) -> pd.DataFrame:
+    frames = []
+    for run in runs.values():
+        if run.scoring_model is not None:
+            explanation = explanations.get(run.model)
+            mean_abs = None if explanation is None else explanation.mean_abs
+            frames.append(feature_importance(run.model, run.version, run.scoring_model, mean_abs))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=IMPORTANCE_COLUMNS)
 
 

@@ -15,8 +15,8 @@ from models_ml.config import ModelConfig
 from models_ml.contract import check_inputs
 from models_ml.outputs import (
     category_propensity,
-    contributions_of,
     customer_predictions,
+    explain,
     gains,
     importance,
     model_metrics,
@@ -136,14 +136,14 @@ def run_predictions(
             runs[CATEGORY_MODEL] = _no_categories(config)
 
     with clock("explanations"):
-        contributions = {name: contributions_of(run, context) for name, run in runs.items()}
-        predictions = customer_predictions(runs, context, contributions)
+        explanations = {name: explain(run, context) for name, run in runs.items()}
+        predictions = customer_predictions(runs, context, explanations)
     with clock("outputs"):
         result = PredictionRun(
             customer_predictions=predictions,
             category_propensity=category_propensity(runs[CATEGORY_MODEL], category_problem, context),
             model_metrics=model_metrics(runs, category_problem, config, context.inputs.as_of),
-            feature_importance=importance(runs, contributions),
+            feature_importance=importance(runs, explanations),
             model_gains=gains(runs),
             models=runs,
         )
