@@ -85,13 +85,24 @@ def customers() -> list["Expectation"]:
     ]
 
 
-MODEL_ROWS = 'prediction_source=="model"'
 PREDICTION_SOURCES = list(SOURCES)
+
+
+def _where(condition: object) -> dict:
+    """An expectation's row condition as GX's own condition objects (not pandas query text), so the same
+    suite runs on a pandas frame and on a Spark data frame."""
+    return {"row_condition": condition}
+
+
+def _column(name: str):
+    from great_expectations.expectations.row_conditions import Column
+
+    return Column(name)
 
 
 def _scored(target: str) -> dict:
     """Only rows whose target was scored (not withheld) must carry its value."""
-    return {"row_condition": f'{target}_prediction_source!="withheld"', "condition_parser": "pandas"}
+    return _where(_column(f"{target}_prediction_source") != "withheld")
 
 
 def _probability(gxe: ModuleType, column: str, **condition: str) -> list["Expectation"]:
@@ -183,10 +194,8 @@ def model_metrics() -> list["Expectation"]:
     target was measured at or above its floor on the held-out window and has a grade. A warning, never a
     block: a weak target is withheld by models_ml, and the other tables publish."""
     gxe = _gxe()
-    scored = {
-        "row_condition": 'prediction_source!="withheld" and category!=category',
-        "condition_parser": "pandas",
-    }
+    # the pooled rows (no category) of targets that were scored
+    scored = _where((_column("prediction_source") != "withheld") & _column("category").is_null())
     return [
         gxe.ExpectColumnValuesToNotBeNull(column="model"),
         gxe.ExpectColumnValuesToNotBeNull(column="kind"),
@@ -195,7 +204,7 @@ def model_metrics() -> list["Expectation"]:
         gxe.ExpectColumnValuesToNotBeNull(column="grade", **scored),
         gxe.ExpectColumnValuesToBeInSet(column="grade", value_set=list(GRADES)),
         gxe.ExpectColumnValuesToBeBetween(
-            column="horizon_days", min_value=1, row_condition=MODEL_ROWS, condition_parser="pandas"
+            column="horizon_days", min_value=1, **_where(_column("prediction_source") == "model")
         ),
     ]
 

@@ -4,7 +4,6 @@ A pure library: a DataFrame in, a ValidationReport out. Each call uses a throwaw
 context, so nothing is written to disk and two validations never share state.
 """
 
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +14,7 @@ from pipeline.expectations.suites import SUITES
 if TYPE_CHECKING:
     from great_expectations.core import ExpectationValidationResult
     from great_expectations.expectations import Expectation
+    from pyspark.sql import DataFrame as SparkDataFrame
 
 EXAMPLES = 5  # unexpected values shown per failed expectation
 NOT_NULL = "expect_column_values_to_not_be_null"
@@ -78,20 +78,16 @@ def suite_columns(name: str) -> list[str]:
 
 
 def _condition_columns(condition: object) -> list[str]:
-    """Column names a pandas row condition reads (quoted literals and operators left out); GX 1.x keeps
-    the text as a pass-through filter."""
-    condition = getattr(condition, "pass_through_filter", condition)
-    if not isinstance(condition, str) or not condition:
-        return []
-    unquoted = re.sub(r"'[^']*'|\"[^\"]*\"", " ", condition)
-    return [name for name in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", unquoted) if name not in _OPERATORS]
+    """Column names a row condition (GX's condition objects: comparisons, nullity, and/or) reads."""
+    if (column := getattr(condition, "column", None)) is not None:
+        return [column.name]
+    parts = getattr(condition, "conditions", None) or []
+    return [name for part in parts for name in _condition_columns(part)]
 
 
-_OPERATORS = {"and", "or", "not", "in", "is", "True", "False", "None"}
-
-
-def validate_table(name: str, df: pd.DataFrame) -> ValidationReport:
-    """Validate `df` against the suite of the published table `name`."""
+def validate_table(name: str, df: "pd.DataFrame | SparkDataFrame") -> ValidationReport:
+    """Validate `df` against the suite of the published table `name`: a pandas frame read from DuckDB, or
+    a Spark data frame when the engine is Spark (the same suite; GX runs it where the data is)."""
     # imported here, not at the top: see suites.py (GX costs seconds; definition loading should not pay)
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -99,11 +95,10 @@ def validate_table(name: str, df: pd.DataFrame) -> ValidationReport:
     _skip_batch_fingerprint()
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    batch = (
-        context.data_sources.add_pandas(name=f"{name}_source")
-        .add_dataframe_asset(name=name)
-        .add_batch_definition_whole_dataframe(f"{name}_whole_table")
-    )
+    spark = _is_spark(df)
+    sources = context.data_sources
+    source = sources.add_spark(name=f"{name}_source") if spark else sources.add_pandas(name=f"{name}_source")
+    batch = source.add_dataframe_asset(name=name).add_batch_definition_whole_dataframe(f"{name}_whole_table")
     suite = context.suites.add(gx.ExpectationSuite(name=f"{name}_suite", expectations=suite_for(name)))
     validation = context.validation_definitions.add(
         gx.ValidationDefinition(name=f"{name}_validation", data=batch, suite=suite)
@@ -117,9 +112,14 @@ def validate_table(name: str, df: pd.DataFrame) -> ValidationReport:
         table=name,
         success=bool(result.success),
         evaluated=len(result.results),
-        rows=len(df),
+        rows=df.count() if spark else len(df),
         failures=failures,
     )
+
+
+def _is_spark(df: object) -> bool:
+    """A pyspark DataFrame (classic or Spark Connect), told apart without importing pyspark (an extra)."""
+    return type(df).__module__.startswith("pyspark.")
 
 
 def _skip_batch_fingerprint() -> None:

@@ -146,3 +146,41 @@ def test_every_mart_and_feature_table_is_equal_on_both_engines(spark_build):
                 differences[relation] = unequal
                 break
     assert not differences, differences
+
+
+def test_the_expectation_suites_give_the_same_verdicts_on_spark_data_frames(spark_build):
+    """Every suite whose table Spark holds runs on the Spark data frame (GX's Spark engine) and gives
+    DuckDB's pandas verdict, expectation by expectation; so does a model_metrics frame with a fault, whose
+    row conditions (scored pooled rows only) must hold on both engines."""
+    from pipeline.defs.quality.checks import checked_tables
+    from pipeline.expectations.suites import SUITES
+    from pipeline.expectations.validate import suite_columns, validate_table
+    from tests.expectation_frames import model_metrics_rows
+
+    spark, paths, _ = spark_build
+    spark_relations = {
+        f"{row.namespace}.{row.tableName}"
+        for schema in (*SOURCE_SCHEMAS, *COMPARED_SCHEMAS)
+        for row in spark.sql(f"show tables in {schema}").collect()
+    }
+    checked = [t for t in checked_tables() if t.name in SUITES and t.relation in spark_relations]
+    assert {"fct_orders", "customers", "customer_predictions", "model_metrics"} <= {t.name for t in checked}
+
+    def verdicts(report) -> tuple:
+        return (
+            report.success,
+            report.rows,
+            sorted((f.expectation, f.column, f.unexpected_count) for f in report.failures),
+        )
+
+    with duckdb.connect(paths["PULSE_DUCKDB_PATH"], read_only=True) as con:
+        for table in checked:
+            columns = suite_columns(table.name)
+            quoted = ", ".join(f'"{column}"' for column in columns)
+            on_duckdb = validate_table(table.name, con.sql(f"select {quoted} from {table.relation}").df())
+            on_spark = validate_table(table.name, spark.table(table.relation).select(*columns))
+            assert verdicts(on_spark) == verdicts(on_duckdb), table.name
+    faulty = model_metrics_rows().assign(grade=[None, "Fair", None, None])
+    on_spark = validate_table("model_metrics", spark.createDataFrame(faulty))
+    assert verdicts(on_spark) == verdicts(validate_table("model_metrics", faulty))
+    assert [(f.column, f.unexpected_count) for f in on_spark.failures] == [("grade", 1)]

@@ -7,6 +7,7 @@ from pipeline import vocabulary
 from pipeline.defs.quality.checks import checked_tables
 from pipeline.expectations.suites import SUITES
 from pipeline.expectations.validate import suite_columns, validate_table
+from tests.expectation_frames import model_metrics_rows
 
 
 def good_orders() -> pd.DataFrame:
@@ -137,3 +138,15 @@ def test_the_columns_a_row_condition_reads_are_loaded_too():
 
     assert {"prediction_source", "category", "grade"} <= set(suite_columns("model_metrics"))
     assert "withheld" not in suite_columns("customer_predictions")
+
+
+def test_row_conditions_hold_scored_rows_to_the_rule_and_let_the_others_be():
+    # the grade may be empty on a withheld target and on a category row, never on a scored pooled row;
+    # horizon_days is checked on model rows only (a rule row's 0 passes)
+    assert validate_table("model_metrics", model_metrics_rows()).success
+    ungraded = model_metrics_rows().assign(grade=[None, "Fair", None, None])
+    [failure] = validate_table("model_metrics", ungraded).failures
+    assert (failure.column, failure.unexpected_count) == ("grade", 1)
+    no_horizon = model_metrics_rows().assign(horizon_days=[0, 0, 0, 90])
+    [failure] = validate_table("model_metrics", no_horizon).failures
+    assert (failure.column, failure.unexpected_count) == ("horizon_days", 1)
