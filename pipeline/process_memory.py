@@ -1,0 +1,32 @@
+"""Give memory a finished step freed back to the operating system.
+
+A run executes every step in one process (definitions.py: DuckDB has one writer). Freed memory stays with
+the process otherwise: Arrow's allocator (mimalloc) and glibc's heap keep it for reuse, so the 8.8 GB the
+predictions step held at 10 M orders stayed resident while the dbt steps after it ran beside it in their
+own process, and the next big step added its own on top. Measured on that step: 8.8 GB resident after it,
+6.3 GB after garbage collection, 1.4 GB after Arrow's pool released what it holds unused, 0.3 GB after
+glibc trimmed its heap.
+"""
+
+import ctypes
+import ctypes.util
+import gc
+
+import pyarrow as pa
+
+
+def return_freed_memory() -> None:
+    """Collect garbage, then ask Arrow's pool and (on glibc) malloc to hand free pages back."""
+    gc.collect()
+    pa.default_memory_pool().release_unused()
+    if (libc := _glibc()) is not None:
+        libc.malloc_trim(0)
+
+
+def _glibc() -> ctypes.CDLL | None:
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+    except OSError:
+        return None
+    return libc if libc is not None and hasattr(libc, "malloc_trim") else None
