@@ -69,7 +69,7 @@ class Explanation:
     reason texts, and the mean |contribution| per model feature for model_feature_importance."""
 
     reasons: list[pd.Series]
-    mean_abs: np.ndarray
+    mean_abs: np.ndarray | None  # None when no customer was scored
 
 
 def explain(run: TargetRun, context: RunContext) -> Explanation | None:

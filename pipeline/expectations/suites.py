@@ -105,7 +105,7 @@ def _scored(target: str) -> dict:
     return _where(_column(f"{target}_prediction_source") != "withheld")
 
 
-def _probability(gxe: ModuleType, column: str, **condition: str) -> list["Expectation"]:
+def _probability(gxe: ModuleType, column: str, **condition: object) -> list["Expectation"]:
     return [
         gxe.ExpectColumnValuesToNotBeNull(column=column, **condition),
         gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0, max_value=1),
