@@ -30,6 +30,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-snapshots", action="store_true", help="rewrite tests/unit/snapshots/*")
 
 
+@pytest.hookimpl(trylast=True)  # after `-m` and `-k` have deselected what will not run
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The Spark tests' extra is installed before any test runs, not when their fixture starts: Great
+    Expectations decides once, when a test first imports it, whether pyspark exists, and other tests
+    import it before the Spark tests run."""
+    if any(item.path.name == "test_spark_engine.py" for item in items):
+        from tests.integration.spark_setup import ensure_spark_extra
+
+        ensure_spark_extra()
+
+
 def run_paths(folder: Path) -> dict[str, str]:
     """PULSE_* settings keeping a test's raw files, warehouse and published output inside `folder`."""
     return {
