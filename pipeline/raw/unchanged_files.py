@@ -23,7 +23,8 @@ import duckdb
 from pipeline.settings.sources import SourceSettings
 
 # what the last load read: one row per entity and file
-LOADED_SCHEMA, LOADED_TABLE = "pipeline_state", "pipeline_state.loaded_files"
+LOADED_SCHEMA, _LOADED_NAME = "pipeline_state", "loaded_files"
+LOADED_TABLE = f"{LOADED_SCHEMA}.{_LOADED_NAME}"
 _COLUMNS = {
     "entity": "varchar",
     "reading": "varchar",
@@ -81,7 +82,7 @@ def previous_load(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, Loaded], bo
         name
         for (name,) in con.execute(
             "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
-            [LOADED_SCHEMA, LOADED_TABLE.split(".")[1]],
+            [LOADED_SCHEMA, _LOADED_NAME],
         ).fetchall()
     }
     if columns != set(_COLUMNS):
