@@ -110,7 +110,11 @@ class FittedModel:
         return self.calibrator.apply(raw) if self.calibrator is not None else raw
 
     def contributions(
-        self, x: np.ndarray, exact: bool = False, margin: np.ndarray | None = None
+        self,
+        x: np.ndarray,
+        exact: bool = False,
+        margin: np.ndarray | None = None,
+        margin_mean: float | None = None,
     ) -> np.ndarray:
         """Per-feature contributions in margin units (log-odds for classifiers); last column is the bias.
 
@@ -123,7 +127,7 @@ class FittedModel:
         matrix = xgb.DMatrix(x, feature_names=self.features, base_margin=base, nthread=_threads(self.booster))
         contributions = self.booster.predict(matrix, pred_contribs=True, approx_contribs=not exact)
         if base is not None and len(base) and self.prior in self.features:  # the bias holds the margin
-            spread = base - float(np.mean(base))
+            spread = base - (float(np.mean(base)) if margin_mean is None else margin_mean)
             contributions[:, -1] -= spread
             contributions[:, self.features.index(self.prior)] += spread
         return contributions

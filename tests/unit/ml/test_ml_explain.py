@@ -3,7 +3,11 @@
 import numpy as np
 
 from models_ml import top_reasons
+from models_ml.contract import check_inputs
 from models_ml.explain import template
+from models_ml.outputs import EXPLAINED, explain
+from models_ml.run_context import RunContext
+from tests.unit.ml.conftest import CONFIG
 
 NAMES = [
     "recency_days",
@@ -101,3 +105,17 @@ def test_reasons_of_a_real_run_use_each_customers_recency(shop, first_run):
         predictions.loc[raising, "churn_probability"].mean()
         > predictions.loc[~raising, "churn_probability"].mean()
     )
+
+
+def test_reasons_worked_out_a_chunk_of_customers_at_a_time_are_the_same_as_all_at_once(shop, first_run):
+    context = RunContext(check_inputs(**shop.inputs()), CONFIG)
+    explained = [
+        run for run in first_run.models.values() if run.scoring_model is not None and run.model in EXPLAINED
+    ]
+    assert explained, "the synthetic shop's churn or purchase target is scored by XGBoost"
+    for run in explained:
+        whole = explain(run, context, chunk_rows=len(context.scoring_rows))
+        chunked = explain(run, context, chunk_rows=137)  # not a divisor: the last chunk is short
+        for slot in range(len(whole.reasons)):
+            assert chunked.reasons[slot].tolist() == whole.reasons[slot].tolist(), (run.model, slot)
+        np.testing.assert_allclose(chunked.mean_abs, whole.mean_abs, rtol=1e-5)
