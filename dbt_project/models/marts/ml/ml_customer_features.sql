@@ -5,12 +5,6 @@
 {%- set windows = [30, 90, 180, 365] %}
 with
 
-states as (
-
-    select * from {{ ref('int_customer_states') }}
-
-),
-
 samples as (
 
     select * from {{ ref('int_training_samples') }}
@@ -23,25 +17,20 @@ item_months as (
 
 ),
 
+-- the sampled training rows and every as_of row, in one scan of int_customer_states (every customer at
+-- every cutoff): reading it twice made DuckDB materialise all of it first, 53 M rows and 60 s at 10 M orders.
+-- Training cutoffs are never as_of (int_training_cutoffs), so a row is one or the other.
 feature_rows as (
 
     select
         states.*,
-        false as is_scoring_cutoff
+        states.is_as_of as is_scoring_cutoff
 
-    from states
-    inner join samples
+    from {{ ref('int_customer_states') }} as states
+    left join samples
         on states.customer_id = samples.customer_id
             and states.cutoff_date = samples.cutoff_date
-
-    union all
-
-    select
-        states.*,
-        true as is_scoring_cutoff
-
-    from states
-    where states.is_as_of
+    where states.is_as_of or samples.customer_id is not null
 
 ),
 
