@@ -201,6 +201,8 @@ campaigns_year as (
 
 ),
 
+-- an event whose time does not parse has a null date, which the trailing window's join drops: filtering it here
+-- as well made DuckDB parse every timestamp twice, in the filter and in the output (10 s of 30 at 42 M events)
 web_days as (
 
     select
@@ -211,7 +213,7 @@ web_days as (
         sum(case when event_type = 'checkout' then 1 else 0 end) as checkouts
 
     from {{ ref('stg_shop__web_events') }}
-    where customer_id is not null and event_at is not null
+    where customer_id is not null
     group by customer_id, cast(event_at as date)
 
 ),
