@@ -11,7 +11,7 @@ import pyarrow as pa
 from models_ml.category_propensity import CATEGORY_MODEL, CategoryProblem
 from models_ml.config import ModelConfig
 from models_ml.design import model_columns
-from models_ml.explain import REASONS, baseline_reasons, top_reasons
+from models_ml.explain import baseline_reasons, top_reasons
 from models_ml.grid import predictive_cells
 from models_ml.importance import IMPORTANCE_COLUMNS, feature_importance
 from models_ml.metrics import CALIBRATION_BINS, classifier_metrics, gains_by_decile
@@ -90,7 +90,8 @@ def explain(run: TargetRun, context: RunContext, chunk_rows: int = EXPLAIN_CHUNK
     abs_sum = np.zeros(len(features))
     # the prior's part is its spread around the mean over every scored customer, not over one chunk
     margin_mean = None if run.scoring_margin is None else float(np.mean(run.scoring_margin))
-    for start in range(0, len(values), chunk_rows):
+    # no scored customer: one empty chunk, so the reasons are empty columns as for any other size
+    for start in range(0, len(values), chunk_rows) or range(1):
         rows = slice(start, start + chunk_rows)
         margin = None if run.scoring_margin is None else run.scoring_margin[rows]
         contributions = run.scoring_model.contributions(
@@ -100,10 +101,8 @@ def explain(run: TargetRun, context: RunContext, chunk_rows: int = EXPLAIN_CHUNK
             top_reasons(contributions, values[rows], design.names, features, run.model, design.display)
         )
         abs_sum += np.abs(contributions[:, : len(features)]).sum(axis=0, dtype=np.float64)
-    if not texts:
-        return Explanation([pd.Series([], dtype="str") for _ in range(REASONS)], None)
-    reasons = [pd.concat([chunk[slot] for chunk in texts], ignore_index=True) for slot in range(REASONS)]
-    return Explanation(reasons, abs_sum / len(values))
+    reasons = [pd.concat(slot, ignore_index=True) for slot in zip(*texts, strict=True)]
+    return Explanation(reasons, abs_sum / len(values) if len(values) else None)
 
 
 def customer_predictions(

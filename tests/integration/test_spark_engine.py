@@ -19,7 +19,7 @@ import pytest
 from pipeline.defs.dbt.cli_args import dbt_command
 from pipeline.settings import PulseSettings
 from tests.conftest import DBT_PROJECT_DIR
-from tests.integration.spark_setup import ensure_java, ensure_spark_extra
+from tests.integration.spark_setup import ensure_java
 
 pytestmark = pytest.mark.integration
 
@@ -32,9 +32,9 @@ RELATIVE_TOLERANCE = 1e-9
 
 @pytest.fixture(scope="module")
 def spark_build(demo_shop_run, tmp_path_factory):
-    """The same dbt project built on a local Spark session from DuckDB's source tables."""
+    """The same dbt project built on a local Spark session from DuckDB's source tables (the Spark extra is
+    installed at collection, tests/conftest.py)."""
     ensure_java()
-    ensure_spark_extra()
     from dbt.cli.main import dbtRunner
 
     from pipeline.engine.spark import local_session, replace_table
