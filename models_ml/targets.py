@@ -18,8 +18,9 @@ from models_ml.boosting import Target
 from models_ml.btyd_cutoffs import P_ALIVE
 from models_ml.contract import CUTOFF
 from models_ml.labelled import LabelledSet
+from models_ml.lapsed_pool import lapsed_rows, pooled
 from models_ml.run_context import RunContext
-from models_ml.training import Problem
+from models_ml.training import Problem, evaluate, primary_metric
 
 _PRIOR_EPSILON = 1e-4  # keeps a certain BG/NBD score (0 or 1) at a finite margin
 _UNSET = object()
@@ -69,6 +70,10 @@ class CustomerProblem(Problem):
         self.names = context.design.names
         self._scoring_prior: tuple[str, np.ndarray] | None | object = _UNSET
         self._run_rate: tuple[int, ...] = ()
+        # CLV: lapsed customers share one expected spend after this many days without an order (None: not
+        # pooled); decided once, on the held-out window (models_ml/lapsed_pool.py)
+        self.pool_after_days: float | None = None
+        self._pool_settled = False
 
     def matrix(self, subset: LabelledSet) -> np.ndarray:
         return self.context.design.matrix(subset.rows)
@@ -168,6 +173,35 @@ class CustomerProblem(Problem):
         if self.kind == "regressor":
             return f"revenue of the last {self._run_rate_window(fit)} days scaled to the horizon"
         return "usual gap minus days since the last order"
+
+    def pool(self, values: np.ndarray, on: LabelledSet | None) -> np.ndarray:
+        if self.pool_after_days is None:
+            return values
+        return pooled(values, self._lapsed(None if on is None else on.rows, self.pool_after_days))
+
+    def settle_pool(self, predicted: np.ndarray, holdout: LabelledSet) -> np.ndarray:
+        """CLV only: pool lapsed customers (no order for the horizon's length) unless that lowers the
+        held-out metric. With none lapsed at the held-out cutoff (a young shop) nothing says the model
+        ranks them, so they are pooled."""
+        if self.kind != "regressor" or self._pool_settled:
+            return predicted
+        self._pool_settled = True
+        after = self._horizon()
+        candidate = pooled(predicted, self._lapsed(holdout.rows, after))
+        metric, higher = primary_metric(self.kind, self.context.config)
+        raw = evaluate(self.kind, holdout, predicted)[metric]
+        shared = evaluate(self.kind, holdout, candidate)[metric]
+        if raw == raw and shared == shared and (shared < raw if higher else shared > raw):
+            return predicted
+        self.pool_after_days = after
+        return candidate
+
+    def _lapsed(self, rows: np.ndarray | None, after_days: float) -> np.ndarray:
+        recency = self.context.frame(rows, ["recency_days"])
+        return lapsed_rows(recency["recency_days"].to_numpy(np.float64, na_value=np.nan), after_days)
+
+    def extra_metadata(self) -> dict:
+        return {"lapsed_pooled_after_days": self.pool_after_days} if self.kind == "regressor" else {}
 
     def finish(self, values: np.ndarray) -> np.ndarray:
         if self.kind == "survival":

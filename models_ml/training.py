@@ -83,6 +83,16 @@ class Problem(ABC):
         """Turn model output into the published score (e.g. cap survival days)."""
         return values
 
+    def pool(self, values: np.ndarray, on: LabelledSet | None) -> np.ndarray:
+        """The model's finished scores of `on` (None: the scoring rows) with customers it cannot tell apart
+        sharing one value, once `settle_pool` decided to; as they are by default."""
+        return values
+
+    def settle_pool(self, predicted: np.ndarray, holdout: LabelledSet) -> np.ndarray:
+        """Decide on the model's held-out scores whether `pool` pools; returns the held-out scores as the
+        model candidate is measured (as they are by default)."""
+        return predicted
+
     def incompatibility(self, bundle: ModelBundle) -> str | None:
         """Why a stored model cannot score today's rows (None when it can)."""
         present = set(self.names)
@@ -211,7 +221,8 @@ class _Runner:
 
     def predict_rows(self, model: FittedModel, subset: LabelledSet) -> np.ndarray:
         prior = self.problem.prior(subset) if model.prior else None
-        return self.predict(model, self.problem.matrix(subset), None if prior is None else prior[1])
+        values = self.predict(model, self.problem.matrix(subset), None if prior is None else prior[1])
+        return self.problem.pool(values, subset)
 
     def score(self, model: FittedModel) -> np.ndarray:
         prior = self.problem.prior(None) if model.prior else None
@@ -221,7 +232,7 @@ class _Runner:
             block_margin = None if margin is None else margin[start : start + len(block)]
             scores.append(self.predict(model, block, block_margin))
             start += len(block)
-        return np.concatenate(scores)
+        return self.problem.pool(np.concatenate(scores), None)
 
     def bundle(
         self, final: FittedModel, evaluation: FittedModel, stats: dict, metrics: dict, baseline_metrics: dict
@@ -334,7 +345,7 @@ def run_problem(
     metrics: dict = {}
     if withheld_reason is None and model_reason is None and due:
         evaluation_model, stats["train_sample_rows"] = run.fit(train)
-        predicted = run.predict_rows(evaluation_model, holdout)
+        predicted = problem.settle_pool(run.predict_rows(evaluation_model, holdout), holdout)
         metrics = evaluate(kind, holdout, predicted)
         final_model, stats["final_sample_rows"] = run.fit(labelled, rounds=evaluation_model.rounds)
         challenger = run.bundle(final_model, evaluation_model, stats, metrics, baseline_metrics)
@@ -349,7 +360,7 @@ def run_problem(
         if blind is None:
             blind_problem = f"it was trained on the held-out cutoff {stats['holdout_cutoff']} or later"
         else:
-            champion_predicted = run.predict_rows(blind, holdout)
+            champion_predicted = problem.settle_pool(run.predict_rows(blind, holdout), holdout)
             champion_metrics = evaluate(kind, holdout, champion_predicted)
 
     # 7. Challenger or champion: which XGBoost model is the 'model' candidate.
