@@ -9,6 +9,7 @@ from models_ml.baselines import (
     RF_COLUMNS,
     CellRate,
     clv_run_rate,
+    horizon_window,
     next_order_cadence,
     order_rate_probability,
     rf_cells,
@@ -98,14 +99,16 @@ class CustomerProblem(Problem):
         return next_order_cadence(frame, fallback, self.context.config.next_order_max_days)
 
     def _run_rate_window(self, fit: LabelledSet | None) -> int:
-        """The CLV rule's look-back, learnt on the training rows (None: no labels, a year). Kept for the
-        training set last asked about: the rule is made and described from the same one."""
+        """The CLV rule's look-back, learnt on the training rows (None: no labels, the window nearest the
+        horizon). Kept for the training set last asked about: the rule is made and described from it."""
         if fit is None or len(fit.rows) == 0:
-            return 365
+            return horizon_window(self._horizon())
         key = (len(fit.rows), int(fit.rows.sum()))
         if self._run_rate[:2] != key:
             sample = slice(None, None, max(1, len(fit.rows) // _RUN_RATE_ROWS))  # a sample ranks as well
-            window = run_rate_window(self.context.frame(fit.rows[sample]), fit.target.label[sample])
+            window = run_rate_window(
+                self.context.frame(fit.rows[sample]), fit.target.label[sample], self._horizon()
+            )
             self._run_rate = (*key, window)
         return self._run_rate[2]
 

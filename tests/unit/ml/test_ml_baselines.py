@@ -1,9 +1,10 @@
-"""The CLV rule learns how far back to look: the run-rate window that ranks the training spend best."""
+"""The CLV rule learns how far back to look: the window nearest the horizon, unless another ranks the
+training spend clearly better."""
 
 import numpy as np
 import pandas as pd
 
-from models_ml.baselines import clv_run_rate, run_rate_window
+from models_ml.baselines import RUN_RATE_MARGIN, clv_run_rate, horizon_window, run_rate_window
 
 
 def _shop(rng: np.random.Generator, rows: int = 4_000) -> pd.DataFrame:
@@ -31,6 +32,25 @@ def test_the_window_that_ranks_the_spend_best_is_chosen():
     # the old purchases carry the signal instead: a year's revenue ranks it best
     loyal = (frame["revenue_365d"] - frame["revenue_180d"] > 0).to_numpy()
     assert run_rate_window(frame, np.where(loyal, 100.0, 0.0) + rng.random(len(frame))) == 365
+
+
+def test_the_horizons_own_window_stays_unless_another_is_clearly_better():
+    assert [horizon_window(days) for days in (30, 136, 182, 300, 365, 730)] == [90, 180, 180, 365, 365, 365]
+    rng = np.random.default_rng(7)
+    frame = _shop(rng)
+    # who spends next is told by the last 180 days, better still by the last 90
+    recent, half_year = (frame["revenue_90d"] > 0).to_numpy(), (frame["revenue_180d"] > 0).to_numpy()
+    spend = np.where(half_year & (rng.random(len(frame)) < np.where(recent, 0.8, 0.3)), 50.0, 0.0)
+    spearman = {
+        window: pd.Series(clv_run_rate(frame, 1.0, window)).corr(pd.Series(spend), method="spearman")
+        for window in (90, 180, 365)
+    }
+    ahead = spearman[90] - spearman[180]
+    assert spearman[180] > spearman[365] + RUN_RATE_MARGIN and ahead > 0
+    assert run_rate_window(frame, spend, horizon_days=182, margin=2 * ahead) == 180
+    assert run_rate_window(frame, spend, horizon_days=182, margin=ahead / 2) == 90
+    # a year's window, the horizon's own at 365 days, loses clearly to the best
+    assert run_rate_window(frame, spend, horizon_days=365) == 90
 
 
 def test_no_signal_or_no_spread_keeps_a_year():
