@@ -15,6 +15,7 @@ import dagster as dg
 from pipeline.defs.dbt.manifest_models import manifest_models
 from pipeline.defs.dbt.project import dbt_project
 from pipeline.defs.publish.published_tables import PublishedTable, published_tables
+from pipeline.expectations.suite_frame import suite_frame
 from pipeline.expectations.suites import SUITES, WARNING_SUITES
 from pipeline.resources import PulseSettingsResource
 from pipeline.warehouse import read_only
@@ -43,8 +44,8 @@ def build_expectations_check(table: PublishedTable) -> dg.AssetChecksDefinition:
 
         columns = ", ".join(f'"{column}"' for column in suite_columns(table.name))
         with read_only(pulse.load().duckdb_path) as con:
-            frame = con.sql(f"select {columns} from {table.relation}").df()
-        report = validate_table(table.name, frame)
+            rows = con.sql(f"select {columns} from {table.relation}").to_arrow_table()
+        report = validate_table(table.name, suite_frame(rows))
         return dg.AssetCheckResult(
             passed=report.success,
             severity=dg.AssetCheckSeverity.WARN if warning else dg.AssetCheckSeverity.ERROR,
