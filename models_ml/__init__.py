@@ -66,15 +66,14 @@ _HOMES = {
     "PredictionRun": "predictions",
     "run_predictions": "predictions",
     "ModelBundle": "registry",
-    "bundle_key": "registry",
-    "champion_key": "registry",
+    "bundle_key": "registry_keys",
+    "champion_key": "registry_keys",
 }
 
 
 def __getattr__(name: str) -> object:
     if name == "MODELS":
-        targets, category = import_module("models_ml.targets"), import_module("models_ml.category_propensity")
-        return (*(target.model for target in targets.CUSTOMER_TARGETS), category.CATEGORY_MODEL)
+        return import_module("models_ml.model_names").MODELS
     if name in _HOMES:
         return getattr(import_module(f"models_ml.{_HOMES[name]}"), name)
     raise AttributeError(f"module 'models_ml' has no attribute {name!r}")

@@ -21,6 +21,7 @@ import xgboost as xgb
 
 from models_ml.boosting import FittedModel
 from models_ml.calibration import Calibrator
+from models_ml.registry_keys import bundle_key, champion_key  # noqa: F401  (the registry's API)
 
 FORMAT_VERSION = 1
 _LIBRARIES = ("xgboost", "scikit-learn", "numpy", "pandas")
@@ -34,16 +35,6 @@ def library_versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:  # e.g. xgboost-cpu installs the `xgboost` module
             versions[name] = getattr(__import__(name.replace("scikit-learn", "sklearn")), "__version__", "")
     return versions
-
-
-def bundle_key(model: str, version: str) -> str:
-    """Where a bundle lives under the publish location (the storage module prefixes it)."""
-    return f"_models/{model}/{version}.zip"
-
-
-def champion_key(model: str) -> str:
-    """The small JSON document naming a model's current champion version."""
-    return f"_models/{model}/champion.json"
 
 
 def _ubj(model: FittedModel) -> bytes:

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from models_ml.candidates import SOURCES
 from models_ml.grade import GRADES
-from models_ml.outcomes import LEDGER_TARGETS
 from pipeline import vocabulary
 from targeting import CHANNELS
 
@@ -212,6 +211,8 @@ def model_metrics() -> list["Expectation"]:
 def prediction_outcomes() -> list["Expectation"]:
     """One row per earlier as_of and target (purchase, churn, CLV) whose horizon has passed, scored on at
     least one customer; AUCs and observed rates between 0 and 1."""
+    from models_ml.outcomes import LEDGER_TARGETS  # scikit-learn: loaded with the suite, not the definitions
+
     gxe = _gxe()
     return [
         gxe.ExpectCompoundColumnsToBeUnique(column_list=["as_of", "target"]),

@@ -26,13 +26,16 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from sklearn.tree import DecisionTreeClassifier
 
 from models_ml.row_index import RowIndex
 from models_ml.sampling import uniform_sample
+
+if TYPE_CHECKING:
+    from sklearn.tree import DecisionTreeClassifier
 
 ALL_CUSTOMERS = "ALL customers"
 SEGMENT_COLUMNS = (
@@ -117,7 +120,7 @@ class CategorySegmentModel:
     features: tuple[str, ...]
     sentinels: dict[str, float]  # the value each feature's nulls are filled with
     segments: tuple[Segment, ...]  # by rank
-    tree: DecisionTreeClassifier | None = field(default=None, repr=False)
+    tree: "DecisionTreeClassifier | None" = field(default=None, repr=False)
     fallback_reason: str | None = None
 
     def assign(self, frame: pd.DataFrame) -> np.ndarray:
@@ -206,6 +209,9 @@ def _fit(
     reason = _too_little_data(len(labels), positives, settings)
     if reason is not None:
         return _fallback(category, features, sentinels, labels, reason)
+
+    # scikit-learn takes half a second to import: the step that fits pays for it, not every definitions load
+    from sklearn.tree import DecisionTreeClassifier
 
     fit_rows = design.fit_rows
     tree = DecisionTreeClassifier(

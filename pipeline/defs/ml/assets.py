@@ -8,9 +8,7 @@ check them and the publish step reads them. Bundles go to the model registry in 
 import dagster as dg
 import pyarrow as pa
 
-from models_ml import MODELS, run_predictions
-from models_ml.outcomes import ledger_rows
-from models_ml.plots import outcomes_png
+from models_ml.model_names import MODELS
 from pipeline.defs.ml.inputs import read_prediction_inputs
 from pipeline.defs.ml.model_config import model_config
 from pipeline.defs.ml.model_pages import model_materialization
@@ -82,6 +80,12 @@ LEDGER_SPEC = dg.AssetSpec(
 
 @dg.multi_asset(specs=[*MODEL_SPECS, *TABLE_SPECS, LEDGER_SPEC], name="predictions")
 def predictions(context: dg.AssetExecutionContext, pulse: PulseSettingsResource):
+    # XGBoost, scikit-learn and matplotlib take a second to import: only the step that trains pays for it,
+    # not every process that loads the definitions
+    from models_ml import run_predictions
+    from models_ml.outcomes import ledger_rows
+    from models_ml.plots import outcomes_png
+
     settings = pulse.load()
     config = model_config(settings)
     inputs = read_prediction_inputs(settings.duckdb_path)

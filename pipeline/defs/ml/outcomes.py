@@ -6,7 +6,6 @@ from datetime import date, timedelta
 import duckdb
 import pandas as pd
 
-from models_ml.outcomes import prediction_outcomes
 from pipeline.settings import PulseSettings
 from pipeline.storage import publish_store
 from pipeline.storage.ledger import read_ledger
@@ -18,6 +17,8 @@ ORDERS = "marts.fct_orders"
 
 def read_outcomes(settings: PulseSettings, as_of: date, horizons: dict[str, int]) -> pd.DataFrame:
     """One row per earlier as_of and target whose horizon has passed by `as_of` (empty before)."""
+    from models_ml.outcomes import prediction_outcomes  # scikit-learn: imported by the step, not at load
+
     history = read_ledger(publish_store(settings), HISTORY)
     due = as_of - timedelta(days=min(horizons.values()))
     frame = pd.DataFrame(columns=["as_of"])

@@ -4,15 +4,23 @@ every trained bundle under a versioned key, and a small pointer to each model's 
 import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from models_ml import ModelBundle, bundle_key, champion_key
+from models_ml import bundle_key, champion_key
 from pipeline.privacy.scan import preflight_file
 from pipeline.settings import PulseSettings
 from pipeline.storage import delete_files, list_keys, read_bytes, write_bytes
 
+if TYPE_CHECKING:
+    from models_ml import ModelBundle
 
-def load_champions(settings: PulseSettings, models: Iterable[str], n_threads: int) -> dict[str, ModelBundle]:
+
+def load_champions(
+    settings: PulseSettings, models: Iterable[str], n_threads: int
+) -> dict[str, "ModelBundle"]:
     """The current champion of each model that has one."""
+    from models_ml import ModelBundle  # XGBoost: imported by the step that loads models, not at load
+
     champions = {}
     for model in models:
         try:
@@ -26,8 +34,8 @@ def load_champions(settings: PulseSettings, models: Iterable[str], n_threads: in
 
 def save_models(
     settings: PulseSettings,
-    trained: Iterable[ModelBundle],
-    champions: Mapping[str, ModelBundle],
+    trained: Iterable["ModelBundle"],
+    champions: Mapping[str, "ModelBundle"],
 ) -> dict[str, str]:
     """Every bundle trained this run (kept for inspection, whatever its quality), then the champion pointers
     of the targets an XGBoost model scored: a target withheld or scored by a baseline keeps its champion,

@@ -16,7 +16,6 @@ from dataclasses import replace
 import dagster as dg
 import pyarrow as pa
 
-from models_ml.outputs import withheld_columns
 from pipeline.defs.ml.inputs import read_prediction_inputs
 from pipeline.defs.publish.published_tables import PYTHON_TABLES, PublishedTable
 from pipeline.defs.targeting.audience_summary import audience_summary
@@ -140,6 +139,8 @@ AUDIENCE_INPUTS = ["customers", "int_customer_contacts", PREDICTIONS, PROPENSITY
     ],
 )
 def audience_members(context: dg.AssetExecutionContext, pulse: PulseSettingsResource):
+    from models_ml.outputs import withheld_columns  # loads XGBoost: imported by the step, not at load
+
     settings = pulse.load()
     targeting = settings.targeting
     with read_only(settings.duckdb_path) as con:
