@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
@@ -130,6 +131,15 @@ def _file_batches(file: RawFile) -> Iterator[pa.RecordBatch]:
     yield from reader
 
 
+def provenance(source: str, first_row: int, n: int) -> list[pa.Array]:
+    """The source file and 1-based data row columns of `n` rows starting at `first_row`. Built by Arrow,
+    not from Python lists: the lists cost about a second per million rows (41.8 M web events)."""
+    return [
+        pa.repeat(pa.scalar(source, pa.string()), n),
+        pa.array(np.arange(first_row, first_row + n, dtype=np.int64)),
+    ]
+
+
 def entity_batches(folder: Path, files: list[RawFile], entity: RawEntity) -> Iterator[pa.RecordBatch]:
     """All of an entity's rows as text, in file order, with the file name and 1-based data row."""
     schema = text_schema(entity)
@@ -146,8 +156,7 @@ def entity_batches(folder: Path, files: list[RawFile], entity: RawEntity) -> Ite
                         arrays.append(pa.nulls(n, pa.string()))
                     else:
                         arrays.append(batch.column(original).cast(pa.string()))
-                arrays.append(pa.array([source] * n, pa.string()) if n else pa.array([], pa.string()))
-                arrays.append(pa.array(range(row + 1, row + n + 1), pa.int64()))
+                arrays += provenance(source, row + 1, n)
                 row += n
                 yield pa.RecordBatch.from_arrays(arrays, schema=schema)
         except (pa.ArrowInvalid, OSError) as error:

@@ -6,7 +6,7 @@ import pyarrow.compute as pc
 
 from pipeline.raw.contract import RawEntity
 from pipeline.raw.errors import RawDataError
-from pipeline.raw.files import text_schema
+from pipeline.raw.files import provenance, text_schema
 from pipeline.sources.header_match import missing_columns_sentence
 
 
@@ -52,6 +52,5 @@ def contract_batch(
         pa.nulls(n, pa.string()) if original is None else as_text(batch.column(original))
         for original in columns.values()
     ]
-    arrays.append(pa.array([source] * n, pa.string()))
-    arrays.append(pa.array(range(first_row, first_row + n), pa.int64()))
+    arrays += provenance(source, first_row, n)
     return pa.RecordBatch.from_arrays(arrays, schema=text_schema(entity))
