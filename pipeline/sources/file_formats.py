@@ -1,14 +1,16 @@
 """One file's reading of its timestamp and number columns: detected once from its first rows, applied to all.
 
 Canonical values pass through untouched (a contract file in ISO 8601 and plain numbers costs one vectorised
-check per batch); other values are parsed with the file's format. A value that fails keeps its text, and
-its row is marked unreadable for that column so the file's verdict can count it.
+check per batch, and only its other values are parsed); a file in another format is parsed value by value.
+A value that fails keeps its text, and its row is marked unreadable for that column so the file's verdict
+can count it.
 """
 
 import re
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -24,10 +26,11 @@ def _sample(batch: pa.RecordBatch, column: str) -> list[str]:
     return [v for v in values if v][:SAMPLE_VALUES]
 
 
-def _all_match(array: pa.Array, pattern: str) -> bool:
+def _canonical(array: pa.Array, pattern: str) -> pa.Array:
+    """Per row: blank, null or already matching `pattern` (the contract's own text)."""
     trimmed = pc.utf8_trim_whitespace(array)
-    blank_or_match = pc.or_kleene(pc.equal(trimmed, ""), pc.match_substring_regex(trimmed, pattern))
-    return bool(pc.all(blank_or_match).as_py() in (True, None))
+    matches = pc.or_kleene(pc.equal(trimmed, ""), pc.match_substring_regex(trimmed, pattern))
+    return pc.fill_null(matches, True)
 
 
 @dataclass
@@ -107,15 +110,25 @@ class FileFormats:
     def _rewrite(
         array: pa.Array, canonical: str, canonical_is_right: bool, parse
     ) -> tuple[pa.Array, list[bool] | None]:
-        if canonical_is_right and _all_match(array, canonical):
-            return array, None  # the common case: already the contract's text
+        if canonical_is_right:
+            # only the other values are parsed one by one: a file of canonical text with a few bad values
+            # (9.3 M orders, 8,365 of them not dates) no longer parses every row in Python
+            todo = np.flatnonzero(~_canonical(array, canonical).to_numpy(zero_copy_only=False))
+            if len(todo) == 0:
+                return array, None  # the common case: already the contract's text
+        else:
+            todo = np.arange(len(array))
         out: list[str | None] = []
-        bad: list[bool] = []
+        bad = [False] * len(array)
         canonical_re = re.compile(canonical)
-        for value in array.to_pylist():
+        for row, value in zip(todo.tolist(), array.take(pa.array(todo)).to_pylist(), strict=True):
             text = value.strip() if value is not None else ""
             parsed = parse(text) if text else None
             out.append(parsed if parsed is not None else value)
             # a value the file's format cannot read still counts as readable when it is already canonical
-            bad.append(bool(text) and parsed is None and not canonical_re.match(text))
-        return pa.array(out, pa.string()), bad
+            bad[row] = bool(text) and parsed is None and not canonical_re.match(text)
+        if len(todo) == len(array):
+            return pa.array(out, pa.string()), bad
+        mask = np.zeros(len(array), dtype=bool)
+        mask[todo] = True
+        return pc.replace_with_mask(array, pa.array(mask), pa.array(out, pa.string())), bad

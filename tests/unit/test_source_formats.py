@@ -125,3 +125,13 @@ def test_source_settings_have_defaults_and_are_checked():
         with pytest.raises(SettingsError, match=name):
             PulseSettings.from_env({name: value})
     assert "secret" not in repr(SourceSettings(pseudonym_salt="secret"))  # the salt is never logged
+
+
+def test_a_canonical_file_with_a_few_bad_values_keeps_every_value_as_sent(tmp_path):
+    # the contract's own text passes untouched; only the odd values are parsed, and they fit no reading
+    sent = ["2024-12-01 10:00:00", "2024-12-02T10:00:00Z", "not-a-date", "31/02/2024", "2024-12-03"]
+    amounts = ["89.99", "-5", "abc", "12,5O", "7"]
+    got, got_amounts, notes = _load(tmp_path, sent, amounts)
+    assert got == sent
+    assert got_amounts == amounts
+    assert notes == []
