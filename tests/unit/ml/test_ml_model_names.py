@@ -6,4 +6,4 @@ from models_ml.targets import CUSTOMER_TARGETS
 
 
 def test_the_names_are_the_targets_in_report_order():
-    assert MODELS == (*(target.model for target in CUSTOMER_TARGETS), CATEGORY_MODEL)
+    assert (*(target.model for target in CUSTOMER_TARGETS), CATEGORY_MODEL) == MODELS
