@@ -133,7 +133,7 @@ def _file_batches(file: RawFile) -> Iterator[pa.RecordBatch]:
 
 def provenance(source: str, first_row: int, n: int) -> list[pa.Array]:
     """The source file and 1-based data row columns of `n` rows starting at `first_row`. Built by Arrow,
-    not from Python lists: the lists cost about a second per million rows (41.8 M web events)."""
+    not from Python lists (3 s of the 1 M-customer demo's 134 s raw load)."""
     return [
         pa.repeat(pa.scalar(source, pa.string()), n),
         pa.array(np.arange(first_row, first_row + n, dtype=np.int64)),

@@ -121,7 +121,8 @@ class FileFormats:
         out: list[str | None] = []
         bad = [False] * len(array)
         canonical_re = re.compile(canonical)
-        for row, value in zip(todo.tolist(), array.take(pa.array(todo)).to_pylist(), strict=True):
+        values = array if len(todo) == len(array) else array.take(pa.array(todo))  # no copy when all
+        for row, value in zip(todo.tolist(), values.to_pylist(), strict=True):
             text = value.strip() if value is not None else ""
             parsed = parse(text) if text else None
             out.append(parsed if parsed is not None else value)
