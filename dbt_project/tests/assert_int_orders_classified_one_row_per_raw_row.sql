@@ -1,4 +1,5 @@
 -- Classification never fans out or drops a raw row: (source_file, source_row) stays unique.
+{{ config(tags=['code_check']) }}
 select
     source_file,
     source_row,

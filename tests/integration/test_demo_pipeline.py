@@ -12,6 +12,7 @@ import pytest
 from deltalake import DeltaTable
 
 from demo_shop.generate import generate_demo_shop
+from pipeline.defs.dbt.cli_args import CODE_CHECKS
 from pipeline.defs.dbt.manifest_models import manifest_models, manifest_sources
 from pipeline.defs.dbt.project import dbt_project
 from pipeline.defs.publish.assets import gate_check_name, published_key
@@ -47,17 +48,23 @@ def test_every_asset_materialises_and_every_check_passes(demo_run):
     assert [c.check_name for c in checks if not c.passed] == []
 
 
-def test_every_dbt_unit_test_passes_on_the_built_warehouse(demo_run):
-    """The pipeline's builds leave unit tests out (they test SQL on fixed inputs, not the data): CI runs them
-    here, against the warehouse the run built (dbt reads the inputs' column types from it)."""
-    tmp, settings, _, _ = demo_run
-    run_dbt(["test", "--select", "test_type:unit"], PulseSettings.from_env(settings), tmp / "unit-tests")
+def test_every_dbt_unit_test_and_code_check_passes_on_the_built_warehouse(demo_run):
+    """The pipeline's builds leave out unit tests (they test SQL on fixed inputs, not the data) and the data
+    tests tagged code_check (only the SQL can fail them): CI runs both here, against the warehouse the run
+    built (dbt reads the unit tests' column types from it)."""
+    tmp, settings, result, _ = demo_run
+    selection = ["test_type:unit", CODE_CHECKS]
+    run_dbt(["test", "--select", *selection], PulseSettings.from_env(settings), tmp / "unit-tests")
     manifest = json.loads((tmp / "unit-tests/target/manifest.json").read_text())
     unit_tests = set(manifest["unit_tests"])
+    code_checks = {key for key, node in manifest["nodes"].items() if "code_check" in node.get("tags", [])}
     run = json.loads((tmp / "unit-tests/target/run_results.json").read_text())["results"]
-    assert len(unit_tests) >= 30
-    assert {r["unique_id"] for r in run} == unit_tests
+    assert len(unit_tests) >= 30 and len(code_checks) >= 7
+    assert {r["unique_id"] for r in run} == unit_tests | code_checks
     assert {r["status"] for r in run} == {"pass"}
+    # and the run itself neither ran them nor shows them as checks
+    evaluated = {e.check_name for e in result.get_asset_check_evaluations()}
+    assert not evaluated & {manifest["nodes"][key]["name"] for key in code_checks}
 
 
 def test_each_published_asset_records_the_gate_it_passed(demo_run):

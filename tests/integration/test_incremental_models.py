@@ -8,6 +8,7 @@ builds is compared row for row. The stored rows' identities (DuckDB's rowid) sho
 left untouched customers' rows where they were and rewrote the changed customers'.
 """
 
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -27,6 +28,23 @@ COMPARED_SCHEMAS = ("intermediate", "marts", "features")
 ROW_IDS = (
     "select customer_id, list(rowid order by rowid) from intermediate.int_orders_netted group by customer_id"
 )
+# where the cutoffs before a month and the others lie in storage (DuckDB's rowid: storage order, compacted
+# when rows are deleted)
+STATE_ROW_RANGES = """
+select month_start >= ? as rebuilt, min(rowid), max(rowid), count(*)
+from {catalog}.intermediate.int_customer_states
+group by 1
+"""
+# the first day whose activity the changes touched: every cutoff from its month on is rebuilt, none before
+FIRST_CHANGED_MONTH = """
+select date_trunc('month', min(activity_date)) from (
+    (select * exclude (input_fingerprint) from old.intermediate.int_customer_activity_days
+     except all select * exclude (input_fingerprint) from inc.intermediate.int_customer_activity_days)
+    union all
+    (select * exclude (input_fingerprint) from inc.intermediate.int_customer_activity_days
+     except all select * exclude (input_fingerprint) from old.intermediate.int_customer_activity_days)
+)
+"""
 
 # the next export: every kind of change a shop's orders go through, as raw rows (text, as loaded)
 EXPORT_CHANGES = """
@@ -164,6 +182,29 @@ def test_the_incremental_run_recomputes_only_customers_whose_orders_changed(buil
     assert "C-NEW" in row_ids_after and picked["gone"] not in row_ids_after
     assert float(corrected) == 999.99
     assert gone == 0
+
+
+def test_the_incremental_run_rebuilds_only_cutoffs_on_or_after_the_first_changed_day(demo_shop_run, builds):
+    _, paths = demo_shop_run
+    incremental, _, _, _ = builds
+    con = duckdb.connect()
+    con.execute(f"attach '{paths['PULSE_DUCKDB_PATH']}' as old (read_only)")
+    con.execute(f"attach '{incremental / 'warehouse.duckdb'}' as inc (read_only)")
+    first_changed = con.sql(FIRST_CHANGED_MONTH).fetchall()[0][0].date()
+    assert first_changed <= dt.date(2024, 3, 1)  # the late order's month at the latest
+    ranges = {
+        catalog: {rebuilt: (low, high, rows) for rebuilt, low, high, rows in con.sql(
+            STATE_ROW_RANGES.format(catalog=catalog), params=[first_changed]
+        ).fetchall()}
+        for catalog in ("old", "inc")
+    }  # fmt: skip
+    kept_rows = ranges["old"][False][2]
+    assert kept_rows > 0 and ranges["inc"][False][2] == kept_rows, ranges
+    # a build from scratch writes the months interleaved (customer by customer) ...
+    assert ranges["old"][False][1] > ranges["old"][True][0], ranges
+    # ... the incremental run left the earlier cutoffs' rows in place, first in storage, and appended the
+    # cutoffs it rebuilt after them
+    assert ranges["inc"][False][:2] == (0, kept_rows - 1) and ranges["inc"][True][0] == kept_rows, ranges
 
 
 def test_an_incremental_run_equals_a_full_refresh(builds):

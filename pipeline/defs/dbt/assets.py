@@ -7,7 +7,7 @@ declared as dbt sources) must run after those assets, so it is a second `dbt bui
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
-from pipeline.defs.dbt.cli_args import AFTER_PYTHON_TABLES, dbt_build_args
+from pipeline.defs.dbt.cli_args import AFTER_PYTHON_TABLES, CODE_CHECKS, dbt_build_args
 from pipeline.defs.dbt.project import dbt_project
 from pipeline.defs.dbt.reconciliation import with_reconciliation
 from pipeline.defs.dbt.row_counts import table_relations, with_row_counts
@@ -20,7 +20,7 @@ from pipeline.resources import PulseSettingsResource
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=PulseDbtTranslator(),
-    exclude=AFTER_PYTHON_TABLES,
+    exclude=f"{AFTER_PYTHON_TABLES} {CODE_CHECKS}",
 )
 def pulse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, pulse: PulseSettingsResource):
     yield from dbt_build(context, dbt, pulse)
@@ -31,6 +31,7 @@ def pulse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, pul
     project=dbt_project,
     dagster_dbt_translator=PulseDbtTranslator(),
     select=AFTER_PYTHON_TABLES,
+    exclude=CODE_CHECKS,
     name="pulse_dbt_segments",
 )
 def pulse_dbt_segments(context: dg.AssetExecutionContext, dbt: DbtCliResource, pulse: PulseSettingsResource):

@@ -8,6 +8,9 @@
 -- Set-based in one pass: daily activity is summed per month, and each day also leaves the RFM window on
 -- day + rfm_window_days, so running sums over the months in which something changes give every cutoff's
 -- window without joining each order to every cutoff; RFM scores are counted per distinct value.
+-- Incremental per cutoff (macros/per_cutoff_incremental.sql): a run rebuilds only the cutoffs whose inputs
+-- changed (as_of's, and the months a late or corrected order falls before); closed months stay.
+{{ per_cutoff_incremental() }}
 -- RFM scores rank the customers with a purchase in the window (the others score 1): one condition, used
 -- where the score inputs are chosen, where they are counted, and where scores join back
 {%- set in_rfm_window = 'rfm_frequency > 0' %}
@@ -33,9 +36,17 @@ leaving_activity as (
 
 ),
 
+-- every cutoff: a day leaving the RFM window is counted in the month it leaves, whichever cutoffs are rebuilt
 cutoffs as (
 
     select * from {{ ref('int_cutoff_dates') }}
+
+),
+
+-- the cutoffs this build writes rows for
+built_cutoffs as (
+
+    {{ cutoffs_to_rebuild() }}
 
 ),
 
@@ -173,16 +184,17 @@ running as (
 
     select
         decoded.customer_id,
-        cutoffs.month_start,
-        cutoffs.cutoff_date,
-        cutoffs.is_as_of,
+        built_cutoffs.month_start,
+        built_cutoffs.cutoff_date,
+        built_cutoffs.is_as_of,
+        built_cutoffs.cutoff_fingerprint,
         -- the first purchase counts from its cutoff on (before it the customer had only refunds)
         case
-            when decoded.first_purchase_date <= cutoffs.cutoff_date
+            when decoded.first_purchase_date <= built_cutoffs.cutoff_date
                 then decoded.first_purchase_date
         end as first_order_date,
         case
-            when decoded.first_purchase_date <= cutoffs.cutoff_date
+            when decoded.first_purchase_date <= built_cutoffs.cutoff_date
                 then decoded.first_purchase_at
         end as first_order_at,
         decoded.order_count,
@@ -197,9 +209,9 @@ running as (
         decoded.gap_days_squared_sum
 
     from decoded
-    inner join cutoffs
-        on decoded.month_start <= cutoffs.month_start
-            and decoded.next_event_month > cutoffs.month_start
+    inner join built_cutoffs
+        on decoded.month_start <= built_cutoffs.month_start
+            and decoded.next_event_month > built_cutoffs.month_start
 
 ),
 
@@ -237,15 +249,15 @@ gapped as (
 score_inputs as (
 
     select
-        cutoffs.cutoff_date,
-        {{ rfm_recency_days('decoded.last_order_date', 'cutoffs.cutoff_date') }} as recency_days,
+        built_cutoffs.cutoff_date,
+        {{ rfm_recency_days('decoded.last_order_date', 'built_cutoffs.cutoff_date') }} as recency_days,
         decoded.rfm_frequency,
         decoded.rfm_monetary
 
     from decoded
-    inner join cutoffs
-        on decoded.month_start <= cutoffs.month_start
-            and decoded.next_event_month > cutoffs.month_start
+    inner join built_cutoffs
+        on decoded.month_start <= built_cutoffs.month_start
+            and decoded.next_event_month > built_cutoffs.month_start
     where decoded.{{ in_rfm_window }}
 
 ),
@@ -316,7 +328,8 @@ final as (
             as expected_next_order_date,
         -- tenure counts as at least one year, so a recent customer's rate is not inflated
         scored.order_count * 365.0 / greatest(coalesce(scored.tenure_days, 0), 365) as orders_per_year,
-        scored.revenue * 365.0 / greatest(coalesce(scored.tenure_days, 0), 365) as revenue_per_year
+        scored.revenue * 365.0 / greatest(coalesce(scored.tenure_days, 0), 365) as revenue_per_year,
+        scored.cutoff_fingerprint
 
     from scored
     left join rfm_segments

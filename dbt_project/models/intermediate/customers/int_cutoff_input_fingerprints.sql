@@ -1,0 +1,88 @@
+-- One row per cutoff (int_cutoff_dates): a fingerprint of everything int_customer_states computes that
+-- cutoff's rows from. State at a cutoff reads only the activity on or before it, so a closed month keeps its
+-- fingerprint until a late or corrected order falls on or before its cutoff, and int_customer_states rebuilds
+-- only the cutoffs whose fingerprint changed (macros/per_cutoff_incremental.sql).
+-- The thresholds int_customer_states and its macros read (base_gap_share through int_cutoff_base_gaps)
+{%- set state_vars = {} %}
+{%- for name in [
+    'rfm_window_days', 'new_customer_days', 'slipping_gap_multiplier', 'lost_gap_multiplier',
+    'min_slipping_days', 'min_lost_days', 'min_gaps_for_own_rhythm', 'base_gap_share',
+] %}
+{%- do state_vars.update({name: var(name)}) %}
+{%- endfor %}
+
+with
+
+cutoffs as (
+
+    select
+        month_start,
+        cutoff_date,
+        is_as_of
+    from {{ ref('int_cutoff_dates') }}
+
+),
+
+-- every value int_customer_states and int_cutoff_base_gaps read from a day, hashed and summed per month: a
+-- sum does not depend on the rows' order, and adding up the months gives each cutoff's total
+monthly_activity as (
+
+    select
+        activity_month,
+        sum(cast({{ row_hash([
+            'customer_id', 'activity_date', 'purchases', 'amount', 'first_purchase_at', 'last_purchase_at',
+            'purchase_day_number', 'gap_days',
+        ]) }} as decimal(38, 0))) as hash_sum,
+        count(*) as activity_days
+
+    from {{ ref('int_customer_activity_days') }}
+    group by activity_month
+
+),
+
+-- every day of a month up to as_of is on or before its month's cutoff (no activity is after as_of)
+known_at_cutoff as (
+
+    select
+        cutoffs.month_start,
+        sum(monthly_activity.hash_sum) as hash_sum,
+        sum(monthly_activity.activity_days) as activity_days
+
+    from cutoffs
+    inner join monthly_activity on cutoffs.month_start >= monthly_activity.activity_month
+    group by cutoffs.month_start
+
+),
+
+segments as (
+
+    select {{ hash_total(row_hash(['r_score', 'fm_score', 'rfm_segment'])) }} as segments_total
+    from {{ ref('rfm_segments') }}
+
+),
+
+final as (
+
+    select
+        cutoffs.month_start,
+        cutoffs.cutoff_date,
+        cutoffs.is_as_of,
+        -- the cutoff's date first, so a fingerprint names its month; never null (a null never compares)
+        {{ dbt.concat([
+            'cast(cutoffs.cutoff_date as ' ~ dbt.type_string() ~ ')',
+            "case when cutoffs.is_as_of then '-as_of-' else '-' end",
+            "coalesce(cast(known_at_cutoff.hash_sum as " ~ dbt.type_string() ~ "), '')",
+            "'x'",
+            "coalesce(cast(known_at_cutoff.activity_days as " ~ dbt.type_string() ~ "), '0')",
+            "'-'",
+            "coalesce(segments.segments_total, '')",
+            "'-" ~ local_md5(tojson(state_vars))[:12] ~ "'",
+        ]) }} as cutoff_fingerprint
+
+    from cutoffs
+    left join known_at_cutoff on cutoffs.month_start = known_at_cutoff.month_start
+    cross join segments
+
+)
+
+select * from final
