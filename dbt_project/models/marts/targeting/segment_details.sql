@@ -106,9 +106,11 @@ final as (
         {{ dashboards_money('aggregated.revenue / nullif(aggregated.orders, 0)') }} as avg_order_value,
         {{ dashboards_share('aggregated.products_bought', 'aggregated.orders_with_items') }} as avg_basket_size,
         {{ dashboards_money('aggregated.revenue_per_year') }} as revenue_per_year,
-        cast(aggregated.customer_lifetime_days as {{ type_double() }}) as customer_lifetime_days,
-        cast(aggregated.days_between_orders as {{ type_double() }}) as days_between_orders,
-        cast(aggregated.orders_per_year as {{ type_double() }}) as orders_per_year
+        -- averages of doubles rounded to 6 decimals: the order the rows are summed in (storage order, which
+        -- an incremental run changes) moves only the last bits, and must not change the published value
+        round(cast(aggregated.customer_lifetime_days as {{ type_double() }}), 6) as customer_lifetime_days,
+        round(cast(aggregated.days_between_orders as {{ type_double() }}), 6) as days_between_orders,
+        round(cast(aggregated.orders_per_year as {{ type_double() }}), 6) as orders_per_year
 
     from aggregated
     cross join base
