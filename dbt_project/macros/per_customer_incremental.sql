@@ -8,8 +8,10 @@ killed half-way leaves customers whose rows are missing or stale, and the next r
 there is no separate bookkeeping to fall out of step. A change to the model's SQL changes every fingerprint.
 -#}
 
-{#- Incremental on DuckDB; a plain table on engines whose tables cannot delete rows (Spark without Delta). -#}
-{% macro per_customer_materialization() -%}
+{#- The materialization of an incremental model that deletes rows (per customer here, per cutoff in
+    per_cutoff_incremental.sql): incremental on DuckDB; a plain table on engines whose tables cannot delete
+    rows (Spark without Delta). -#}
+{% macro deleting_incremental_materialization() -%}
     {{ return('incremental' if target.type == 'duckdb' else 'table') }}
 {%- endmacro %}
 
@@ -17,7 +19,7 @@ there is no separate bookkeeping to fall out of step. A change to the model's SQ
     its inputs' fingerprint in int_customer_input_fingerprints. -#}
 {% macro per_customer_incremental(fingerprint_column) -%}
     {{ config(
-        materialized=per_customer_materialization(),
+        materialized=deleting_incremental_materialization(),
         unique_key='customer_id',
         incremental_strategy='delete+insert',
         on_schema_change='sync_all_columns',

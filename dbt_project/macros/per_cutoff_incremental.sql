@@ -9,7 +9,7 @@ half-way leaves cutoffs missing, and the next run rebuilds exactly those.
 
 {% macro per_cutoff_incremental() -%}
     {{ config(
-        materialized=per_customer_materialization(),
+        materialized=deleting_incremental_materialization(),
         incremental_strategy='append',
         on_schema_change='sync_all_columns',
         pre_hook="{{ delete_stale_cutoffs() }}",

@@ -12,7 +12,7 @@ import pytest
 from deltalake import DeltaTable
 
 from demo_shop.generate import generate_demo_shop
-from pipeline.defs.dbt.cli_args import CODE_CHECKS
+from pipeline.defs.dbt.cli_args import CODE_CHECK_TAG, CODE_CHECKS
 from pipeline.defs.dbt.manifest_models import manifest_models, manifest_sources
 from pipeline.defs.dbt.project import dbt_project
 from pipeline.defs.publish.assets import gate_check_name, published_key
@@ -57,7 +57,7 @@ def test_every_dbt_unit_test_and_code_check_passes_on_the_built_warehouse(demo_r
     run_dbt(["test", "--select", *selection], PulseSettings.from_env(settings), tmp / "unit-tests")
     manifest = json.loads((tmp / "unit-tests/target/manifest.json").read_text())
     unit_tests = set(manifest["unit_tests"])
-    code_checks = {key for key, node in manifest["nodes"].items() if "code_check" in node.get("tags", [])}
+    code_checks = {key for key, node in manifest["nodes"].items() if CODE_CHECK_TAG in node.get("tags", [])}
     run = json.loads((tmp / "unit-tests/target/run_results.json").read_text())["results"]
     assert len(unit_tests) >= 30 and len(code_checks) >= 7
     assert {r["unique_id"] for r in run} == unit_tests | code_checks

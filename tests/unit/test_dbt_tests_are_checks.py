@@ -9,6 +9,7 @@ A singular test that reads several models names the one it checks:
 import json
 
 from pipeline.defs.dbt.assets import pulse_dbt_models, pulse_dbt_segments
+from pipeline.defs.dbt.cli_args import CODE_CHECK_TAG
 from pipeline.defs.dbt.project import dbt_project
 
 
@@ -16,7 +17,7 @@ def test_every_dbt_data_test_maps_to_an_asset_check():
     manifest = json.loads(dbt_project.manifest_path.read_text())
     tests = {node["name"] for node in manifest["nodes"].values() if node["resource_type"] == "test"}
     code_checks = {
-        node["name"] for node in manifest["nodes"].values() if "code_check" in node.get("tags", [])
+        node["name"] for node in manifest["nodes"].values() if CODE_CHECK_TAG in node.get("tags", [])
     }
     checks = {key.name for step in (pulse_dbt_models, pulse_dbt_segments) for key in step.check_keys}
     assert sorted(tests - code_checks - checks) == []

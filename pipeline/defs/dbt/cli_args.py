@@ -11,7 +11,8 @@ AFTER_PYTHON_TABLES = "source:predictions+ source:targeting+"
 # data tests that only the SQL can fail, never the data (a key the model's own group-by makes unique, a
 # join that cannot fan out): CI runs them on the demo shop (tests/integration/test_demo_pipeline.py), a run
 # does not. At 10 M orders they were 19 of the build's 36 s of tests.
-CODE_CHECKS = "tag:code_check"
+CODE_CHECK_TAG = "code_check"
+CODE_CHECKS = f"tag:{CODE_CHECK_TAG}"
 
 
 def dbt_vars(settings: PulseSettings) -> dict[str, object]:
