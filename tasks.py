@@ -150,6 +150,15 @@ def cmd_run() -> int:
     return prepare_demo() or run([str(PYTHON), "-m", "pipeline.run_cli"], **extra_env)
 
 
+def pytest_workers() -> list[str]:
+    """One pytest worker per core, at most four (a pipeline run on a small shop keeps about one core busy;
+    each worker holds a gigabyte or two). Each module stays in one worker (tests/conftest.py groups them),
+    in the order collected: the long end-to-end modules first, the quick unit tests last to fill the gaps.
+    `-n 0` after `test` runs everything in this one process."""
+    workers = min(os.cpu_count() or 1, 4)
+    return ["-n", str(workers), "--dist", "loadgroup", "--no-loadscope-reorder"]
+
+
 def cmd_test() -> int:
     with tempfile.TemporaryDirectory() as scratch:
         # the SQL linter compiles the dbt project: give it a throwaway warehouse and target folder
@@ -157,7 +166,7 @@ def cmd_test() -> int:
         steps = [
             ([str(BIN / "ruff"), "check", "."], {}),
             ([str(BIN / "sqlfluff"), "lint", "dbt_project/models", "dbt_project/tests"], lint_env),
-            ([str(PYTHON), "-m", "pytest", *sys.argv[2:]], {}),
+            ([str(PYTHON), "-m", "pytest", *pytest_workers(), *sys.argv[2:]], {}),
         ]
         for command, extra_env in steps:
             print("$", Path(command[0]).name, " ".join(command[1:]), flush=True)

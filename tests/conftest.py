@@ -1,6 +1,7 @@
 """Shared fixtures: isolated settings per test, hand-made raw folders, a real S3 API (moto server)."""
 
 import csv
+import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -30,15 +31,38 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-snapshots", action="store_true", help="rewrite tests/unit/snapshots/*")
 
 
-@pytest.hookimpl(trylast=True)  # after `-m` and `-k` have deselected what will not run
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The Spark tests' extra is installed before any test runs, not when their fixture starts: Great
-    Expectations decides once, when a test first imports it, whether pyspark exists, and other tests
-    import it before the Spark tests run."""
-    if any(item.path.name == "test_spark_engine.py" for item in items):
+    """Each module runs whole in one worker (tasks.py test runs one per core, `--dist loadgroup`), so its
+    module-scoped run happens once; the modules that read the shared demo shop run share a worker, so
+    that run happens once too."""
+    shared = {item.path for item in items if "demo_shop_job" in getattr(item, "fixturenames", ())}
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group("demo_shop_run" if item.path in shared else item.path.stem))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """The Spark tests' extra is installed before any test runs (after `-m` and `-k` have deselected what
+    will not run), not when their fixture starts: Great Expectations decides once, when a test first
+    imports it, whether pyspark exists, and other tests import it before the Spark tests run."""
+    if any(item.path.name == "test_spark_engine.py" for item in session.items):
         from tests.integration.spark_setup import ensure_spark_extra
 
         ensure_spark_extra()
+    if os.environ.get("PYTEST_XDIST_WORKER") and importlib.util.find_spec("pyspark"):
+        import_great_expectations_in_a_worker()
+
+
+def import_great_expectations_in_a_worker() -> None:
+    """A pytest-xdist worker runs under execnet, whose `__main__` has neither a spec nor a file. pyspark
+    takes that for a doctest run and exits the process when Great Expectations imports its Spark Connect
+    part without grpc (pyspark/sql/connect/utils.py). Import GX once looking interactive (`sys.ps1`), as
+    the check allows: pyspark then raises ImportError, which GX expects, and GX keeps what it found."""
+    sys.ps1 = ">>> "
+    try:
+        import great_expectations  # noqa: F401
+    finally:
+        del sys.ps1
 
 
 def run_paths(folder: Path) -> dict[str, str]:
@@ -60,18 +84,29 @@ def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo_shop_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
-    """One whole pipeline run on a 300-customer demo shop, shared by the test modules that only read its
-    warehouse or published tables (a run is a minute or two of CI): its folder and PULSE_* settings."""
+def demo_shop_job(tmp_path_factory: pytest.TempPathFactory):
+    """One whole pipeline run on a 300-customer demo shop, shared by the test modules that read its
+    warehouse or published tables, or publish them again elsewhere (a run is a minute or two of CI): its
+    folder, PULSE_* settings, the in-process result and the Dagster instance that holds its checks."""
+    import dagster as dg
+
     from demo_shop.generate import generate_demo_shop
     from tests.integration.pipeline_runs import pulse_settings, run_job_in_process
 
     folder = tmp_path_factory.mktemp("demo_shop_run")
     generate_demo_shop(folder / "raw", customers=300, seed=11)
     settings = run_paths(folder)
-    with pulse_settings(settings):
-        result = run_job_in_process()
-    assert result.success, [event.message for event in result.all_events if event.is_failure]
+    with dg.instance_for_test() as instance:
+        with pulse_settings(settings):
+            result = run_job_in_process(instance=instance)
+        assert result.success, [event.message for event in result.all_events if event.is_failure]
+        yield folder, settings, result, instance
+
+
+@pytest.fixture(scope="session")
+def demo_shop_run(demo_shop_job) -> tuple[Path, dict[str, str]]:
+    """The shared demo shop run's folder and PULSE_* settings."""
+    folder, settings, _, _ = demo_shop_job
     return folder, settings
 
 

@@ -1,5 +1,6 @@
 """Real PostgreSQL and MariaDB servers for tests and benchmarks: Debian's packages (installed when missing,
-as root), a throw-away data directory, a free loopback port, a user with a password, stopped at the end.
+as root: tests/system_packages.py), a throw-away data directory, a free loopback port, a user with a
+password, stopped at the end.
 
 Both run as their own system user when this is root (postgres refuses to run as root), from a folder
 under /tmp that the user owns: pytest's tmp folders are private to root.
@@ -13,6 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.system_packages import ensure_debian_package
+
 USER, DATABASE = "pulse", "shop"
 
 
@@ -24,27 +27,6 @@ def _free_port() -> int:
 
 def _is_root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
-
-
-class MissingPackage(RuntimeError):
-    """The server's Debian package is absent and this is not root with apt-get to install it."""
-
-
-def ensure_debian_package(package: str, present) -> None:
-    """apt-get install `package` when `present()` is false; MissingPackage when this cannot."""
-    if present():
-        return
-    if not _is_root() or shutil.which("apt-get") is None:
-        raise MissingPackage(
-            f"{package} is not installed and this is not root with apt-get: apt-get install {package}"
-        )
-    install = ["apt-get", "install", "-y", "--no-install-recommends", package]
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    if subprocess.run(install, env=env, capture_output=True).returncode != 0:
-        subprocess.run(["apt-get", "update"], env=env, capture_output=True, check=True)
-        subprocess.run(install, env=env, capture_output=True, check=True)
-    if not present():
-        raise RuntimeError(f"apt-get installed {package} but its programs are not there")
 
 
 def _owned_home(prefix: str, owner: str) -> Path:

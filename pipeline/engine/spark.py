@@ -49,6 +49,33 @@ def local_session(settings: PulseSettings) -> SparkSession:
     return builder.getOrCreate()
 
 
+def stop_session(spark: SparkSession) -> None:
+    """Stop the session and its JVM: `SparkSession.stop()` alone leaves the JVM running (and using a core)
+    until this process exits."""
+    import subprocess
+
+    from pyspark import SparkContext
+
+    gateway = SparkContext._gateway
+    spark.stop()
+    if gateway is None:
+        return
+    gateway.shutdown()
+    if (process := getattr(gateway, "proc", None)) is not None:
+        # pyspark's gateway server exits when its standard input closes; a JVM stuck in a shutdown hook
+        # is killed rather than waited for
+        if process.stdin is not None:
+            process.stdin.close()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=30)
+    # the next session in this process launches a fresh JVM instead of reusing the closed gateway
+    SparkContext._gateway = None
+    SparkContext._jvm = None
+
+
 def replace_table(spark: SparkSession, relation: str, table: pa.Table) -> int:
     """Create or replace `schema.table` with the rows of `table` (as Parquet); returns its row count."""
     if not _RELATION.match(relation):

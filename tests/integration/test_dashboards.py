@@ -4,7 +4,6 @@ then the real app in headless Chromium, every page opened, no exception shown, a
 
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from dashboards.serve import streamlit_command, url
 from tests.conftest import REPO_ROOT
 from tests.integration.browser import Browser, chromium_path
 from tests.integration.pipeline_runs import pulse_settings
+from tests.system_packages import MissingPackage, ensure_debian_package
 
 pytestmark = pytest.mark.integration
 
@@ -198,16 +198,10 @@ def test_runs_lists_what_the_run_published(demo_publish, manifest):
 @pytest.fixture(scope="session")
 def chromium() -> str:
     """Debian's chromium, installed here when missing (as root; otherwise the test is skipped)."""
-    if chromium_path() is None:
-        if not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("apt-get") is None:
-            pytest.skip(
-                "chromium is not installed and this is not root with apt-get: apt-get install chromium"
-            )
-        install = ["apt-get", "install", "-y", "--no-install-recommends", "chromium"]
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        if subprocess.run(install, env=env, capture_output=True).returncode != 0:
-            subprocess.run(["apt-get", "update"], env=env, capture_output=True, check=True)
-            subprocess.run(install, env=env, capture_output=True, check=True)
+    try:
+        ensure_debian_package("chromium", chromium_path)
+    except MissingPackage as missing:
+        pytest.skip(str(missing))
     return chromium_path()
 
 

@@ -11,28 +11,24 @@ import duckdb
 import pytest
 from deltalake import DeltaTable
 
-from demo_shop.generate import generate_demo_shop
 from pipeline.defs.dbt.cli_args import CODE_CHECK_TAG, CODE_CHECKS
 from pipeline.defs.dbt.manifest_models import manifest_models, manifest_sources
 from pipeline.defs.dbt.project import dbt_project
 from pipeline.defs.publish.assets import gate_check_name, published_key
 from pipeline.defs.publish.published_tables import PUBLISHED_TAG, published_tables
 from pipeline.settings import PulseSettings
-from tests.conftest import run_paths
 from tests.integration.pipeline_runs import pulse_settings, run_dbt, run_job_in_process
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def demo_run(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("demo")
-    generate_demo_shop(tmp / "raw", customers=300, seed=11)
-    settings = run_paths(tmp)
-    # one instance for the module: the S3 re-publish below relies on the checks recorded by this run
-    with dg.instance_for_test() as instance, pulse_settings(settings):
-        result = run_job_in_process(instance=instance)
-        yield tmp, settings, result, instance
+def demo_run(demo_shop_job):
+    """The shared demo shop run (tests/conftest.py), with its settings in the environment; its instance
+    holds the checks that the S3 re-publish below relies on."""
+    folder, settings, result, instance = demo_shop_job
+    with pulse_settings(settings):
+        yield folder, settings, result, instance
 
 
 def test_every_asset_materialises_and_every_check_passes(demo_run):

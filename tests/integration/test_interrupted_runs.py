@@ -21,7 +21,7 @@ from demo_shop.shapes import write_shape
 from tests.conftest import REPO_ROOT, run_paths
 from tests.integration.pipeline_runs import pulse_settings, run_job_in_process, run_tasks_py
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 # columns that name a run, a model build or a wall-clock time: they differ between any two runs
 VOLATILE = {"run_id", "model_version", "champion_version", "challenger_version", "published_at"}

@@ -13,7 +13,7 @@ from deltalake import DeltaTable
 from tests.conftest import ORDER_COLUMNS, run_paths, write_csv
 from tests.integration.pipeline_runs import run_tasks_py
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 ORDERS = [
     [

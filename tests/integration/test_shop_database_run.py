@@ -17,11 +17,12 @@ import pytest
 from pipeline.raw.errors import RawDataError
 from pipeline.settings import PulseSettings
 from pipeline.sources.database.load import load_raw_database
-from tests.db_servers import MariaDBServer, MissingPackage, PostgresServer
+from tests.db_servers import MariaDBServer, PostgresServer
 from tests.integration.pipeline_runs import run_tasks_py
 from tests.integration.shop_database import QUERIES, load_demo_shop
+from tests.system_packages import MissingPackage
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 SECRET = "Fake-Pw_9c2e71b4/+x"  # a fake password with URL-unsafe characters: never shown anywhere
 SERVERS = {"postgresql": PostgresServer, "mysql": MariaDBServer}

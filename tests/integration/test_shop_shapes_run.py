@@ -12,7 +12,7 @@ from pipeline.defs.publish.published_tables import published_tables
 from tests.conftest import run_paths
 from tests.integration.pipeline_runs import pulse_settings, run_job_in_process
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 SHAPES = ("tiny", "random_timing", "strict_cadence", "short_history", "one_time_heavy", "orders_only")
 PREFIXES = {"model": "", "btyd": "btyd_", "rule": "baseline_"}

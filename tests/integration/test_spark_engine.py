@@ -21,7 +21,7 @@ from pipeline.settings import PulseSettings
 from tests.conftest import DBT_PROJECT_DIR
 from tests.integration.spark_setup import ensure_java
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 # the schemas dbt reads as sources (raw files as loaded, tables Python assets write) and the ones compared
 SOURCE_SCHEMAS = ("raw", "predictions", "targeting")
@@ -37,7 +37,7 @@ def spark_build(demo_shop_run, tmp_path_factory):
     ensure_java()
     from dbt.cli.main import dbtRunner
 
-    from pipeline.engine.spark import local_session, replace_table
+    from pipeline.engine.spark import local_session, replace_table, stop_session
 
     # the shared demo shop run on DuckDB: the reference, and the source of Spark's inputs
     _, paths = demo_shop_run
@@ -72,7 +72,7 @@ def spark_build(demo_shop_run, tmp_path_factory):
         ]
     )  # fmt: skip
     yield spark, paths, result
-    spark.stop()
+    stop_session(spark)
 
 
 def relations(con: duckdb.DuckDBPyConnection, schemas: tuple[str, ...]) -> list[str]:

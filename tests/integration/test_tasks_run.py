@@ -23,7 +23,7 @@ import pytest
 from tests.conftest import ORDER_COLUMNS, run_paths, write_csv
 from tests.integration.pipeline_runs import run_tasks_py
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 AS_OF = "2025-03-31"
 CLEAN = [

@@ -8,6 +8,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from pipeline.defs.dbt.cli_args import AFTER_PYTHON_TABLES, CODE_CHECKS, dbt_build_args
+from pipeline.defs.dbt.partial_parse import keep_partial_parse
 from pipeline.defs.dbt.project import dbt_project
 from pipeline.defs.dbt.reconciliation import with_reconciliation
 from pipeline.defs.dbt.row_counts import table_relations, with_row_counts
@@ -46,6 +47,7 @@ def dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, pulse: Pul
     relations = table_relations(dbt_project.manifest_path)
     events = with_row_counts(invocation.stream(), settings.duckdb_path, relations)
     yield from with_reconciliation(events, settings.duckdb_path, relations)
+    keep_partial_parse(invocation.target_path, dbt_project.project_dir)
     if not invocation.is_successful():
         failed = failed_nodes(invocation.get_artifact("run_results.json"))
         raise dg.Failure(

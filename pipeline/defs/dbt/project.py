@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 from dagster_dbt import DagsterDbtProjectPreparer, DbtProject
+from filelock import FileLock
 
 from pipeline.defs.dbt.cli_args import parse_args
 from pipeline.settings import REPO_ROOT, PulseSettings, SettingsError
@@ -41,7 +42,16 @@ def manifest_is_stale(project_dir: Path, manifest_path: Path) -> bool:
     return False
 
 
+def ensure_manifest() -> None:
+    """Parse (a few seconds) when the manifest is missing or stale. One process at a time: the UI's code
+    server and a run (or two test workers) loading definitions together would otherwise both write it,
+    and one could read the other's half-written file (so even a look takes the lock: milliseconds)."""
+    dbt_project.manifest_path.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(dbt_project.manifest_path.parent / ".manifest.lock"):
+        if manifest_is_stale(DBT_PROJECT_DIR, dbt_project.manifest_path):
+            DagsterDbtProjectPreparer(prepare_project_cli_args=prepare_args()).prepare(dbt_project)
+
+
 # A fresh clone has no manifest, and an edited model makes it stale: a run would then meet dbt
-# nodes the loaded definitions do not know. Parse (a few seconds) so definitions always match dbt.
-if manifest_is_stale(DBT_PROJECT_DIR, dbt_project.manifest_path):
-    DagsterDbtProjectPreparer(prepare_project_cli_args=prepare_args()).prepare(dbt_project)
+# nodes the loaded definitions do not know, so definitions always match dbt.
+ensure_manifest()
