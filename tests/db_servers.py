@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.system_packages import ensure_debian_package
+from tests.system_packages import ensure_debian_package, is_root
 
 USER, DATABASE = "pulse", "shop"
 
@@ -25,19 +25,15 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _is_root() -> bool:
-    return hasattr(os, "geteuid") and os.geteuid() == 0
-
-
 def _owned_home(prefix: str, owner: str) -> Path:
     home = Path(tempfile.mkdtemp(prefix=prefix))
-    if _is_root():
+    if is_root():
         shutil.chown(home, owner, owner)
     return home
 
 
 def _as(owner: str) -> list[str]:
-    return ["runuser", "-u", owner, "--"] if _is_root() else []
+    return ["runuser", "-u", owner, "--"] if is_root() else []
 
 
 def _run(command: list[str], **kwargs) -> subprocess.CompletedProcess:
@@ -65,7 +61,7 @@ class PostgresServer:
         self.data = self.home / "data"
         pwfile = self.home / "password"
         pwfile.write_text(password)
-        if _is_root():
+        if is_root():
             shutil.chown(pwfile, "postgres", "postgres")
         as_postgres = _as("postgres")
         _run([*as_postgres, str(self.bin / "initdb"), "-D", str(self.data), "-U", USER, f"--pwfile={pwfile}",
@@ -106,7 +102,7 @@ class MariaDBServer:
         self.password, self.port, self.host = password, _free_port(), "127.0.0.1"
         self.home = _owned_home("pulse-mariadb-", "mysql")
         self.data, self.socket = self.home / "data", self.home / "mysqld.sock"
-        user = ["--user=mysql"] if _is_root() else []
+        user = ["--user=mysql"] if is_root() else []
         _run(["mariadb-install-db", "--no-defaults", *user, f"--datadir={self.data}",
               "--auth-root-authentication-method=normal", "--skip-test-db"])  # fmt: skip
         self._process = subprocess.Popen(

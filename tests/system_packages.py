@@ -22,11 +22,15 @@ def one_installer() -> FileLock:
     return FileLock(INSTALL_LOCK)
 
 
+def is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
 def ensure_debian_package(package: str, present: Callable[[], object]) -> None:
     """apt-get install `package` when `present()` is false; MissingPackage when this cannot."""
     if present():
         return
-    if not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("apt-get") is None:
+    if not is_root() or shutil.which("apt-get") is None:
         raise MissingPackage(
             f"{package} is not installed and this is not root with apt-get: apt-get install {package}"
         )
@@ -40,3 +44,13 @@ def ensure_debian_package(package: str, present: Callable[[], object]) -> None:
             subprocess.run(install, env=env, capture_output=True, check=True)
     if not present():
         raise RuntimeError(f"apt-get installed {package} but its programs are not there")
+
+
+def debian_package_or_skip(package: str, present: Callable[[], object]) -> None:
+    """ensure_debian_package for a test: skipped, saying what to install, where this cannot install it."""
+    import pytest  # here: the benchmarks use this module's servers without pytest
+
+    try:
+        ensure_debian_package(package, present)
+    except MissingPackage as missing:
+        pytest.skip(str(missing))

@@ -9,19 +9,14 @@ import subprocess
 import sys
 import tomllib
 
-import pytest
-
 from tests.conftest import REPO_ROOT
-from tests.system_packages import MissingPackage, ensure_debian_package, one_installer
+from tests.system_packages import debian_package_or_skip, one_installer
 
 JAVA_PACKAGE = "openjdk-17-jre-headless"
 
 
 def ensure_java() -> None:
-    try:
-        ensure_debian_package(JAVA_PACKAGE, lambda: shutil.which("java"))
-    except MissingPackage as missing:
-        pytest.skip(str(missing))
+    debian_package_or_skip(JAVA_PACKAGE, lambda: shutil.which("java"))
 
 
 def spark_extra() -> list[str]:

@@ -21,7 +21,7 @@ from dashboards.serve import streamlit_command, url
 from tests.conftest import REPO_ROOT
 from tests.integration.browser import Browser, chromium_path
 from tests.integration.pipeline_runs import pulse_settings
-from tests.system_packages import MissingPackage, ensure_debian_package
+from tests.system_packages import debian_package_or_skip
 
 pytestmark = pytest.mark.integration
 
@@ -198,10 +198,7 @@ def test_runs_lists_what_the_run_published(demo_publish, manifest):
 @pytest.fixture(scope="session")
 def chromium() -> str:
     """Debian's chromium, installed here when missing (as root; otherwise the test is skipped)."""
-    try:
-        ensure_debian_package("chromium", chromium_path)
-    except MissingPackage as missing:
-        pytest.skip(str(missing))
+    debian_package_or_skip("chromium", chromium_path)
     return chromium_path()
 
 

@@ -28,8 +28,7 @@ def keep_partial_parse(invocation_target: Path, project_dir: Path) -> bool:
     """Make the invocation's parse the project's; False when the invocation wrote none (it failed to parse).
     Copied beside the destination and renamed over it, so a run starting meanwhile copies the old file or
     the new one, never half of one."""
-    written = invocation_target if invocation_target.is_absolute() else project_dir / invocation_target
-    written = written / PARTIAL_PARSE
+    written = project_dir / invocation_target / PARTIAL_PARSE  # an absolute target path stays as it is
     if not written.is_file():
         return False
     destination = project_partial_parse(project_dir)
