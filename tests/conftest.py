@@ -88,15 +88,14 @@ def demo_shop_job(tmp_path_factory: pytest.TempPathFactory):
     """One whole pipeline run on a 300-customer demo shop, shared by the test modules that read its
     warehouse or published tables, or publish them again elsewhere (a run is a minute or two of CI): its
     folder, PULSE_* settings, the in-process result and the Dagster instance that holds its checks."""
-    import dagster as dg
 
     from demo_shop.generate import generate_demo_shop
-    from tests.integration.pipeline_runs import pulse_settings, run_job_in_process
+    from tests.integration.pipeline_runs import in_memory_instance, pulse_settings, run_job_in_process
 
     folder = tmp_path_factory.mktemp("demo_shop_run")
     generate_demo_shop(folder / "raw", customers=300, seed=11)
     settings = run_paths(folder)
-    with dg.instance_for_test() as instance:
+    with in_memory_instance() as instance:
         with pulse_settings(settings):
             result = run_job_in_process(instance=instance)
         assert result.success, [event.message for event in result.all_events if event.is_failure]

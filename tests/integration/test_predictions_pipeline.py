@@ -15,7 +15,7 @@ from models_ml import MODELS, champion_key
 from models_ml.candidates import SOURCES
 from pipeline.defs.ml.assets import model_key
 from tests.conftest import run_paths
-from tests.integration.pipeline_runs import pulse_settings, run_job_in_process
+from tests.integration.pipeline_runs import in_memory_instance, pulse_settings, run_job_in_process
 
 pytestmark = pytest.mark.integration
 
@@ -51,7 +51,7 @@ def shop(tmp_path_factory):
     # these tests are about XGBoost's registry, champions and retraining, so only XGBoost may score (the
     # rule and BG/NBD, which the BG/NBD-shaped demo shop favours, are still measured beside it)
     settings = {**run_paths(tmp), "PULSE_PREDICTION_CANDIDATES": "model"}
-    with dg.instance_for_test() as instance, pulse_settings(settings):
+    with in_memory_instance() as instance, pulse_settings(settings):
         first = run_job_in_process(instance=instance)
         assert first.success, [e.message for e in first.all_events if e.is_failure]
         yield tmp, settings, instance, first

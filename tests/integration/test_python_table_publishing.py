@@ -14,6 +14,7 @@ from pipeline.expectations import suites
 from pipeline.resources import PulseSettingsResource
 from pipeline.storage import read_manifest
 from pipeline.warehouse import replace_table
+from tests.integration.pipeline_runs import in_memory_instance
 
 pytestmark = pytest.mark.integration
 
@@ -64,7 +65,7 @@ def python_table_defs(pulse_env, monkeypatch):
         resources={"pulse": PulseSettingsResource()},
     )
     defs = dg.Definitions.merge(upstream, build_publish_defs([SCORES], upstream, run_context=RUN_CONTEXT))
-    with dg.instance_for_test() as instance:
+    with in_memory_instance() as instance:
         yield defs, instance
 
 
