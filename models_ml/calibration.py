@@ -5,7 +5,10 @@ interpolation (what scikit-learn does). Sigmoid: Platt scaling on the log-odds, 
 Auto (the default): isotonic once the fold has enough of each class, else sigmoid. Isotonic is a step
 function: on a small fold its few wide steps give many customers the same probability, and those ties
 cost ranking (held-out purchase AUC 0.772 with sigmoid against 0.756 with isotonic on the 1,500-customer
-seasonal shop); sigmoid is strictly increasing, so it keeps the model's ranking exactly.
+seasonal shop); sigmoid is strictly increasing, so it keeps the model's ranking exactly. On a large fold
+the steps still tie thousands of customers whom the model had ordered (CDNOW's one-time buyers), so the
+isotonic map mixes in a millionth of the raw probability: strictly increasing, the model's order kept, no
+probability moved by more than a millionth.
 """
 
 from dataclasses import dataclass
@@ -16,6 +19,7 @@ from sklearn.linear_model import LogisticRegression
 
 _EPS = 1e-6
 _EPS_PUBLISHED = 1e-3
+_TIE_BREAK = 1e-6  # the raw probability's weight in the isotonic map: orders a step, moves nothing
 # scikit-learn's guidance: isotonic over-fits with fewer than about 1,000 calibration rows
 ISOTONIC_MIN_PER_CLASS = 1_000
 
@@ -56,7 +60,8 @@ class Calibrator:
     def apply(self, raw: np.ndarray) -> np.ndarray:
         raw = np.asarray(raw, dtype=np.float64)
         if self.method == "isotonic":  # a step at 0 or 1 would publish certainty no fold can show
-            return np.clip(np.interp(raw, self.x, self.y), _EPS_PUBLISHED, 1 - _EPS_PUBLISHED)
+            stepped = np.clip(np.interp(raw, self.x, self.y), _EPS_PUBLISHED, 1 - _EPS_PUBLISHED)
+            return stepped * (1 - _TIE_BREAK) + _TIE_BREAK * np.clip(raw, 0.0, 1.0)
         if self.method == "sigmoid":
             return 1.0 / (1.0 + np.exp(-(self.slope * _logit(raw) + self.intercept)))
         return raw
