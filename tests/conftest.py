@@ -88,7 +88,6 @@ def demo_shop_job(tmp_path_factory: pytest.TempPathFactory):
     """One whole pipeline run on a 300-customer demo shop, shared by the test modules that read its
     warehouse or published tables, or publish them again elsewhere (a run is a minute or two of CI): its
     folder, PULSE_* settings, the in-process result and the Dagster instance that holds its checks."""
-
     from demo_shop.generate import generate_demo_shop
     from tests.integration.pipeline_runs import in_memory_instance, pulse_settings, run_job_in_process
 

@@ -6,6 +6,7 @@ pyspark is the `[spark]` extra: it is imported only here, when a run's engine is
 from __future__ import annotations
 
 import re
+import subprocess
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
@@ -52,8 +53,6 @@ def local_session(settings: PulseSettings) -> SparkSession:
 def stop_session(spark: SparkSession) -> None:
     """Stop the session and its JVM: `SparkSession.stop()` alone leaves the JVM running (and using a core)
     until this process exits."""
-    import subprocess
-
     from pyspark import SparkContext
 
     gateway = SparkContext._gateway
