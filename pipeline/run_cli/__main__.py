@@ -1,8 +1,9 @@
 """`python -m pipeline.run_cli` (what `python3 tasks.py run` runs): the whole pipeline as one Dagster run.
 
 What can stop a run before it starts is checked first, before Dagster, dbt and the definitions are
-imported (several seconds): the settings, and whether another process holds the warehouse file. So the
-first line shows at once, and a run that cannot start says why within a second or two.
+imported (several seconds): the settings, whether another process holds the warehouse file, and whether a
+shop database accepts the login. So the first line shows at once, and a run that cannot start says why
+within a second or two.
 """
 
 import sys
@@ -34,6 +35,16 @@ def main() -> int:
     except WarehouseInUse as error:
         print(f"Cannot start: {error}")
         return 1
+    if settings.source_database is not None:
+        # a refused login says so now, not after Dagster's start (the raw step checks again for UI runs)
+        from pipeline.raw.errors import RawDataError
+        from pipeline.sources.database.login_check import check_login
+
+        try:
+            check_login(settings.source_database)
+        except RawDataError as error:
+            print(f"Cannot start: {error}")
+            return 1
     from pipeline.run_cli.execute import run_pipeline  # Dagster, dbt and the definitions: the slow part
 
     return run_pipeline(settings, started)

@@ -173,12 +173,20 @@ def test_a_wrong_password_fails_in_one_sentence_without_showing_it(kind, servers
     result = run_tasks_py(env, tmp_path / "dagster_home", installed=True)
     output = result.stdout + result.stderr
     assert result.returncode == 1, output[-3000:]
-    assert "woocommerce.yml, query 'orders': the query failed on" in output
+    # the driver's own connection says so before the run starts, not connectorx's pool after 30 s of retries
+    assert "Cannot start: PULSE_SOURCE_DATABASE_URL" in output, output[-3000:]
+    label = "PostgreSQL" if kind == "postgresql" else "MySQL/MariaDB"
+    where = f"{label} pulse@127.0.0.1:{server.port}/shop"
+    assert f"PULSE_SOURCE_DATABASE_URL: cannot connect to {where}" in output
     assert re.search(r"password authentication failed|Access denied", output), output[-3000:]
     for text in [output, *(p.read_bytes().decode(errors="replace") for p in tmp_path.rglob("*.log"))]:
         assert wrong not in text and SECRET not in text
-    # a broken query and a query missing a contract column, straight from the loader
+    # the raw step (a run from the UI or the schedule) refuses the same login in the same words
     settings = PulseSettings.from_env(_source_env(server, tmp_path))
+    refused = PulseSettings.from_env(env).source_database
+    with pytest.raises(RawDataError, match=r"cannot connect to .*(authentication failed|Access denied)"):
+        load_raw_database(refused, settings.duckdb_path)
+    # a broken query and a query missing a contract column, straight from the loader
     broken = tmp_path / "broken.yml"
     broken.write_text("orders: select order_id from no_such_table\n")
     with pytest.raises(

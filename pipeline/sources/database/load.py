@@ -13,6 +13,7 @@ from pipeline.settings.database import DatabaseSettings
 from pipeline.settings.sources import SourceSettings
 from pipeline.sources.customer_keys import CustomerKeys
 from pipeline.sources.database.arrow_text import column_map, contract_batch
+from pipeline.sources.database.login_check import check_login
 from pipeline.sources.database.queries import read_queries
 from pipeline.sources.database.reader import query_batches
 from pipeline.sources.normalise import Normaliser
@@ -47,6 +48,7 @@ def load_raw_database(
     """Replace `raw.<entity>` tables from the queries in PULSE_SOURCE_QUERIES; as load_raw_folder returns."""
     options = options or SourceSettings()
     queries = read_queries(database.queries_path)
+    check_login(database)
     inputs = {}
     for entity in ENTITIES:
         sql = queries.get(entity.name)
