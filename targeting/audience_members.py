@@ -79,6 +79,9 @@ class AudienceExport:
     members: pa.Table  # MEMBER_SCHEMA: every member of every audience, control group flagged
     uploads: dict[str, pa.Table]  # audience name -> rows to upload (members minus control; UPLOAD_COLUMNS)
     reads: dict[str, tuple[str, ...]] = field(default_factory=dict)  # audience -> columns its filter reads
+    # audience -> customers its filter selects, reachable or not (tells "nobody matches" from "nobody
+    # can be contacted on this channel")
+    matched: dict[str, int] = field(default_factory=dict)
 
 
 def build_audiences(
@@ -103,7 +106,8 @@ def build_audiences(
         for audience, part in zip(audiences, parts, strict=True)
     }
     reads = {name: tuple(column.name for column in filter_.columns) for name, filter_ in compiled.items()}
-    return AudienceExport(members, uploads, reads)
+    matched = {a.name: _matched(connection, a, compiled[a.name], relations) for a in audiences}
+    return AudienceExport(members, uploads, reads, matched)
 
 
 def _compile_all(
@@ -180,6 +184,17 @@ def _members(
     """
     table = connection.sql(sql, params=params).to_arrow_table()
     return table.cast(MEMBER_SCHEMA)
+
+
+def _matched(connection, audience: Audience, compiled: CompiledFilter, relations: AudienceRelations) -> int:
+    params = dict(compiled.params)
+    if audience.category is not None:
+        params["category"] = audience.category
+    sql = (
+        f"with {BASE_RELATION} as ({_base_sql(audience, compiled, relations)}) "
+        f"select count(*) from {BASE_RELATION} where {compiled.where_sql}"
+    )
+    return int(connection.sql(sql, params=params).fetchall()[0][0])
 
 
 def _base_sql(audience: Audience, compiled: CompiledFilter, relations: AudienceRelations) -> str:

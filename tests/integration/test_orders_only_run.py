@@ -142,4 +142,6 @@ def test_a_five_customer_shop_publishes_with_every_target_withheld_and_says_why(
     audiences = DeltaTable(str(published / "audiences")).to_pyarrow_table().to_pylist()
     win_back = next(row for row in audiences if row["audience"] == "win_back_high_value")
     assert win_back["members"] == 0 and win_back["note"].startswith("empty: churn_probability is withheld")
+    # every empty audience says why, including those that read no prediction (no match, nobody reachable)
+    assert all(row["note"].startswith("empty: ") for row in audiences if row["members"] == 0), audiences
     assert DeltaTable(str(published / "customers")).to_pyarrow_table().num_rows == customers

@@ -207,3 +207,31 @@ def test_no_audiences_gives_empty_tables(connection):
     export = build_audiences(connection, [])
     assert export.members.num_rows == 0 and export.members.schema == MEMBER_SCHEMA
     assert export.uploads == {}
+
+
+def test_an_empty_audience_says_whether_nobody_matched_or_nobody_was_reachable(connection):
+    from pipeline.defs.targeting.audience_summary import audience_summary
+
+    text = "audiences:\n" + "".join(
+        [
+            # c04 and c07: lost with at most two orders; neither has an SMS opt-in and a valid phone
+            definition(
+                "lost_by_sms", "sms", "lifecycle_state = 'lost' and order_count <= 2", control_share=0.0
+            ),
+            definition("nobody", "email", "order_count > 100", control_share=0),
+            definition("churners", "email", "churn_probability >= 0.9", control_share=0),
+            definition("anyone", "email", "order_count >= 1", control_share=0),
+        ]
+    )
+    defined = audiences(connection, text)
+    export = build_audiences(connection, defined)
+    assert export.matched == {"lost_by_sms": 2, "nobody": 0, "churners": 2, "anyone": 7}
+    withheld = {"churn_probability": "churn: 78 customers with orders, needs 200"}
+    notes = {row["audience"]: row["note"] for row in audience_summary(defined, export, withheld).to_pylist()}
+    assert notes == {
+        "lost_by_sms": "empty: 2 customers match the filter, none reachable by sms "
+        "(needs an SMS opt-in and a valid phone number)",
+        "nobody": "empty: no customer matches the filter",
+        "churners": "empty: churn_probability is withheld (churn: 78 customers with orders, needs 200)",
+        "anyone": None,
+    }

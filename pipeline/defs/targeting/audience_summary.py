@@ -19,16 +19,37 @@ SUMMARY_SCHEMA = pa.schema(
         pa.field("members", pa.int64(), nullable=False),
         pa.field("control_members", pa.int64(), nullable=False),
         pa.field("uploaded_members", pa.int64(), nullable=False),
-        # why the audience is empty when its filter reads a withheld prediction (else null)
+        # why the audience is empty: a withheld prediction, no match, or nobody reachable (else null)
         pa.field("note", pa.string()),
     ]
 )
 
 
-def withheld_note(reads: Sequence[str], withheld: Mapping[str, str]) -> str | None:
-    """`withheld`: prediction column -> why its target is withheld this run."""
-    notes = [f"{column} is withheld ({withheld[column]})" for column in reads if column in withheld]
-    return "empty: " + "; ".join(notes) if notes else None
+REACHABLE = {
+    "email": "an e-mail opt-in and a valid address",
+    "sms": "an SMS opt-in and a valid phone number",
+    "ads": "an e-mail address or a phone number",
+}
+
+
+def empty_note(
+    audience: Audience, export: AudienceExport, members: int, withheld: Mapping[str, str]
+) -> str | None:
+    """Why an audience is empty (None when it is not): a withheld prediction its filter reads, no customer
+    matching the filter, or matching customers none of whom can be reached on the audience's channel.
+    `withheld`: prediction column -> why its target is withheld this run."""
+    reads = export.reads.get(audience.name, ())
+    if notes := [f"{column} is withheld ({withheld[column]})" for column in reads if column in withheld]:
+        return "empty: " + "; ".join(notes)
+    if members:
+        return None
+    matched = export.matched.get(audience.name, 0)
+    if not matched:
+        return "empty: no customer matches the filter"
+    return (
+        f"empty: {matched:,} customers match the filter, none reachable by {audience.channel} "
+        f"(needs {REACHABLE[audience.channel]})"
+    )
 
 
 def audience_summary(
@@ -50,7 +71,7 @@ def audience_summary(
                 "members": mine.num_rows,
                 "control_members": int(control),
                 "uploaded_members": export.uploads[audience.name].num_rows,
-                "note": withheld_note(export.reads.get(audience.name, ()), withheld),
+                "note": empty_note(audience, export, mine.num_rows, withheld),
             }
         )
     return pa.Table.from_pylist(rows, schema=SUMMARY_SCHEMA)
