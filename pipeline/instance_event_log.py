@@ -4,7 +4,7 @@ Dagster's own SqliteEventLogStorage builds an engine, opens the file and closes 
 and commits with a full fsync. A run of this job writes about 1,700 events (dbt's tests are asset
 checks, each planned and then evaluated): 513 "planned" events alone took 6.7-8.7 s before the run could
 start. Kept engines (a few, least recently used first out) and `synchronous=NORMAL`, which SQLite
-recommends with the write-ahead log Dagster already uses, bring that to 1.4-1.9 s. A crash of the machine
+recommends with the write-ahead log Dagster already uses, bring that to 1.2-1.9 s. A crash of the machine
 may lose the last events written; it cannot corrupt the file. Same files, same tables: an instance
 switches back to Dagster's class by deleting the `event_log_storage` entry.
 """
