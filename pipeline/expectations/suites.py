@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from models_ml.candidates import SOURCES
 from models_ml.grade import GRADES
 from pipeline import vocabulary
+from pipeline.expectations.gx_import import great_expectations
 from targeting import CHANNELS
 
 if TYPE_CHECKING:
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
 
 def _gxe() -> ModuleType:
+    great_expectations()  # first, so that pyspark, when installed, cannot end the process (gx_import.py)
     import great_expectations.expectations as gxe
 
     return gxe

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from pipeline.expectations.gx_import import great_expectations
 from pipeline.expectations.suites import SUITES
 
 if TYPE_CHECKING:
@@ -88,8 +89,7 @@ def _condition_columns(condition: object) -> list[str]:
 def validate_table(name: str, df: "pd.DataFrame | SparkDataFrame") -> ValidationReport:
     """Validate `df` against the suite of the published table `name`: a pandas frame read from DuckDB, or
     a Spark data frame when the engine is Spark (the same suite; GX runs it where the data is)."""
-    # imported here, not at the top: see suites.py (GX costs seconds; definition loading should not pay)
-    import great_expectations as gx
+    gx = great_expectations()  # on first use, and so that pyspark cannot end the process (gx_import.py)
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     _skip_batch_fingerprint()
