@@ -133,11 +133,9 @@ def _compile_all(
 def _members(
     connection, audience: Audience, compiled: CompiledFilter, relations: AudienceRelations
 ) -> pa.Table:
-    params = dict(compiled.params)
+    selection, params = _selection(audience, compiled, relations)
     params |= {"audience": audience.name, "channel": audience.channel}
     params["control_share"] = check_share(audience.control_share)
-    if audience.category is not None:
-        params["category"] = audience.category
     reachable = {
         "email": "email_opt_in and email_normalized is not null",
         "sms": "sms_opt_in and phone_normalized is not null",
@@ -157,10 +155,7 @@ def _members(
         )
     )
     sql = f"""
-        with {BASE_RELATION} as ({_base_sql(audience, compiled, relations)}),
-        selected as (
-            select {quote_identifier(JOIN_KEY)} as customer_id from {BASE_RELATION} where {compiled.where_sql}
-        ),
+        {selection},
         normalized as materialized (
             select
                 selected.customer_id,
@@ -187,14 +182,24 @@ def _members(
 
 
 def _matched(connection, audience: Audience, compiled: CompiledFilter, relations: AudienceRelations) -> int:
+    selection, params = _selection(audience, compiled, relations)
+    return int(connection.sql(f"{selection} select count(*) from selected", params=params).fetchall()[0][0])
+
+
+def _selection(
+    audience: Audience, compiled: CompiledFilter, relations: AudienceRelations
+) -> tuple[str, dict]:
+    """The `with` clause ending in `selected` (the customer_id of every customer the filter keeps, reachable
+    or not) and its bound parameters."""
     params = dict(compiled.params)
     if audience.category is not None:
         params["category"] = audience.category
+    key = quote_identifier(JOIN_KEY)
     sql = (
-        f"with {BASE_RELATION} as ({_base_sql(audience, compiled, relations)}) "
-        f"select count(*) from {BASE_RELATION} where {compiled.where_sql}"
+        f"with {BASE_RELATION} as ({_base_sql(audience, compiled, relations)}),\n"
+        f"selected as (select {key} as customer_id from {BASE_RELATION} where {compiled.where_sql})"
     )
-    return int(connection.sql(sql, params=params).fetchall()[0][0])
+    return sql, params
 
 
 def _base_sql(audience: Audience, compiled: CompiledFilter, relations: AudienceRelations) -> str:
