@@ -12,6 +12,11 @@ The mean keeps the group's total.
 Whether to pool is decided on the held-out window (models_ml.targets.CustomerProblem.settle_pool): pooled
 unless pooling lowers the held-out Spearman, so a shop whose lapsed customers the model can rank (a
 yearly buyer due back) keeps the model's order.
+
+Only the horizon's length is tried. Choosing among it and the shorter run-rate windows (90, 180 days) on
+the held-out window raised CDNOW's held-out Spearman (0.369 to 0.409 as of 1997-12-31) but lowered the
+published CLV's Spearman against the spend that followed from 0.501 to 0.451: the held-out cutoff is
+months younger than as_of, and the threshold that ranks best there pools too many customers later.
 """
 
 import numpy as np
