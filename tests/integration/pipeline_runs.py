@@ -75,16 +75,23 @@ def run_cli_materialize(env_values: Mapping[str, str], tmp_path: Path) -> subpro
     )
 
 
-def run_tasks_py(
-    env_values: Mapping[str, str], dagster_home: Path, installed: bool = False
-) -> subprocess.CompletedProcess:
-    """`python3 tasks.py run` as a user types it, on the shipped instance settings in `dagster_home`;
-    `installed`: what it runs once installed (`python -m pipeline.run_cli`), from this interpreter."""
+def shipped_instance_env(env_values: Mapping[str, str], dagster_home: Path) -> dict[str, str]:
+    """This process's environment without its PULSE_* settings, plus `env_values`, and a Dagster instance in
+    `dagster_home` with the shipped dagster.yaml, as a user's checkout has it."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PULSE_")}
     env.update(env_values)
     env["DAGSTER_HOME"] = str(dagster_home)
     dagster_home.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO_ROOT / "dagster_home" / "dagster.yaml", dagster_home / "dagster.yaml")
+    return env
+
+
+def run_tasks_py(
+    env_values: Mapping[str, str], dagster_home: Path, installed: bool = False
+) -> subprocess.CompletedProcess:
+    """`python3 tasks.py run` as a user types it, on the shipped instance settings in `dagster_home`;
+    `installed`: what it runs once installed (`python -m pipeline.run_cli`), from this interpreter."""
+    env = shipped_instance_env(env_values, dagster_home)
     command = ["-m", "pipeline.run_cli"] if installed else [str(REPO_ROOT / "tasks.py"), "run"]
     return subprocess.run(
         [sys.executable, *command],

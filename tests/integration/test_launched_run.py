@@ -20,6 +20,7 @@ import pytest
 from deltalake import DeltaTable
 
 from tests.conftest import ORDER_COLUMNS, REPO_ROOT, run_paths, write_csv
+from tests.integration.pipeline_runs import shipped_instance_env
 from tests.integration.spark_setup import ensure_spark_extra
 
 pytestmark = pytest.mark.integration
@@ -62,15 +63,8 @@ def launched_run(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("launched")
     write_csv(tmp / "raw" / "orders.csv", ORDER_COLUMNS, _orders())
     home = tmp / "dagster_home"
-    home.mkdir()
-    (home / "dagster.yaml").write_bytes((REPO_ROOT / "dagster_home" / "dagster.yaml").read_bytes())
-    env = {name: value for name, value in os.environ.items() if not name.startswith("PULSE_")}
-    env |= run_paths(tmp) | {
-        "PULSE_AS_OF": "2025-07-01",
-        "DAGSTER_HOME": str(home),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
-        "PATH": f"{BIN}{os.pathsep}{env.get('PATH', '')}",
-    }
+    env = shipped_instance_env(run_paths(tmp) | {"PULSE_AS_OF": "2025-07-01"}, home)
+    env |= {"DBT_SEND_ANONYMOUS_USAGE_STATS": "False", "PATH": f"{BIN}{os.pathsep}{env.get('PATH', '')}"}
     workspace = ["-w", str(REPO_ROOT / "workspace.yaml")]
     with dg.DagsterInstance.from_config(str(home)):
         pass  # the storages are created once, before the daemon and the launch command both open them
