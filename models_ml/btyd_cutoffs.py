@@ -53,13 +53,14 @@ class CutoffBtyd:
     def features(self, purchase_days: float, spend_days: float) -> pd.DataFrame:
         """The feature columns of every row: P(alive), expected purchases over the purchase horizon and
         expected spend over the CLV horizon."""
-        prediction = self.predict(np.arange(len(self.summary)), 1.0)
         frame = pd.DataFrame(np.nan, index=range(len(self.summary)), columns=list(BTYD_FEATURES))
-        if prediction is None:
-            return frame
         rows = np.arange(len(self.summary))
-        purchases, spend = self.predict(rows, purchase_days), self.predict(rows, spend_days)
-        frame[P_ALIVE] = prediction.p_alive
+        # two predictions, not three: P(alive) does not depend on the horizon, so the purchase one carries it
+        purchases = self.predict(rows, purchase_days)
+        if purchases is None:
+            return frame
+        spend = purchases if spend_days == purchase_days else self.predict(rows, spend_days)
+        frame[P_ALIVE] = purchases.p_alive
         frame[EXPECTED_PURCHASES] = purchases.expected_purchases
         frame[EXPECTED_SPEND] = spend.expected_spend
         return frame
