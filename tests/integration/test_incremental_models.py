@@ -32,7 +32,7 @@ ROW_IDS = (
 # when rows are deleted)
 STATE_ROW_RANGES = """
 select month_start >= ? as rebuilt, min(rowid), max(rowid), count(*)
-from {catalog}.intermediate.int_customer_states
+from {catalog}.intermediate.int_customer_state_measures
 group by 1
 """
 # the first day whose activity the changes touched: every cutoff from its month on is rebuilt, none before

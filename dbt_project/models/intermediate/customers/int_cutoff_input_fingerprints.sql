@@ -1,15 +1,10 @@
--- One row per cutoff (int_cutoff_dates): a fingerprint of everything int_customer_states computes that
--- cutoff's rows from. State at a cutoff reads only the activity on or before it, so a closed month keeps its
--- fingerprint until a late or corrected order falls on or before its cutoff, and int_customer_states rebuilds
--- only the cutoffs whose fingerprint changed (macros/per_cutoff_incremental.sql).
--- The thresholds int_customer_states and its macros read (base_gap_share through int_cutoff_base_gaps)
-{%- set state_vars = {} %}
-{%- for name in [
-    'rfm_window_days', 'new_customer_days', 'slipping_gap_multiplier', 'lost_gap_multiplier',
-    'min_slipping_days', 'min_lost_days', 'min_gaps_for_own_rhythm', 'base_gap_share',
-] %}
-{%- do state_vars.update({name: var(name)}) %}
-{%- endfor %}
+-- One row per cutoff (int_cutoff_dates): a fingerprint of everything int_customer_state_measures computes
+-- that cutoff's rows from. State at a cutoff reads only the activity on or before it, so a closed month keeps
+-- its fingerprint until a late or corrected order falls on or before its cutoff, and the measures rebuild
+-- only the cutoffs whose fingerprint changed (macros/per_cutoff_incremental.sql). The segment names and the
+-- state thresholds are not in it: the view int_customer_states applies them as it is read.
+-- The one threshold the measures read
+{%- set state_vars = {'rfm_window_days': var('rfm_window_days')} %}
 
 with
 
@@ -23,8 +18,8 @@ cutoffs as (
 
 ),
 
--- every value int_customer_states and int_cutoff_base_gaps read from a day, hashed and summed per month: a
--- sum does not depend on the rows' order, and adding up the months gives each cutoff's total
+-- each day's values (every one int_customer_state_measures reads), hashed and summed per month: a sum does
+-- not depend on the rows' order, and adding up the months gives each cutoff's total
 monthly_activity as (
 
     select
@@ -54,13 +49,6 @@ known_at_cutoff as (
 
 ),
 
-segments as (
-
-    select {{ hash_total(row_hash(['r_score', 'fm_score', 'rfm_segment'])) }} as segments_total
-    from {{ ref('rfm_segments') }}
-
-),
-
 final as (
 
     select
@@ -74,14 +62,11 @@ final as (
             "coalesce(cast(known_at_cutoff.hash_sum as " ~ dbt.type_string() ~ "), '')",
             "'x'",
             "coalesce(cast(known_at_cutoff.activity_days as " ~ dbt.type_string() ~ "), '0')",
-            "'-'",
-            "coalesce(segments.segments_total, '')",
             "'-" ~ local_md5(tojson(state_vars))[:12] ~ "'",
         ]) }} as cutoff_fingerprint
 
     from cutoffs
     left join known_at_cutoff on cutoffs.month_start = known_at_cutoff.month_start
-    cross join segments
 
 )
 
