@@ -3,8 +3,8 @@
 -- its fingerprint until a late or corrected order falls on or before its cutoff, and the measures rebuild
 -- only the cutoffs whose fingerprint changed (macros/per_cutoff_incremental.sql). The segment names and the
 -- state thresholds are not in it: the view int_customer_states applies them as it is read.
--- The one threshold the measures read
-{%- set state_vars = {'rfm_window_days': var('rfm_window_days')} %}
+-- the one setting the measures read (the window of RFM frequency and monetary)
+{%- set measure_vars = {'rfm_window_days': var('rfm_window_days')} %}
 
 with
 
@@ -62,7 +62,7 @@ final as (
             "coalesce(cast(known_at_cutoff.hash_sum as " ~ dbt.type_string() ~ "), '')",
             "'x'",
             "coalesce(cast(known_at_cutoff.activity_days as " ~ dbt.type_string() ~ "), '0')",
-            "'-" ~ local_md5(tojson(state_vars))[:12] ~ "'",
+            "'-" ~ local_md5(tojson(measure_vars))[:12] ~ "'",
         ]) }} as cutoff_fingerprint
 
     from cutoffs
