@@ -17,6 +17,7 @@ Prints seconds per phase, row counts and the peak memory of this process and its
 
 import argparse
 import contextlib
+import dataclasses
 import json
 import os
 import resource
@@ -112,16 +113,15 @@ def main() -> None:
     env = dict(os.environ, DBT_SEND_ANONYMOUS_USAGE_STATS="False")
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     project = REPO_ROOT / "dbt_project"
-    spark = {
-        "engine": "spark",
-        "dbt_target": "spark",
-        "spark_warehouse": (args.workdir / f"spark-{args.customers}").resolve(),
-        "spark_driver_memory": args.spark_memory,
-    }
-    settings = PulseSettings(
-        demo=False, duckdb_path=warehouse.resolve(), **(spark if args.engine == "spark" else {})
-    )
+    settings = PulseSettings(demo=False, duckdb_path=warehouse.resolve())
     if args.engine == "spark":
+        settings = dataclasses.replace(
+            settings,
+            engine="spark",
+            dbt_target="spark",
+            spark_warehouse=(args.workdir / f"spark-{args.customers}").resolve(),
+            spark_driver_memory=args.spark_memory,
+        )
         started = time.perf_counter()
         copied = copy_raw_to_spark(warehouse, settings, args.workdir / f"parquet-{args.customers}")
         print(f"raw to Spark: {time.perf_counter() - started:8.1f} s  ({copied}; with the session start)")
