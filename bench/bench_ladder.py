@@ -41,8 +41,8 @@ def main() -> None:
     config = ModelConfig(**({"calibration_method": args.calibration} if args.calibration else {}))
     for warehouse in args.warehouses:
         inputs = read_prediction_inputs(warehouse)
-        if dropped := [name for name in drop if name in inputs.features.column_names]:
-            inputs = dataclasses.replace(inputs, features=inputs.features.drop(dropped))
+        if dropped := [name for name in drop if name in inputs.features.columns]:
+            inputs = dataclasses.replace(inputs, features=inputs.features.drop(columns=dropped))
         started = time.perf_counter()
         run = run_predictions(
             inputs.features,

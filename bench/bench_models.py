@@ -111,7 +111,6 @@ def _build_features(path: Path, workdir: Path) -> None:
 
 
 def _measure(args: argparse.Namespace) -> None:
-    import pandas as pd
 
     from models_ml import ModelConfig, run_predictions
 
@@ -121,8 +120,7 @@ def _measure(args: argparse.Namespace) -> None:
     else:
         frames, as_of = _load_parquet(args.workdir / f"shop-{args.customers}-{args.seed}", args.lean_inputs)
     load_seconds = time.perf_counter() - started
-    # the warehouse's frames are Arrow tables, as the pipeline passes them; the simulated ones pandas
-    scored = int(pd.Series(frames["features"]["is_scoring_cutoff"]).sum())
+    scored = int(frames["features"]["is_scoring_cutoff"].sum())
     print(
         f"loaded {len(frames['features']):,} feature rows ({scored:,} customers to score) "
         f"in {load_seconds:.1f} s, peak RSS {_peak_mb():,.0f} MB"

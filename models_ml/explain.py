@@ -13,7 +13,6 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from models_ml.design import LIFECYCLE_PREFIX, MIX_PREFIXES
 
@@ -230,7 +229,8 @@ def template(name: str, display: dict[str, str]) -> tuple[tuple[str, ...], Forma
 
 class _Column:
     """One reason column built as codes into a list of distinct texts: 1 M customers share a few
-    thousand texts, so no million Python strings are made; the column is an Arrow-backed `str` Series."""
+    thousand texts, so no million strings are made; the column stays a category (codes and texts) until
+    it is written, where it becomes text (a 4 M-row column of texts would be 200 MB or more)."""
 
     def __init__(self, rows: int):
         self.texts = [""]
@@ -241,9 +241,9 @@ class _Column:
         self.texts.extend(texts)
 
     def series(self) -> pd.Series:
-        # taken in Arrow: a pandas take of a million strings builds an index and copies twice
-        texts = pa.array(self.texts, pa.large_string()).take(pa.array(self.codes))
-        return pd.Series(pd.array(texts, dtype="str"))
+        # two groups of rows can write the same text: categories must be distinct
+        categories, remap = np.unique(np.array(self.texts, dtype=object), return_inverse=True)
+        return pd.Series(pd.Categorical.from_codes(remap[self.codes], categories=categories))
 
 
 def _write(

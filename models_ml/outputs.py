@@ -126,8 +126,8 @@ def customer_predictions(
             out["expected_next_order_date"] = _dates(as_of + days)
         else:
             out[f"{model}_decile"] = score_decile(run.scores)
-        out[f"{model}_prediction_source"] = run.source
-        out[f"{model}_model_version"] = run.version
+        out[f"{model}_prediction_source"] = _repeated(run.source, len(out))
+        out[f"{model}_model_version"] = _repeated(run.version, len(out))
         if model in EXPLAINED:
             if run.source == "withheld":
                 reasons = [[None] * len(out)] * 3
@@ -140,10 +140,13 @@ def customer_predictions(
     purchase, churn = out["purchase_probability_30d"].to_numpy(), out["churn_probability"].to_numpy()
     cells = predictive_cells(np.nan_to_num(purchase), np.nan_to_num(churn), context.config.grid_cuts)
     # a cell needs both axes: none while either target is withheld
-    out["predictive_cell"] = pd.Series(
-        np.where(np.isnan(purchase) | np.isnan(churn), None, cells), dtype="str"
-    )
+    out["predictive_cell"] = pd.Series(pd.Categorical(cells)).mask(np.isnan(purchase) | np.isnan(churn))
     return out
+
+
+def _repeated(text: str, rows: int) -> pd.Categorical:
+    """One text on every row, kept once (a category) rather than once per row."""
+    return pd.Categorical.from_codes(np.zeros(rows, dtype=np.int8), categories=[text])
 
 
 def _method(run: TargetRun) -> str:

@@ -90,8 +90,8 @@ def predictions(context: dg.AssetExecutionContext, pulse: PulseSettingsResource)
     config = model_config(settings)
     inputs = read_prediction_inputs(settings.duckdb_path)
     context.log.info(
-        f"Predictions for as_of {inputs.as_of}: {inputs.features.num_rows:,} feature rows, "
-        f"{inputs.labels.num_rows:,} labelled rows"
+        f"Predictions for as_of {inputs.as_of}: {len(inputs.features):,} feature rows, "
+        f"{len(inputs.labels):,} labelled rows"
     )
     champions = load_champions(settings, MODELS, config.n_threads)
     run = run_predictions(

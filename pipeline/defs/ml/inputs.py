@@ -1,9 +1,13 @@
-"""The learning library's inputs, read from the warehouse the dbt feature models built (read-only)."""
+"""The learning library's inputs, read from the warehouse the dbt feature models built (read-only).
+
+They arrive as pandas frames, the form the library works in, converted here so that a run holds one copy
+of the features and none of DuckDB's memory (`_frame`)."""
 
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 
 from models_ml.design import MIX_PREFIXES, slug
@@ -19,9 +23,9 @@ RUN_CONTEXT = "intermediate.int_run_context"
 @dataclass(frozen=True)
 class PredictionInputs:
     as_of: date
-    features: pa.Table  # one row per (customer_id, cutoff_date), the category and channel mix as columns
-    labels: pa.Table
-    category_labels: pa.Table
+    features: pd.DataFrame  # one row per (customer_id, cutoff_date), the category and channel mix as columns
+    labels: pd.DataFrame
+    category_labels: pd.DataFrame
 
 
 def _mix_columns(con) -> list[tuple[str, str, str]]:
@@ -55,9 +59,29 @@ def read_prediction_inputs(duckdb_path: Path) -> PredictionInputs:
                 left join shares
                     on features.customer_id = shares.customer_id and features.cutoff_date = shares.cutoff_date
             """
-            features = con.sql(query, params=parameters).to_arrow_table()
+            features = _frame(con.sql(query, params=parameters))
         else:
-            features = con.sql(f"select * from {FEATURES}").to_arrow_table()
-        labels = con.sql(f"select * from {LABELS}").to_arrow_table()
-        category_labels = con.sql(f"select * from {CATEGORY_LABELS}").to_arrow_table()
+            features = _frame(con.sql(f"select * from {FEATURES}"))
+        labels = _frame(con.sql(f"select * from {LABELS}"))
+        category_labels = _frame(con.sql(f"select * from {CATEGORY_LABELS}"))
     return PredictionInputs(as_of, features, labels, category_labels)
+
+
+def _frame(relation) -> pd.DataFrame:
+    """The relation as pandas, by Arrow's conversion (the types the library's contract expects).
+
+    pandas keeps a text column as the Arrow array it arrives in, and an array imported from DuckDB keeps
+    its whole batch alive, every column of it: the text is copied out first, so the frame holds none of
+    DuckDB's memory (at 4.2 M scored customers that is 1.5 GB)."""
+    table = relation.to_arrow_table()
+    columns = [
+        pa.chunked_array([pa.concat_arrays(column.chunks)], column.type)
+        if _is_text(column.type) and column.num_chunks
+        else column
+        for column in table.columns
+    ]
+    return pa.Table.from_arrays(columns, schema=table.schema).to_pandas()
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind)

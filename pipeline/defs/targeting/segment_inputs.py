@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
 
 from pipeline.warehouse import read_only
 
@@ -29,10 +28,9 @@ class SegmentInputs:
         return [column for column in numeric if column not in NOT_RULE_FEATURES]
 
 
-def segment_inputs(features: pa.Table, category_labels: pa.Table, duckdb_path: Path) -> SegmentInputs:
-    """`features` and `category_labels` as the predictions read them (pipeline/defs/ml/inputs.py)."""
-    frame = features.to_pandas()
-    labels_long = category_labels.to_pandas()
+def segment_inputs(frame: pd.DataFrame, labels_long: pd.DataFrame, duckdb_path: Path) -> SegmentInputs:
+    """`frame` (features) and `labels_long` (category labels) as the predictions read them
+    (pipeline/defs/ml/inputs.py)."""
     scoring = frame[frame["is_scoring_cutoff"]].reset_index(drop=True)
     if labels_long.empty:
         empty = frame.iloc[0:0]

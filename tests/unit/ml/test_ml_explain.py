@@ -95,7 +95,7 @@ def test_every_contract_feature_has_its_own_template():
 def test_reasons_of_a_real_run_use_each_customers_recency(shop, first_run):
     predictions = first_run.customer_predictions.set_index("customer_id")
     features = shop.features[shop.features["is_scoring_cutoff"]].set_index("customer_id")
-    reasons = predictions["churn_reason_1"] + " | " + predictions["churn_reason_2"]
+    reasons = predictions["churn_reason_1"].astype(str) + " | " + predictions["churn_reason_2"].astype(str)
     quoted = reasons.str.extract(r"(?:no order for|last order) ([\d,]+) days")[0].dropna()
     assert len(quoted) > 0.3 * len(predictions)
     recency = features.loc[quoted.index, "recency_days"]

@@ -1,10 +1,13 @@
 """The published frames of one full run on a synthetic shop: their grain, ranges and contract."""
 
+import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from models_ml import MODELS, PREDICTIVE_CELLS
 from models_ml.sampling import evaluation_fold
+from pipeline.warehouse import replace_table
 from tests.unit.ml.conftest import CONFIG
 
 
@@ -119,3 +122,29 @@ def test_plots_are_png_images(first_run):
     clv = first_run.model_metrics.set_index("model").loc["clv", "prediction_source"]
     expected = {"cumulative_gain"} | ({"feature_importance"} if clv == "model" else set())
     assert set(first_run.plots("clv")) == expected
+
+
+def test_repeated_texts_are_kept_once_and_written_as_text(first_run, tmp_path):
+    """Reasons, sources, versions and cells are categories in memory (at 4 M customers, texts per row
+    cost 2 GB) and plain text once written: the warehouse's columns are VARCHAR with the same values."""
+    predictions = first_run.customer_predictions
+    texts = [c for c in predictions.columns if "_reason_" in c or c.endswith(("_source", "_version"))]
+    texts.append("predictive_cell")
+    kept = [c for c in texts if isinstance(predictions[c].dtype, pd.CategoricalDtype)]
+    assert len(kept) >= 10 and "churn_reason_1" in kept and "purchase_prediction_source" in kept, kept
+
+    frame = predictions[["customer_id", *kept]]
+    warehouse = tmp_path / "warehouse.duckdb"
+    replace_table(
+        warehouse, "predictions.written", pa.Table.from_pandas(frame, preserve_index=False).to_reader()
+    )
+    con = duckdb.connect(str(warehouse), read_only=True)
+    types = dict(con.sql("select column_name, data_type from information_schema.columns").fetchall())
+    assert {types[c] for c in kept} == {"VARCHAR"}
+    written = con.sql("select * from predictions.written").df()
+    for column in kept:
+        assert _values(written[column]) == _values(frame[column]), column
+
+
+def _values(column: pd.Series) -> list:
+    return [None if pd.isna(value) else str(value) for value in column]
