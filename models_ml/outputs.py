@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+from pandas.api.types import union_categoricals
 
 from models_ml.category_propensity import CATEGORY_MODEL, CategoryProblem
 from models_ml.config import ModelConfig
@@ -101,14 +102,17 @@ def explain(run: TargetRun, context: RunContext, chunk_rows: int = EXPLAIN_CHUNK
             top_reasons(contributions, values[rows], design.names, features, run.model, design.display)
         )
         abs_sum += np.abs(contributions[:, : len(features)]).sum(axis=0, dtype=np.float64)
-    reasons = [pd.concat(slot, ignore_index=True) for slot in zip(*texts, strict=True)]
+    # the chunks' categories differ: united, the column stays a category (a plain concat makes it text)
+    reasons = [pd.Series(union_categoricals(slot)) for slot in zip(*texts, strict=True)]
     return Explanation(reasons, abs_sum / len(values) if len(values) else None)
 
 
 def customer_predictions(
     runs: dict[str, TargetRun], context: RunContext, explanations: dict[str, Explanation | None]
 ) -> pd.DataFrame:
-    """One row per scored customer: every target, its decile, source, model version and reasons."""
+    """One row per scored customer: every target, its decile, source, model version and reasons. Text
+    that repeats across customers (reasons, sources, versions, the cell) is a pandas category, text once
+    written to the warehouse."""
     names, values = context.design.names, context.scoring_matrix
     out = pd.DataFrame({"customer_id": context.scoring_customers})
     as_of = np.datetime64(context.inputs.as_of, "D")

@@ -1,6 +1,7 @@
 """Reasons in words: the customer's own values, and a direction that matches the contribution."""
 
 import numpy as np
+import pandas as pd
 
 from models_ml import top_reasons
 from models_ml.contract import check_inputs
@@ -118,4 +119,7 @@ def test_reasons_worked_out_a_chunk_of_customers_at_a_time_are_the_same_as_all_a
         chunked = explain(run, context, chunk_rows=137)  # not a divisor: the last chunk is short
         for slot in range(len(whole.reasons)):
             assert chunked.reasons[slot].tolist() == whole.reasons[slot].tolist(), (run.model, slot)
+            # each text is kept once however many chunks wrote it
+            assert isinstance(chunked.reasons[slot].dtype, pd.CategoricalDtype)
+            assert chunked.reasons[slot].cat.categories.is_unique
         np.testing.assert_allclose(chunked.mean_abs, whole.mean_abs, rtol=1e-5)
