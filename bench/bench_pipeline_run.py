@@ -15,7 +15,9 @@ second run after six hours of new orders, arriving as a second orders file: the 
 The shop is generated into <workdir>/raw-<size> once (the orders-only sizes are the `orders_only` shape,
 about 2.4 orders per customer, so 100 M orders are 42 M customers, not 10 M). Each run gets a fresh
 warehouse, publish folder and Dagster instance in <workdir>/run-<size> unless --keep. Peak memory is the
-largest sum of the resident memory of the run's whole process tree (dbt is a child process), sampled.
+largest sum of the resident memory of the run's whole process tree (dbt is a child process), sampled;
+each console line of the run is prefixed with its time and the peak since the line before (the stage it
+reports).
 """
 
 import argparse
@@ -113,10 +115,12 @@ def _rss_bytes(pid: int) -> int:
 
 
 class PeakMemory:
-    """Samples the resident memory of a process and all its descendants; keeps the largest sum."""
+    """Samples the resident memory of a process and all its descendants; keeps the largest sum, over the
+    whole run and since the last console line (a line ends a stage, so that peak is the stage's)."""
 
     def __init__(self, pid: int, every: float = 0.25) -> None:
         self.peak_bytes = 0
+        self.window_bytes = 0
         self._pid = pid
         self._every = every
         self._done = threading.Event()
@@ -125,8 +129,15 @@ class PeakMemory:
 
     def _sample(self) -> None:
         while not self._done.is_set():
-            self.peak_bytes = max(self.peak_bytes, sum(_rss_bytes(pid) for pid in _tree(self._pid)))
+            resident = sum(_rss_bytes(pid) for pid in _tree(self._pid))
+            self.peak_bytes = max(self.peak_bytes, resident)
+            self.window_bytes = max(self.window_bytes, resident)
             self._done.wait(self._every)
+
+    def window_gb(self) -> float:
+        """The peak since the last call, and start a new window."""
+        peak, self.window_bytes = self.window_bytes, 0
+        return peak / 1e9
 
     def stop(self) -> float:
         self._done.set()
@@ -250,7 +261,7 @@ def run_pipeline(env: dict[str, str]) -> RunResult:
         first_line = now if first_line is None else first_line
         if found := STARTED.match(line):
             started_in = float(found[1]) * (60 if found[2] == "min" else 1)
-        print(f"[{now:7.1f} s] {line}", end="", flush=True)
+        print(f"[{now:7.1f} s  {memory.window_gb():4.1f} GB] {line}", end="", flush=True)
     code = process.wait()
     return RunResult(time.perf_counter() - started, code, first_line or 0.0, started_in, memory.stop())
 

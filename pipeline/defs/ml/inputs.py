@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
 
@@ -67,7 +68,7 @@ def read_prediction_inputs(duckdb_path: Path) -> PredictionInputs:
     return PredictionInputs(as_of, features, labels, category_labels)
 
 
-def _frame(relation) -> pd.DataFrame:
+def _frame(relation: duckdb.DuckDBPyRelation) -> pd.DataFrame:
     """The relation as pandas, by Arrow's conversion (the types the library's contract expects).
 
     pandas keeps a text column as the Arrow array it arrives in, and an array imported from DuckDB keeps
