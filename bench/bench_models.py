@@ -111,7 +111,6 @@ def _build_features(path: Path, workdir: Path) -> None:
 
 
 def _measure(args: argparse.Namespace) -> None:
-
     from models_ml import ModelConfig, run_predictions
 
     started = time.perf_counter()

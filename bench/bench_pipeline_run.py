@@ -10,7 +10,9 @@ Run by hand (not in CI), one command per size:
 Options: --workdir (default /tmp/pulse-run-bench), --scale 0.001 (a tiny version of the size, to check the
 command), --rerun (a second run on the same data: what a run costs when nothing changed), --incremental (a
 second run after six hours of new orders, arriving as a second orders file: the issue's incremental ratio),
---keep (publish into the previous run's folders: the steady state). Use `nice -n 10` on a shared machine.
+--keep (publish into the previous run's folders: the steady state), --memory-limit 4GB (the run's
+DuckDB memory limit; the environment's PULSE_ settings are not passed on). Use `nice -n 10` on a shared
+machine.
 
 The shop is generated into <workdir>/raw-<size> once (the orders-only sizes are the `orders_only` shape,
 about 2.4 orders per customer, so 100 M orders are 42 M customers, not 10 M). Each run gets a fresh
@@ -294,6 +296,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="reuse the run folder (the steady state)")
     parser.add_argument("--rerun", action="store_true", help="then run again on the same data")
     parser.add_argument("--incremental", action="store_true", help="then run after six hours of new orders")
+    parser.add_argument("--memory-limit", help="the run's PULSE_DUCKDB_MEMORY_LIMIT")
     args = parser.parse_args()
 
     size = SIZES[args.size]
@@ -316,6 +319,8 @@ def main() -> None:
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
     }
+    if args.memory_limit:
+        env["PULSE_DUCKDB_MEMORY_LIMIT"] = args.memory_limit
     from pipeline.settings import PulseSettings  # the run's own memory limit, for a fair floor
 
     memory_limit = PulseSettings.from_env(env).duckdb_memory_limit

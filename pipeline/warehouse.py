@@ -3,11 +3,12 @@ read-write connection for the tables a Python asset writes itself (e.g. `ml.cust
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
 
 from pipeline.warehouse_lock import connect
@@ -31,6 +32,32 @@ def table_reader(
 ) -> pa.RecordBatchReader:
     """Stream a table as Arrow batches, so publishing 10 M rows never holds them all in memory."""
     return con.sql(f"select * from {relation}").to_arrow_reader(batch_size)
+
+
+def owned_frame(
+    relation: duckdb.DuckDBPyRelation, as_type: Callable[[pa.DataType], pa.DataType] | None = None
+) -> pd.DataFrame:
+    """The relation as a pandas frame that holds none of DuckDB's memory, each column cast by `as_type`.
+
+    Through Arrow: DuckDB's own `.df()` builds a Python string for every text value first (8.7 s of a 12 s
+    check on 10 M orders). pandas keeps a text column as the Arrow array it arrives in, and an array
+    imported from DuckDB keeps its whole batch alive, every column of it: text is copied out into one
+    chunk per column (also what GX checks fastest), so DuckDB's batches go when this returns (1.5 GB of
+    the model inputs at 4.2 M customers)."""
+    table = relation.to_arrow_table()
+    if as_type is not None:
+        table = table.cast(pa.schema([field.with_type(as_type(field.type)) for field in table.schema]))
+    columns = [
+        pa.chunked_array([pa.concat_arrays(column.chunks)], column.type)
+        if _is_text(column.type) and column.num_chunks
+        else column
+        for column in table.columns
+    ]
+    return pa.Table.from_arrays(columns, schema=table.schema).to_pandas()
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind)
 
 
 def content_fingerprint(con: duckdb.DuckDBPyConnection, relation: str) -> str:

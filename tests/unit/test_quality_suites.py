@@ -1,5 +1,8 @@
 """The expectation suites on hand-made DataFrames: good data passes, each fault is named by its column."""
 
+import gc
+import weakref
+
 import pandas as pd
 import pytest
 
@@ -110,6 +113,17 @@ def test_null_and_missing_columns_are_failures_not_crashes():
     assert any(
         "source_row" in failure.message and "does not exist" in failure.message for failure in report.failures
     )
+
+
+def test_the_checked_frame_is_freed_once_validated():
+    """GX keeps its last context alive, and with it the batch it validated: the frame must not outlive
+    the check (the steps of a run share one process)."""
+    orders = good_orders()
+    freed = weakref.ref(orders)
+    assert validate_table("fct_orders", orders).success
+    del orders
+    gc.collect()
+    assert freed() is None
 
 
 def test_report_metadata_is_json_friendly():

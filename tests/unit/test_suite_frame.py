@@ -19,7 +19,7 @@ ROWS = """
 
 def test_the_frame_has_the_types_and_values_of_duckdbs_own():
     with duckdb.connect() as con:
-        through_arrow = suite_frame(con.sql(ROWS).to_arrow_table())
+        through_arrow = suite_frame(con.sql(ROWS))
         native = con.sql(ROWS).df()
     assert through_arrow.dtypes.to_dict() == native.dtypes.to_dict()
     pd.testing.assert_frame_equal(through_arrow, native)
@@ -34,7 +34,7 @@ def test_a_suite_gives_the_same_verdict_on_either_frame():
         con.register("orders", orders)
         query = "select * replace (gross_amount::decimal(18, 2) as gross_amount) from orders"
         native = validate_table("fct_orders", con.sql(query).df())
-        through_arrow = validate_table("fct_orders", suite_frame(con.sql(query).to_arrow_table()))
+        through_arrow = validate_table("fct_orders", suite_frame(con.sql(query)))
     assert not through_arrow.success
     assert [(f.column, f.unexpected_count) for f in through_arrow.failures] == [("gross_amount", 1)]
     assert through_arrow.summary() == native.summary()

@@ -1,18 +1,16 @@
 """The learning library's inputs, read from the warehouse the dbt feature models built (read-only).
 
 They arrive as pandas frames, the form the library works in, converted here so that a run holds one copy
-of the features and none of DuckDB's memory (`_frame`)."""
+of the features and none of DuckDB's memory (`owned_frame`)."""
 
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pandas as pd
-import pyarrow as pa
 
 from models_ml.design import MIX_PREFIXES, slug
-from pipeline.warehouse import read_only
+from pipeline.warehouse import owned_frame, read_only
 
 FEATURES = "features.ml_customer_features"
 MIX = "features.ml_customer_mix_features"
@@ -60,29 +58,9 @@ def read_prediction_inputs(duckdb_path: Path) -> PredictionInputs:
                 left join shares
                     on features.customer_id = shares.customer_id and features.cutoff_date = shares.cutoff_date
             """
-            features = _frame(con.sql(query, params=parameters))
+            features = owned_frame(con.sql(query, params=parameters))
         else:
-            features = _frame(con.sql(f"select * from {FEATURES}"))
-        labels = _frame(con.sql(f"select * from {LABELS}"))
-        category_labels = _frame(con.sql(f"select * from {CATEGORY_LABELS}"))
+            features = owned_frame(con.sql(f"select * from {FEATURES}"))
+        labels = owned_frame(con.sql(f"select * from {LABELS}"))
+        category_labels = owned_frame(con.sql(f"select * from {CATEGORY_LABELS}"))
     return PredictionInputs(as_of, features, labels, category_labels)
-
-
-def _frame(relation: duckdb.DuckDBPyRelation) -> pd.DataFrame:
-    """The relation as pandas, by Arrow's conversion (the types the library's contract expects).
-
-    pandas keeps a text column as the Arrow array it arrives in, and an array imported from DuckDB keeps
-    its whole batch alive, every column of it: the text is copied out first, so the frame holds none of
-    DuckDB's memory (at 4.2 M scored customers that is 1.5 GB)."""
-    table = relation.to_arrow_table()
-    columns = [
-        pa.chunked_array([pa.concat_arrays(column.chunks)], column.type)
-        if _is_text(column.type) and column.num_chunks
-        else column
-        for column in table.columns
-    ]
-    return pa.Table.from_arrays(columns, schema=table.schema).to_pandas()
-
-
-def _is_text(kind: pa.DataType) -> bool:
-    return pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind)

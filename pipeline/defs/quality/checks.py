@@ -44,9 +44,7 @@ def build_expectations_check(table: PublishedTable) -> dg.AssetChecksDefinition:
 
         columns = ", ".join(f'"{column}"' for column in suite_columns(table.name))
         with read_only(pulse.load().duckdb_path) as con:
-            rows = con.sql(f"select {columns} from {table.relation}").to_arrow_table()
-        frame = suite_frame(rows)
-        del rows  # the frame holds its own copy: DuckDB's batches go before GX runs (0.45 GB at 10 M orders)
+            frame = suite_frame(con.sql(f"select {columns} from {table.relation}"))
         report = validate_table(table.name, frame)
         return dg.AssetCheckResult(
             passed=report.success,
