@@ -15,7 +15,7 @@ def test_defaults_run_on_the_embedded_demo_without_configuration():
     assert not settings.publish_uri.startswith("s3://")
     assert settings.as_of is None
     assert settings.reporting_currency == "EUR"
-    assert settings.duckdb_memory_limit == "5GB"
+    assert settings.duckdb_memory_limit == "4GB"
 
 
 def test_values_come_from_the_environment(tmp_path):
