@@ -1,11 +1,14 @@
-"""A frame read out of the warehouse owns its memory: its text is copied out of DuckDB's result batches
-(which a text column would otherwise keep alive, every column of the batch), one chunk per column."""
+"""A frame read out of the warehouse owns its memory (its text is copied out of DuckDB's result batches,
+which a text column would otherwise keep alive, every column of the batch), has the types DuckDB's own
+`.df()` gives, and gets the same verdict from a suite."""
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from pipeline.expectations.validate import validate_table
 from pipeline.warehouse import owned_frame
+from tests.unit.test_quality_suites import good_orders
 
 # more rows than one Arrow batch of DuckDB's (1,000,000), so the result arrives in several
 ROWS = "select 'customer-' || i::varchar as customer_id, i as orders from range(2500000) t(i)"
@@ -25,8 +28,33 @@ def test_text_is_copied_into_memory_the_frame_owns():
     assert frame["orders"].sum() == arrived["orders"].to_pandas().sum()
 
 
-def test_columns_are_cast_as_asked():
+TYPED = """
+    select * from (values
+        ('o1', 'c1', timestamp '2025-01-05 10:00', timestamptz '2025-01-05 10:00+02:00',
+            100.00::decimal(18, 2), date '2025-01-05', true),
+        ('o2', null, timestamp '2025-02-05 08:00', null, -0.01::decimal(18, 2), null, false)
+    ) as t(order_id, customer_id, ordered_at, loaded_at, amount, ordered_date, is_refund)
+"""
+
+
+def test_the_frame_has_the_types_and_values_of_duckdbs_own():
     with duckdb.connect() as con:
-        frame = owned_frame(con.sql("select 1.25::decimal(18, 2) as amount"), lambda kind: pa.float64())
-    assert frame["amount"].dtype == "float64"
-    pd.testing.assert_series_equal(frame["amount"], pd.Series([1.25], name="amount"))
+        through_arrow = owned_frame(con.sql(TYPED))
+        native = con.sql(TYPED).df()
+    assert through_arrow.dtypes.to_dict() == native.dtypes.to_dict()
+    pd.testing.assert_frame_equal(through_arrow, native)
+    assert through_arrow["amount"].tolist() == [100.0, -0.01]  # decimals as floats, the sign kept
+    assert through_arrow["customer_id"].isna().tolist() == [False, True]
+
+
+def test_a_suite_gives_the_same_verdict_on_either_frame():
+    orders = good_orders()
+    orders.loc[1, "gross_amount"] = -5.0  # one fault, named by its column either way
+    with duckdb.connect() as con:
+        con.register("orders", orders)
+        query = "select * replace (gross_amount::decimal(18, 2) as gross_amount) from orders"
+        native = validate_table("fct_orders", con.sql(query).df())
+        through_arrow = validate_table("fct_orders", owned_frame(con.sql(query)))
+    assert not through_arrow.success
+    assert [(f.column, f.unexpected_count) for f in through_arrow.failures] == [("gross_amount", 1)]
+    assert through_arrow.summary() == native.summary()

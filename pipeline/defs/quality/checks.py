@@ -15,10 +15,9 @@ import dagster as dg
 from pipeline.defs.dbt.manifest_models import manifest_models
 from pipeline.defs.dbt.project import dbt_project
 from pipeline.defs.publish.published_tables import PublishedTable, published_tables
-from pipeline.expectations.suite_frame import suite_frame
 from pipeline.expectations.suites import SUITES, WARNING_SUITES
 from pipeline.resources import PulseSettingsResource
-from pipeline.warehouse import read_only
+from pipeline.warehouse import owned_frame, read_only
 
 
 def _description(name: str) -> str:
@@ -44,7 +43,7 @@ def build_expectations_check(table: PublishedTable) -> dg.AssetChecksDefinition:
 
         columns = ", ".join(f'"{column}"' for column in suite_columns(table.name))
         with read_only(pulse.load().duckdb_path) as con:
-            frame = suite_frame(con.sql(f"select {columns} from {table.relation}"))
+            frame = owned_frame(con.sql(f"select {columns} from {table.relation}"))
         report = validate_table(table.name, frame)
         return dg.AssetCheckResult(
             passed=report.success,
