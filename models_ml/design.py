@@ -111,9 +111,12 @@ class Design:
 
     def _matrix(self, rows: np.ndarray) -> np.ndarray:
         out = np.empty((len(rows), len(self.names)), dtype=np.float32)
-        subset = self.features[self.numeric].iloc[rows]
+        # a column at a time: a subset of the frame would copy every column as float64 first (1.8 GB for
+        # 4.2 M scored customers)
         for j, column in enumerate(self.numeric):
-            out[:, j] = subset[column].to_numpy(dtype=np.float32, na_value=np.nan)
+            out[:, j] = self.features[column].iloc[rows].to_numpy(dtype=np.float32, na_value=np.nan)
+            written = out[:, j]
+            written[np.isinf(written)] = np.nan  # a ratio over a zero gap: unknown, not infinitely large
         base = len(self.numeric)
         if self.lifecycle:
             codes = self._lifecycle_code[rows]
@@ -127,5 +130,4 @@ class Design:
             target = where[self._mix_row]
             hit = target >= 0
             np.add.at(out, (target[hit], base + self._mix_col[hit]), self._mix_value[hit])
-        out[np.isinf(out)] = np.nan  # a ratio over a zero gap: unknown, not infinitely large
         return out
