@@ -98,9 +98,12 @@ class CategoryProblem(Problem):
             category,
         )
 
-    def _share(self, matrix: np.ndarray, category: np.ndarray) -> np.ndarray:
-        """Each row's spend share in its category (0 where the shop has no such mix column)."""
-        columns = np.array(self._share_columns)[category]
+    def _share(
+        self, matrix: np.ndarray, category: np.ndarray, share_columns: list[int] | None = None
+    ) -> np.ndarray:
+        """Each row's spend share in its category (0 where the shop has no such mix column): category k's
+        share is column `share_columns[k]` of `matrix` (default: its column in the design)."""
+        columns = np.array(self._share_columns if share_columns is None else share_columns)[category]
         known = columns >= 0
         share = np.zeros(len(category), dtype=np.float32)
         share[known] = matrix[np.flatnonzero(known), columns[known]]
@@ -118,17 +121,20 @@ class CategoryProblem(Problem):
         return np.hstack([customers, self._extras(customers, subset.category)])
 
     def scoring_blocks(self) -> Iterator[np.ndarray]:
-        customers = self.context.scoring_matrix
-        for index in range(len(self.categories)):
-            yield np.hstack([customers, self._extras(customers, np.full(len(customers), index))])
+        for index in range(len(self.categories)):  # category-major, each category chunk by chunk
+            for _, customers in self.context.scoring_chunks():
+                yield np.hstack([customers, self._extras(customers, np.full(len(customers), index))])
 
     def baseline(self, fit: LabelledSet | None, on: LabelledSet | None) -> np.ndarray:
         """Spend share in the category × the rate of buying anything in the window (RF cell)."""
         context = self.context
         if on is None:  # category-major, like scoring_blocks
-            customers, rows = context.scoring_matrix, context.scoring_rows
+            rows, names = context.scoring_rows, context.design.names
+            # the share columns alone (column k: category k's share; NaN, so 0, where the design has none)
+            shares = context.scoring_columns([names[c] if c >= 0 else "" for c in self._share_columns])
+            own = list(range(len(self.categories)))
             share = np.concatenate(
-                [self._share(customers, np.full(len(rows), k)) for k in range(len(self.categories))]
+                [self._share(shares, np.full(len(rows), k), own) for k in range(len(self.categories))]
             )
             repeat = len(self.categories)
         else:

@@ -350,15 +350,24 @@ def top_reasons(
     return out
 
 
+_BASELINE_REASONS = ("recency_days", "order_count")  # what the rule and BG/NBD read
+
+
+def baseline_reason_columns() -> list[str]:
+    """The feature columns the reasons of a rule or BG/NBD score read."""
+    return list(dict.fromkeys(c for feature in _BASELINE_REASONS for c in template(feature, {})[0]))
+
+
 def baseline_reasons(
     values: np.ndarray, names: list[str], target: str, score: np.ndarray, method: str
 ) -> list[pd.Series]:
     """Reasons for a score no XGBoost model made: recency and frequency (what the rule and BG/NBD read),
-    and `method`, the sentence saying how the score was made."""
+    and `method`, the sentence saying how the score was made. `values` holds the columns `names`, at
+    least those of `baseline_reason_columns()`."""
     up, down = EFFECTS[target]
     raises = score >= np.mean(score) if len(score) else np.zeros(0, bool)
     out = []
-    for feature in ("recency_days", "order_count"):
+    for feature in _BASELINE_REASONS:
         column = _Column(len(score))
         if feature in names:
             for direction in (True, False):

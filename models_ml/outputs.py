@@ -12,7 +12,7 @@ from pandas.api.types import union_categoricals
 from models_ml.category_propensity import CATEGORY_MODEL, CategoryProblem
 from models_ml.config import ModelConfig
 from models_ml.design import model_columns
-from models_ml.explain import baseline_reasons, top_reasons
+from models_ml.explain import baseline_reason_columns, baseline_reasons, top_reasons
 from models_ml.grid import predictive_cells
 from models_ml.importance import IMPORTANCE_COLUMNS, feature_importance
 from models_ml.metrics import CALIBRATION_BINS, classifier_metrics, gains_by_decile
@@ -84,27 +84,26 @@ def explain(run: TargetRun, context: RunContext, chunk_rows: int = EXPLAIN_CHUNK
     is summed across chunks."""
     if run.scoring_model is None or run.model not in EXPLAINED:
         return None
-    features = run.scoring_model.features
-    values, design = context.scoring_matrix, context.design
-    matrix = model_columns(values, design.names, features)
+    features, design = run.scoring_model.features, context.design
+    scored = len(context.scoring_rows)
     texts: list[list[pd.Series]] = []
     abs_sum = np.zeros(len(features))
     # the prior's part is its spread around the mean over every scored customer, not over one chunk
     margin_mean = None if run.scoring_margin is None else float(np.mean(run.scoring_margin))
     # no scored customer: one empty chunk, so the reasons are empty columns as for any other size
-    for start in range(0, len(values), chunk_rows) or range(1):
-        rows = slice(start, start + chunk_rows)
+    for rows, values in context.scoring_chunks(chunk_rows):
         margin = None if run.scoring_margin is None else run.scoring_margin[rows]
         contributions = run.scoring_model.contributions(
-            matrix[rows], context.config.exact_contributions, margin, margin_mean
+            model_columns(values, design.names, features),
+            context.config.exact_contributions,
+            margin,
+            margin_mean,
         )
-        texts.append(
-            top_reasons(contributions, values[rows], design.names, features, run.model, design.display)
-        )
+        texts.append(top_reasons(contributions, values, design.names, features, run.model, design.display))
         abs_sum += np.abs(contributions[:, : len(features)]).sum(axis=0, dtype=np.float64)
     # the chunks' categories differ: united, the column stays a category (a plain concat makes it text)
     reasons = [pd.Series(union_categoricals(slot)) for slot in zip(*texts, strict=True)]
-    return Explanation(reasons, abs_sum / len(values) if len(values) else None)
+    return Explanation(reasons, abs_sum / scored if scored else None)
 
 
 def customer_predictions(
@@ -113,7 +112,6 @@ def customer_predictions(
     """One row per scored customer: every target, its decile, source, model version and reasons. Text
     that repeats across customers (reasons, sources, versions, the cell) is a pandas category, text once
     written to the warehouse."""
-    names, values = context.design.names, context.scoring_matrix
     out = pd.DataFrame({"customer_id": context.scoring_customers})
     as_of = np.datetime64(context.inputs.as_of, "D")
     out["as_of"] = _dates(np.full(len(out), as_of))
@@ -138,7 +136,10 @@ def customer_predictions(
             elif (explanation := explanations.get(model)) is not None:
                 reasons = explanation.reasons
             else:
-                reasons = baseline_reasons(values, names, model, run.scores, _method(run))
+                names = [name for name in baseline_reason_columns() if name in context.design.names]
+                reasons = baseline_reasons(
+                    context.scoring_columns(names), names, model, run.scores, _method(run)
+                )
             for slot, texts in enumerate(reasons, start=1):
                 out[f"{model}_reason_{slot}"] = texts
     purchase, churn = out["purchase_probability_30d"].to_numpy(), out["churn_probability"].to_numpy()

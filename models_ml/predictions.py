@@ -120,7 +120,6 @@ def run_predictions(
     clock = _Clock()
     with clock("inputs"):
         context = RunContext(check_inputs(features, labels, as_of, mix, category_labels), config)
-        _ = context.scoring_matrix
 
     runs: dict[str, TargetRun] = {}
     for spec in CUSTOMER_TARGETS:

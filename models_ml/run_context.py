@@ -1,5 +1,6 @@
 """Shared state of one run: the checked inputs, the design, row hashes and the rows to score."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -11,6 +12,8 @@ from models_ml.btyd_cutoffs import CutoffBtyd
 from models_ml.config import ModelConfig
 from models_ml.contract import CUSTOMER_ID, SCORING_FLAG, Inputs
 from models_ml.design import Design
+
+SCORING_CHUNK_ROWS = 500_000  # about 130 MB of float32 features a chunk
 
 
 @dataclass
@@ -36,9 +39,25 @@ class RunContext:
         self.scoring_rows = scoring[order]
         self.scoring_customers: pd.Series = ids.take(order).reset_index(drop=True)  # str, Arrow-backed
 
-    @cached_property
-    def scoring_matrix(self) -> np.ndarray:
-        return self.design.matrix(self.scoring_rows)
+    def scoring_chunks(self, chunk_rows: int | None = None) -> Iterator[tuple[slice, np.ndarray]]:
+        """The scoring rows' feature matrix, `chunk_rows` rows at a time (and the rows each chunk holds):
+        built per use, not kept, as the whole matrix would be 1 GB at 4.2 M scored customers, resident for
+        the whole run. One empty chunk when nothing is scored."""
+        chunk_rows = chunk_rows or SCORING_CHUNK_ROWS
+        for start in range(0, len(self.scoring_rows), chunk_rows) or range(1):
+            rows = slice(start, start + chunk_rows)
+            yield rows, self.design.matrix(self.scoring_rows[rows])
+
+    def scoring_columns(self, names: list[str]) -> np.ndarray:
+        """The scoring rows' values of a few design columns (in `names` order; NaN for a column the design
+        does not have)."""
+        out = np.full((len(self.scoring_rows), len(names)), np.nan, dtype=np.float32)
+        index = {name: i for i, name in enumerate(self.design.names)}
+        for rows, matrix in self.scoring_chunks():
+            for j, name in enumerate(names):
+                if name in index:
+                    out[rows, j] = matrix[:, index[name]]
+        return out
 
     def frame(self, rows: np.ndarray | None, columns: list[str] = BASELINE_COLUMNS) -> pd.DataFrame:
         """Raw feature columns (the baselines' by default) of `rows` (None: the scoring rows)."""

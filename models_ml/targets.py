@@ -80,7 +80,8 @@ class CustomerProblem(Problem):
         return self.context.design.matrix(subset.rows)
 
     def scoring_blocks(self) -> Iterator[np.ndarray]:
-        yield self.context.scoring_matrix
+        for _, matrix in self.context.scoring_chunks():
+            yield matrix
 
     def _horizon(self) -> float:
         return self.horizon_days() or float(self.requested_horizon_days)
