@@ -101,33 +101,37 @@ class Design:
                 states.notna().to_numpy() & (codes < 0), len(LIFECYCLE_STATES), codes
             )
 
-    def matrix(self, rows: np.ndarray) -> np.ndarray:
-        """Feature values of the given rows (positions in `features`), columns in `names` order."""
+    def matrix(self, rows: np.ndarray, names: list[str] | None = None) -> np.ndarray:
+        """Feature values of the given rows (positions in `features`), columns in `names` order (default:
+        every feature, `self.names`; NaN for a name the design does not have)."""
         rows = np.asarray(rows, dtype=np.int64)
         unique, inverse = np.unique(rows, return_inverse=True)
         if len(unique) < len(rows):  # a row asked for more than once (category rows): build once
-            return self._matrix(unique)[inverse]
-        return self._matrix(rows)
+            return self._matrix(unique, names)[inverse]
+        return self._matrix(rows, names)
 
-    def _matrix(self, rows: np.ndarray) -> np.ndarray:
-        out = np.empty((len(rows), len(self.names)), dtype=np.float32)
+    def _matrix(self, rows: np.ndarray, names: list[str] | None) -> np.ndarray:
+        names = self.names if names is None else names
+        position = {name: j for j, name in enumerate(names)}
+        out = np.full((len(rows), len(names)), np.nan, dtype=np.float32)
         # a column at a time: a subset of the frame would copy every column as float64 first (1.8 GB for
         # 4.2 M scored customers)
-        for j, column in enumerate(self.numeric):
+        for column in (column for column in self.numeric if column in position):
+            j = position[column]
             out[:, j] = self.features[column].iloc[rows].to_numpy(dtype=np.float32, na_value=np.nan)
             written = out[:, j]
             written[np.isinf(written)] = np.nan  # a ratio over a zero gap: unknown, not infinitely large
-        base = len(self.numeric)
         if self.lifecycle:
             codes = self._lifecycle_code[rows]
-            for j in range(len(LIFECYCLE_STATES)):
-                out[:, base + j] = np.where(codes < 0, np.nan, codes == j)
-        base += len(self.lifecycle)
-        if self.mix_names:
-            out[:, base:] = 0.0  # no mix row: nothing spent there
+            for state, column in enumerate(self.lifecycle):
+                if column in position:
+                    out[:, position[column]] = np.where(codes < 0, np.nan, codes == state)
+        wanted = np.array([position.get(column, -1) for column in self.mix_names], dtype=np.int64)
+        if (wanted >= 0).any():
+            out[:, wanted[wanted >= 0]] = 0.0  # no mix row: nothing spent there
             where = np.full(len(self.features), -1, dtype=np.int64)
             where[rows] = np.arange(len(rows))
-            target = where[self._mix_row]
-            hit = target >= 0
-            np.add.at(out, (target[hit], base + self._mix_col[hit]), self._mix_value[hit])
+            target, column = where[self._mix_row], wanted[self._mix_col]
+            hit = (target >= 0) & (column >= 0)
+            np.add.at(out, (target[hit], column[hit]), self._mix_value[hit])
         return out

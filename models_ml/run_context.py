@@ -49,15 +49,9 @@ class RunContext:
             yield rows, self.design.matrix(self.scoring_rows[rows])
 
     def scoring_columns(self, names: list[str]) -> np.ndarray:
-        """The scoring rows' values of a few design columns (in `names` order; NaN for a column the design
+        """The scoring rows' values of a few design columns, in `names` order (NaN for a column the design
         does not have)."""
-        out = np.full((len(self.scoring_rows), len(names)), np.nan, dtype=np.float32)
-        index = {name: i for i, name in enumerate(self.design.names)}
-        for rows, matrix in self.scoring_chunks():
-            for j, name in enumerate(names):
-                if name in index:
-                    out[rows, j] = matrix[:, index[name]]
-        return out
+        return self.design.matrix(self.scoring_rows, names)
 
     def frame(self, rows: np.ndarray | None, columns: list[str] = BASELINE_COLUMNS) -> pd.DataFrame:
         """Raw feature columns (the baselines' by default) of `rows` (None: the scoring rows)."""
