@@ -73,15 +73,11 @@ class Explanation:
     mean_abs: np.ndarray | None  # None when no customer was scored
 
 
-# customers explained at a time: one chunk's contributions (rows x features, float32) and reason work stay
-# near 100 MB however many customers a shop has; 4 M at once held 2 GB more at the step's peak
-EXPLAIN_CHUNK_ROWS = 500_000
-
-
-def explain(run: TargetRun, context: RunContext, chunk_rows: int = EXPLAIN_CHUNK_ROWS) -> Explanation | None:
+def explain(run: TargetRun, context: RunContext, chunk_rows: int | None = None) -> Explanation | None:
     """The reasons of an XGBoost-scored churn or purchase target (None for the others), worked out a chunk
-    of customers at a time: a customer's reasons depend on their own row only, and the mean |contribution|
-    is summed across chunks."""
+    of customers at a time (`RunContext.scoring_chunks`; `chunk_rows` for tests): a customer's reasons
+    depend on their own row only, and the mean |contribution| is summed across chunks. One chunk's
+    contributions and reason work stay near 100 MB; 4 M customers at once held 2 GB more."""
     if run.scoring_model is None or run.model not in EXPLAINED:
         return None
     features, design = run.scoring_model.features, context.design

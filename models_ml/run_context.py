@@ -13,7 +13,8 @@ from models_ml.config import ModelConfig
 from models_ml.contract import CUSTOMER_ID, SCORING_FLAG, Inputs
 from models_ml.design import Design
 
-SCORING_CHUNK_ROWS = 500_000  # about 130 MB of float32 features a chunk
+# customers scored and explained at a time: about 130 MB of float32 features a chunk
+SCORING_CHUNK_ROWS = 500_000
 
 
 @dataclass
