@@ -51,8 +51,8 @@ class CategoryProblem(Problem):
         self.categories = sorted(labels["category"].unique().tolist())
         slugs = _unique_slugs(self.categories)
         self.names = [*design.names, *(CATEGORY_PREFIX + s for s in slugs), SHARE_FEATURE]
-        share_names = [MIX_PREFIXES["category"] + slug(c) for c in self.categories]
-        self._share_columns = [design.names.index(n) if n in design.names else -1 for n in share_names]
+        self._share_names = [MIX_PREFIXES["category"] + slug(c) for c in self.categories]
+        self._share_columns = [design.names.index(n) if n in design.names else -1 for n in self._share_names]
         self.rows_per_cutoff_cap = math.ceil(
             max(config.sample_size, config.evaluation_sample_size) / max(len(self.categories), 1)
         )
@@ -98,12 +98,9 @@ class CategoryProblem(Problem):
             category,
         )
 
-    def _share(
-        self, matrix: np.ndarray, category: np.ndarray, share_columns: list[int] | None = None
-    ) -> np.ndarray:
-        """Each row's spend share in its category (0 where the shop has no such mix column): category k's
-        share is column `share_columns[k]` of `matrix` (default: its column in the design)."""
-        columns = np.array(self._share_columns if share_columns is None else share_columns)[category]
+    def _share(self, matrix: np.ndarray, category: np.ndarray) -> np.ndarray:
+        """Each row's spend share in its category (0 where the shop has no such mix column)."""
+        columns = np.array(self._share_columns)[category]
         known = columns >= 0
         share = np.zeros(len(category), dtype=np.float32)
         share[known] = matrix[np.flatnonzero(known), columns[known]]
@@ -129,13 +126,10 @@ class CategoryProblem(Problem):
         """Spend share in the category × the rate of buying anything in the window (RF cell)."""
         context = self.context
         if on is None:  # category-major, like scoring_blocks
-            rows, names = context.scoring_rows, context.design.names
-            # the share columns alone (column k: category k's share; NaN, so 0, where the design has none)
-            shares = context.scoring_columns([names[c] if c >= 0 else "" for c in self._share_columns])
-            own = list(range(len(self.categories)))
-            share = np.concatenate(
-                [self._share(shares, np.full(len(rows), k), own) for k in range(len(self.categories))]
-            )
+            rows = context.scoring_rows
+            # the share columns alone; NaN (no such mix column, or nothing spent) is a share of 0
+            shares = np.nan_to_num(context.scoring_columns(self._share_names), nan=0.0)
+            share = shares.flatten(order="F")  # category k's shares of every customer, then k + 1
             repeat = len(self.categories)
         else:
             rows, repeat = on.rows, 1

@@ -116,8 +116,9 @@ class Design:
         out = np.full((len(rows), len(names)), np.nan, dtype=np.float32)
         # a column at a time: a subset of the frame would copy every column as float64 first (1.8 GB for
         # 4.2 M scored customers)
-        for column in (column for column in self.numeric if column in position):
-            j = position[column]
+        for column in self.numeric:
+            if (j := position.get(column)) is None:
+                continue
             out[:, j] = self.features[column].iloc[rows].to_numpy(dtype=np.float32, na_value=np.nan)
             written = out[:, j]
             written[np.isinf(written)] = np.nan  # a ratio over a zero gap: unknown, not infinitely large

@@ -103,22 +103,23 @@ def validate_table(name: str, df: "pd.DataFrame | SparkDataFrame") -> Validation
     validation = context.validation_definitions.add(
         gx.ValidationDefinition(name=f"{name}_validation", data=batch, suite=suite)
     )
-    result = validation.run(
-        batch_parameters={"dataframe": df},
-        result_format={"result_format": "SUMMARY", "partial_unexpected_count": 20},
-    )
+    try:
+        result = validation.run(
+            batch_parameters={"dataframe": df},
+            result_format={"result_format": "SUMMARY", "partial_unexpected_count": 20},
+        )
+    finally:
+        # GX keeps its last ephemeral context, and the context its batches: the checked frame would outlive
+        # the check, still resident while the predictions step runs after it in the same process
+        sources.delete(source.name)
     failures = [_failure(name, outcome) for outcome in result.results if not outcome.success]
-    report = ValidationReport(
+    return ValidationReport(
         table=name,
         success=bool(result.success),
         evaluated=len(result.results),
         rows=df.count() if spark else len(df),
         failures=failures,
     )
-    # GX keeps its last ephemeral context, and the context its batches: the checked frame would outlive the
-    # check, still resident while the predictions step runs after it in the same process
-    sources.delete(source.name)
-    return report
 
 
 def _is_spark(df: object) -> bool:
