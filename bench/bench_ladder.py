@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from models_ml.config import ModelConfig  # noqa: E402
 from models_ml.predictions import run_predictions  # noqa: E402
 from pipeline.defs.ml.inputs import read_prediction_inputs  # noqa: E402
+from pipeline.engine.duckdb_warehouse import DuckDBWarehouse  # noqa: E402
 
 
 def _value(row, column: str) -> str:
@@ -40,7 +41,7 @@ def main() -> None:
     drop = [name for name in args.drop.split(",") if name]
     config = ModelConfig(**({"calibration_method": args.calibration} if args.calibration else {}))
     for warehouse in args.warehouses:
-        inputs = read_prediction_inputs(warehouse)
+        inputs = read_prediction_inputs(DuckDBWarehouse(warehouse))
         if dropped := [name for name in drop if name in inputs.features.columns]:
             inputs = dataclasses.replace(inputs, features=inputs.features.drop(columns=dropped))
         started = time.perf_counter()

@@ -83,8 +83,9 @@ def _load_duckdb(path: Path) -> tuple[dict, str]:
     """The pipeline's own reader (pipeline/defs/ml/inputs.py): the dbt feature and label tables, the mix
     pivoted into share columns in DuckDB."""
     from pipeline.defs.ml.inputs import read_prediction_inputs
+    from pipeline.engine.duckdb_warehouse import DuckDBWarehouse
 
-    inputs = read_prediction_inputs(path)
+    inputs = read_prediction_inputs(DuckDBWarehouse(path))
     frames = {"features": inputs.features, "labels": inputs.labels, "mix": None}
     frames["category_labels"] = inputs.category_labels
     return frames, str(inputs.as_of)

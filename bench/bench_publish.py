@@ -34,8 +34,8 @@ def measure(
     """One publish of every published table; runs in its own process (see main)."""
     from pipeline.defs.dbt.manifest_models import manifest_models
     from pipeline.defs.publish.published_tables import published_tables
+    from pipeline.engine.duckdb_tables import content_fingerprint, read_only, table_reader
     from pipeline.storage import TableSource, apply_retention, open_store, publish_run
-    from pipeline.warehouse import content_fingerprint, read_only, table_reader
 
     tables = published_tables(manifest_path)
     [context] = [m.relation for m in manifest_models(manifest_path) if m.name == "int_run_context"]

@@ -15,6 +15,7 @@ import pyarrow as pa
 import pytest
 from deltalake import DeltaTable, write_deltalake
 
+from pipeline.engine.duckdb_tables import content_fingerprint, table_reader
 from pipeline.storage import (
     PublishError,
     RollbackError,
@@ -32,7 +33,6 @@ from pipeline.storage import (
 from pipeline.storage.__main__ import main as storage_cli
 from pipeline.storage.manifest import load_manifest, load_run_manifest, published_at
 from pipeline.storage.snapshot import PublishedSnapshot
-from pipeline.warehouse import content_fingerprint, table_reader
 from tests.conftest import S3_TEST_CREDENTIALS
 from tests.s3_server import MotoServer
 

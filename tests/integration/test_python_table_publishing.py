@@ -10,10 +10,10 @@ import pytest
 from pipeline.defs.publish.assets import build_publish_defs, gate_check_name, published_key
 from pipeline.defs.publish.published_tables import PublishedTable
 from pipeline.defs.quality.checks import build_expectation_checks
+from pipeline.engine.duckdb_tables import replace_table
 from pipeline.expectations import suites
 from pipeline.resources import PulseSettingsResource
 from pipeline.storage import read_manifest
-from pipeline.warehouse import replace_table
 from tests.integration.pipeline_runs import in_memory_instance
 
 pytestmark = pytest.mark.integration

@@ -1,10 +1,10 @@
-"""The content fingerprint publishing compares (pipeline.warehouse.content_fingerprint): equal for the same
-rows in any order and for floating-point noise, different for any real change."""
+"""The content fingerprint publishing compares (pipeline.engine.duckdb_tables.content_fingerprint): equal
+for the same rows in any order and for floating-point noise, different for any real change."""
 
 import duckdb
 import pytest
 
-from pipeline.warehouse import content_fingerprint
+from pipeline.engine.duckdb_tables import content_fingerprint
 
 
 @pytest.fixture

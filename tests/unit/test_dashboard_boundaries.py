@@ -8,7 +8,7 @@ from pathlib import Path
 from tests.imports import imported_modules, within
 
 DASHBOARDS = Path(__file__).resolve().parents[2] / "dashboards"
-FORBIDDEN = {"dagster", "dagster_dbt", "deltalake", "boto3", "pipeline.warehouse", "pipeline.defs"}
+FORBIDDEN = {"dagster", "dagster_dbt", "deltalake", "boto3", "pipeline.engine", "pipeline.defs"}
 
 
 def test_no_dashboard_file_imports_what_it_must_not():

@@ -9,9 +9,9 @@ import pyarrow as pa
 import pytest
 from deltalake import DeltaTable
 
+from pipeline.engine.duckdb_tables import content_fingerprint, table_reader
 from pipeline.storage import TableSource, open_store, publish_run
 from pipeline.storage.manifest import load_manifest
-from pipeline.warehouse import content_fingerprint, table_reader
 from pipeline.warehouse_changes import changed_rows
 
 RELATION = "marts.fct_orders"

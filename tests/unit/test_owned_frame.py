@@ -6,8 +6,8 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from pipeline.engine.duckdb_tables import owned_frame
 from pipeline.expectations.validate import validate_table
-from pipeline.warehouse import owned_frame
 from tests.unit.test_quality_suites import good_orders
 
 # more rows than one Arrow batch of DuckDB's (1,000,000), so the result arrives in several

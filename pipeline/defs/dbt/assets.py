@@ -14,6 +14,7 @@ from pipeline.defs.dbt.reconciliation import with_reconciliation
 from pipeline.defs.dbt.row_counts import table_relations, with_row_counts
 from pipeline.defs.dbt.run_targets import prune_run_targets
 from pipeline.defs.dbt.translator import PulseDbtTranslator
+from pipeline.engine import open_warehouse
 from pipeline.resources import PulseSettingsResource
 
 
@@ -45,8 +46,9 @@ def dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, pulse: Pul
     # the warehouse path reaches profiles.yml as a dbt var on the command line (cli_args.py)
     invocation = dbt.cli(dbt_build_args(settings), context=context, raise_on_error=False)
     relations = table_relations(dbt_project.manifest_path)
-    events = with_row_counts(invocation.stream(), settings.duckdb_path, relations)
-    yield from with_reconciliation(events, settings.duckdb_path, relations)
+    warehouse = open_warehouse(settings)
+    events = with_row_counts(invocation.stream(), warehouse, relations)
+    yield from with_reconciliation(events, warehouse, relations)
     keep_partial_parse(invocation.target_path, dbt_project.project_dir)
     if not invocation.is_successful():
         failed = failed_nodes(invocation.get_artifact("run_results.json"))

@@ -5,12 +5,11 @@ reason_kind), after dbt has exited; nothing here recounts rows itself.
 """
 
 from collections.abc import Iterable, Iterator, Mapping
-from pathlib import Path
 
 import dagster as dg
 
+from pipeline.engine import Warehouse
 from pipeline.raw.contract import INVALID_REASONS, QUARANTINE_REASONS
-from pipeline.warehouse import existing_relations, read_only
 
 RECONCILED_TABLE = "fct_orders"
 _TOTALS = ("raw_rows", "clean_rows", "quarantined_rows", "duplicates_collapsed", "after_as_of_rows")
@@ -19,28 +18,26 @@ _KINDS = {"invalid": "quarantined_invalid_rows", "excluded": "quarantined_exclud
 _EXCLUDED_REASONS = [reason for reason in QUARANTINE_REASONS if reason not in INVALID_REASONS]
 
 
-def reconciliation_figures(duckdb_path: Path, relations: Mapping[str, str]) -> dict[str, int] | None:
+def reconciliation_figures(warehouse: Warehouse, relations: Mapping[str, str]) -> dict[str, int] | None:
     """`relations`: dbt model name -> schema.table. None when the two models were not built."""
     reconciliation = relations.get("order_reconciliation")
     quarantine = relations.get("quarantined_orders")
     if reconciliation is None or quarantine is None:
         return None
-    with read_only(duckdb_path) as con:
-        if not {reconciliation, quarantine} <= existing_relations(con):
+    with warehouse.reading() as reader:
+        if not {reconciliation, quarantine} <= reader.relations():
             return None
-        [totals] = con.sql(f"select {', '.join(_TOTALS)} from {reconciliation}").fetchall()
-        by_kind = dict(
-            con.sql(f"select reason_kind, count(*) from {quarantine} group by reason_kind").fetchall()
-        )
+        [totals] = reader.rows(f"select {', '.join(_TOTALS)} from {reconciliation}")
+        by_kind = dict(reader.rows(f"select reason_kind, count(*) from {quarantine} group by reason_kind"))
     figures = {name: int(value) for name, value in zip(_TOTALS, totals, strict=True)}
     figures.update({key: int(by_kind.get(kind, 0)) for kind, key in _KINDS.items()})
     return figures
 
 
-def with_reconciliation(events: Iterable, duckdb_path: Path, relations: Mapping[str, str]) -> Iterator:
+def with_reconciliation(events: Iterable, warehouse: Warehouse, relations: Mapping[str, str]) -> Iterator:
     """The dbt events, with the figures added to fct_orders' materialization (read once dbt has exited)."""
     events = list(events)
-    figures = reconciliation_figures(duckdb_path, relations)
+    figures = reconciliation_figures(warehouse, relations)
     for event in events:
         if figures and isinstance(event, dg.Output | dg.AssetMaterialization):
             name = event.output_name if isinstance(event, dg.Output) else event.asset_key.path[-1]

@@ -6,7 +6,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipeline.defs.dbt.manifest_models import manifest_models
-from pipeline.warehouse import row_counts
+from pipeline.engine import Warehouse
 
 
 def table_relations(manifest_path: Path) -> dict[str, str]:
@@ -18,10 +18,10 @@ def table_relations(manifest_path: Path) -> dict[str, str]:
     }
 
 
-def with_row_counts(events: Iterable, duckdb_path: Path, relations: dict[str, str]) -> Iterator:
+def with_row_counts(events: Iterable, warehouse: Warehouse, relations: dict[str, str]) -> Iterator:
     """Counted after dbt has exited, because DuckDB lets only one process open the file to write."""
     events = list(events)
-    counts = row_counts(duckdb_path, relations.values())
+    counts = warehouse.row_counts(relations.values())
     for event in events:
         if isinstance(event, dg.Output | dg.AssetMaterialization):
             name = event.output_name if isinstance(event, dg.Output) else event.asset_key.path[-1]

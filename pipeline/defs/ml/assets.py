@@ -15,9 +15,9 @@ from pipeline.defs.ml.model_pages import model_materialization
 from pipeline.defs.ml.outcomes import read_outcomes
 from pipeline.defs.ml.registry import load_champions, prune_registry, save_models
 from pipeline.defs.publish.published_tables import PYTHON_TABLES
+from pipeline.engine import open_warehouse
 from pipeline.resources import PulseSettingsResource
 from pipeline.run_cli.stages import TARGETS_METADATA
-from pipeline.warehouse import replace_table
 
 SCHEMA = "predictions"
 # the frames of a PredictionRun, by the table they are published as
@@ -88,7 +88,8 @@ def predictions(context: dg.AssetExecutionContext, pulse: PulseSettingsResource)
 
     settings = pulse.load()
     config = model_config(settings)
-    inputs = read_prediction_inputs(settings.duckdb_path)
+    warehouse = open_warehouse(settings)
+    inputs = read_prediction_inputs(warehouse)
     context.log.info(
         f"Predictions for as_of {inputs.as_of}: {len(inputs.features):,} feature rows, "
         f"{len(inputs.labels):,} labelled rows"
@@ -103,7 +104,7 @@ def predictions(context: dg.AssetExecutionContext, pulse: PulseSettingsResource)
         champions=champions,
     )
     horizons = {"purchase": config.purchase_horizon_days, "churn": config.churn_horizon_days}
-    outcomes = read_outcomes(settings, inputs.as_of, {**horizons, "clv": config.clv_horizon_days})
+    outcomes = read_outcomes(settings, warehouse, inputs.as_of, {**horizons, "clv": config.clv_horizon_days})
     # a champion moves only where a model scored its target (a withheld or rule-scored target keeps it)
     bundle_uris = save_models(settings, run.trained_bundles, run.champions)
     context.log.info(f"Predictions: {run.summary()}")
@@ -119,12 +120,12 @@ def predictions(context: dg.AssetExecutionContext, pulse: PulseSettingsResource)
         yield model_materialization(model_key(model), metrics, plots, bundle_uris.get(model))
     rule_scores = {name: run.models[name].baseline_scores for name in ("purchase", "churn", "clv")}
     ledger = pa.Table.from_pandas(ledger_rows(run.customer_predictions, rule_scores), preserve_index=False)
-    rows = replace_table(settings.duckdb_path, LEDGER_ROWS_RELATION, ledger.to_reader())
+    rows = warehouse.replace_table(LEDGER_ROWS_RELATION, ledger.to_reader())
     yield dg.MaterializeResult(asset_key=LEDGER_ROWS_KEY, metadata={"dagster/row_count": rows})
     for table in PREDICTION_TABLES:
         frame = outcomes if table.name == "prediction_outcomes" else getattr(run, TABLES[table.name])
         batches = pa.Table.from_pandas(frame, preserve_index=False).to_reader()
-        rows = replace_table(settings.duckdb_path, table.relation, batches)
+        rows = warehouse.replace_table(table.relation, batches)
         metadata = {"dagster/row_count": rows, "relation": table.relation}
         if table.name == "model_metrics":
             seconds = {step: round(value, 1) for step, value in run.timings.items()}

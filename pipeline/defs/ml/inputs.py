@@ -1,16 +1,15 @@
 """The learning library's inputs, read from the warehouse the dbt feature models built (read-only).
 
 They arrive as pandas frames, the form the library works in, converted here so that a run holds one copy
-of the features and none of DuckDB's memory (`owned_frame`)."""
+of the features and none of the engine's memory (`WarehouseReader.frame`)."""
 
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 
 from models_ml.design import MIX_PREFIXES, slug
-from pipeline.warehouse import owned_frame, read_only
+from pipeline.engine import Warehouse, WarehouseReader
 
 FEATURES = "features.ml_customer_features"
 MIX = "features.ml_customer_mix_features"
@@ -27,19 +26,19 @@ class PredictionInputs:
     category_labels: pd.DataFrame
 
 
-def _mix_columns(con) -> list[tuple[str, str, str]]:
+def _mix_columns(reader: WarehouseReader) -> list[tuple[str, str, str]]:
     """(dimension, value, column name) for every mix value the shop has, named as the learning library
     names them (e.g. category_share__shoes)."""
-    rows = con.sql(f"select distinct dimension, value from {MIX} order by dimension, value").fetchall()
+    rows = reader.rows(f"select distinct dimension, value from {MIX} order by dimension, value")
     return [(dimension, value, MIX_PREFIXES[dimension] + slug(value)) for dimension, value in rows]
 
 
-def read_prediction_inputs(duckdb_path: Path) -> PredictionInputs:
-    """Features with the long mix pivoted into share columns in DuckDB, so the frame handed to the
+def read_prediction_inputs(warehouse: Warehouse) -> PredictionInputs:
+    """Features with the long mix pivoted into share columns by the engine, so the frame handed to the
     library is narrow and numeric (a long mix of every customer x value would cost gigabytes)."""
-    with read_only(duckdb_path) as con:
-        as_of = con.sql(f"select as_of_date from {RUN_CONTEXT}").fetchall()[0][0]
-        mix_columns = _mix_columns(con)
+    with warehouse.reading() as reader:
+        as_of = reader.rows(f"select as_of_date from {RUN_CONTEXT}")[0][0]
+        mix_columns = _mix_columns(reader)
         parameters: dict[str, str] = {}
         shares = []
         for i, (dimension, value, column) in enumerate(mix_columns):
@@ -53,14 +52,14 @@ def read_prediction_inputs(duckdb_path: Path) -> PredictionInputs:
                     from {MIX}
                     group by customer_id, cutoff_date
                 )
-                select features.*, shares.* exclude (customer_id, cutoff_date)
+                select features.*, {", ".join(f'shares."{column}"' for _, _, column in mix_columns)}
                 from {FEATURES} as features
                 left join shares
                     on features.customer_id = shares.customer_id and features.cutoff_date = shares.cutoff_date
             """
-            features = owned_frame(con.sql(query, params=parameters))
+            features = reader.frame(query, parameters)
         else:
-            features = owned_frame(con.sql(f"select * from {FEATURES}"))
-        labels = owned_frame(con.sql(f"select * from {LABELS}"))
-        category_labels = owned_frame(con.sql(f"select * from {CATEGORY_LABELS}"))
+            features = reader.frame(f"select * from {FEATURES}")
+        labels = reader.frame(f"select * from {LABELS}")
+        category_labels = reader.frame(f"select * from {CATEGORY_LABELS}")
     return PredictionInputs(as_of, features, labels, category_labels)

@@ -6,16 +6,18 @@ from datetime import date, timedelta
 import duckdb
 import pandas as pd
 
+from pipeline.engine import Warehouse
 from pipeline.settings import PulseSettings
 from pipeline.storage import publish_store
 from pipeline.storage.ledger import read_ledger
-from pipeline.warehouse import read_only
 
 HISTORY = "prediction_history"
 ORDERS = "marts.fct_orders"
 
 
-def read_outcomes(settings: PulseSettings, as_of: date, horizons: dict[str, int]) -> pd.DataFrame:
+def read_outcomes(
+    settings: PulseSettings, warehouse: Warehouse, as_of: date, horizons: dict[str, int]
+) -> pd.DataFrame:
     """One row per earlier as_of and target whose horizon has passed by `as_of` (empty before)."""
     from models_ml.outcomes import prediction_outcomes  # scikit-learn: imported by the step, not at load
 
@@ -29,9 +31,9 @@ def read_outcomes(settings: PulseSettings, as_of: date, horizons: dict[str, int]
     if frame.empty:
         return prediction_outcomes(frame, pd.DataFrame(), as_of, horizons)
     start = frame["as_of"].min()
-    with read_only(settings.duckdb_path) as con:
-        orders = con.sql(
+    with warehouse.reading() as reader:
+        orders = reader.frame(
             f"select customer_id, ordered_date, amount, is_refund from {ORDERS} where ordered_date > $start",
-            params={"start": start},
-        ).df()
+            {"start": start},
+        )
     return prediction_outcomes(frame, orders, as_of, horizons)

@@ -21,11 +21,11 @@ from pipeline.defs.dbt.project import dbt_project
 from pipeline.defs.publish.gate import check_statuses, unpassed_checks
 from pipeline.defs.publish.metadata_scan import scan_run_metadata
 from pipeline.defs.publish.published_tables import PublishedTable
+from pipeline.engine import WarehouseReader, open_warehouse
 from pipeline.privacy.scan import PlainContactError, blocking_message, preflight_file
 from pipeline.resources import PulseSettingsResource
 from pipeline.run_cli.stages import CONSOLE_NOTES, WRITTEN_METADATA
 from pipeline.storage import PublishLocationFull, TableSource, apply_retention, publish_run, publish_store
-from pipeline.warehouse import content_fingerprint, read_only, table_reader
 from pipeline.warehouse_changes import changed_rows
 
 MANIFEST_KEY = dg.AssetKey("published_manifest")
@@ -131,10 +131,8 @@ def build_publish_assets(
         store = publish_store(settings)
         # shown under the console's Publish line: a killed run's tables put back, tables merged
         notes: list[str] = []
-        with read_only(settings.duckdb_path) as con, _refusal_as_failure():
-            [(as_of, as_of_source)] = con.sql(
-                f"select as_of, as_of_source from {run_context.relation}"
-            ).fetchall()
+        with open_warehouse(settings).reading() as reader, _refusal_as_failure():
+            [(as_of, as_of_source)] = reader.rows(f"select as_of, as_of_source from {run_context.relation}")
             manifest = publish_run(
                 store,
                 run_id=context.run.run_id,
@@ -143,10 +141,10 @@ def build_publish_assets(
                 tables=[
                     TableSource(
                         table.name,
-                        partial(table_reader, con, table.relation),
+                        partial(reader.batches, table.relation),
                         statuses[table.name],
-                        fingerprint=partial(content_fingerprint, con, table.relation),
-                        changes=partial(changed_rows, con, table.relation, table.merge_key),
+                        fingerprint=partial(reader.fingerprint, table.relation),
+                        changes=partial(_changed_rows, reader, table.relation, table.merge_key),
                         merge_key=table.merge_key,
                     )
                     for table in selected
@@ -195,6 +193,11 @@ def build_publish_assets(
             yield _gate_result(table, statuses[table.name], [])
 
     return publish_tables
+
+
+def _changed_rows(reader: WarehouseReader, relation: str, key, published, max_rows):
+    with reader.on_duckdb([relation]) as con:
+        return changed_rows(con, relation, key, published, max_rows)
 
 
 @contextmanager

@@ -8,10 +8,10 @@ import dagster as dg
 
 from pipeline.defs.ml.assets import LEDGER_ROWS_KEY, LEDGER_ROWS_RELATION
 from pipeline.defs.ml.outcomes import HISTORY
+from pipeline.engine import open_warehouse
 from pipeline.resources import PulseSettingsResource
 from pipeline.storage import publish_store
 from pipeline.storage.ledger import replace_key_rows
-from pipeline.warehouse import read_only
 
 
 @dg.asset(
@@ -27,8 +27,8 @@ def prediction_history(
     context: dg.AssetExecutionContext, pulse: PulseSettingsResource
 ) -> dg.MaterializeResult:
     settings = pulse.load()
-    with read_only(settings.duckdb_path) as con:
-        rows = con.sql(f"select * from {LEDGER_ROWS_RELATION}").to_arrow_table()
+    with open_warehouse(settings).reading() as reader:
+        rows = reader.batches(LEDGER_ROWS_RELATION).read_all()
     store = publish_store(settings)
     version = replace_key_rows(store, HISTORY, rows, key="as_of")
     as_of = rows.column("as_of")[0].as_py() if rows.num_rows else None

@@ -5,7 +5,8 @@ Publishing, the publish gate and the expectation-suite checks all read this list
 a Python asset is checked, gated and published exactly like a dbt model.
 
 To publish a table a Python asset writes (e.g. predictions):
-  1. the asset writes `<schema>.<table>` with `pipeline.warehouse.replace_table` (`predictions` for models);
+  1. the asset writes `<schema>.<table>` with `Warehouse.replace_table` (pipeline/engine; `predictions`
+     for models);
   2. its asset key is `[<schema>, <table>]`, the key PulseDbtTranslator gives a dbt source of that name;
   3. declare it once under `sources:` (dbt_project/models/staging/_predictions__sources.yml): its
      description, its columns, the `published` tag and meta `computed_in` / `written_by` (and a suite in

@@ -15,9 +15,9 @@ import dagster as dg
 from pipeline.defs.dbt.manifest_models import manifest_models
 from pipeline.defs.dbt.project import dbt_project
 from pipeline.defs.publish.published_tables import PublishedTable, published_tables
+from pipeline.engine import open_warehouse
 from pipeline.expectations.suites import SUITES, WARNING_SUITES
 from pipeline.resources import PulseSettingsResource
-from pipeline.warehouse import owned_frame, read_only
 
 
 def _description(name: str) -> str:
@@ -41,10 +41,9 @@ def build_expectations_check(table: PublishedTable) -> dg.AssetChecksDefinition:
         # GX takes seconds to import: only runs that execute a check pay for it, not definition loading
         from pipeline.expectations.validate import suite_columns, validate_table
 
-        columns = ", ".join(f'"{column}"' for column in suite_columns(table.name))
-        with read_only(pulse.load().duckdb_path) as con:
-            frame = owned_frame(con.sql(f"select {columns} from {table.relation}"))
-        report = validate_table(table.name, frame)
+        with open_warehouse(pulse.load()).reading() as reader:
+            frame = reader.suite_frame(table.relation, suite_columns(table.name))
+            report = validate_table(table.name, frame)
         return dg.AssetCheckResult(
             passed=report.success,
             severity=dg.AssetCheckSeverity.WARN if warning else dg.AssetCheckSeverity.ERROR,

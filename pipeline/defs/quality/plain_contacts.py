@@ -7,10 +7,10 @@ from collections.abc import Iterable
 import dagster as dg
 
 from pipeline.defs.publish.published_tables import PublishedTable, published_tables
+from pipeline.engine import open_warehouse
 from pipeline.privacy.contact_patterns import MAYBE_CONTACT, ONLY_DIGITS, PLAIN_PHONE
 from pipeline.privacy.scan import Finding, blocking_message, scan_values
 from pipeline.resources import PulseSettingsResource
-from pipeline.warehouse import read_only
 
 
 def scan_relation(con, table: PublishedTable) -> list[Finding]:
@@ -40,7 +40,7 @@ def build_plain_contacts_check(table: PublishedTable) -> dg.AssetChecksDefinitio
         "in the warehouse's raw.customers); blocks publishing.",
     )
     def _check(pulse: PulseSettingsResource) -> dg.AssetCheckResult:
-        with read_only(pulse.load().duckdb_path) as con:
+        with open_warehouse(pulse.load()).reading() as reader, reader.on_duckdb([table.relation]) as con:
             findings = scan_relation(con, table)
         return dg.AssetCheckResult(
             passed=not findings,

@@ -12,10 +12,10 @@ import dagster as dg
 
 from pipeline.defs.dbt.manifest_models import manifest_models
 from pipeline.defs.dbt.project import dbt_project
+from pipeline.engine import open_warehouse
 from pipeline.expectations.order_volume import TABLE, assess_order_volume
 from pipeline.resources import PulseSettingsResource
 from pipeline.storage import read_manifest
-from pipeline.warehouse import read_only
 
 CHECK_NAME = "order_volume_holds"
 FCT_ORDERS = dg.AssetKey(TABLE)
@@ -26,12 +26,12 @@ DESCRIPTION = (
 )
 
 
-def _current_rows(duckdb_path) -> int:
+def _current_rows(settings) -> int:
     [relation] = [
         model.relation for model in manifest_models(dbt_project.manifest_path) if model.name == TABLE
     ]
-    with read_only(duckdb_path) as con:
-        return con.sql(f"select count(*) from {relation}").fetchall()[0][0]
+    with open_warehouse(settings).reading() as reader:
+        return reader.count(relation)
 
 
 def build_order_volume_check(tables: list[dg.AssetKey]) -> dg.AssetChecksDefinition:
@@ -48,7 +48,7 @@ def build_order_volume_check(tables: list[dg.AssetKey]) -> dg.AssetChecksDefinit
         settings = pulse.load()
         last_manifest = read_manifest(settings)
         verdict = assess_order_volume(
-            _current_rows(settings.duckdb_path),
+            _current_rows(settings),
             last_manifest,
             settings.max_order_drop,
             settings.allow_order_drop,

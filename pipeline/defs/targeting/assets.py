@@ -21,8 +21,8 @@ from pipeline.defs.publish.published_tables import PYTHON_TABLES, PublishedTable
 from pipeline.defs.targeting.audience_summary import audience_summary
 from pipeline.defs.targeting.category_names import category_names
 from pipeline.defs.targeting.segment_inputs import segment_inputs
+from pipeline.engine import open_warehouse
 from pipeline.resources import PulseSettingsResource
-from pipeline.warehouse import read_only, replace_table
 from targeting import (
     AudienceConfigError,
     AudienceRelations,
@@ -62,7 +62,7 @@ AUDIENCE_RELATIONS = AudienceRelations(
 
 def _write(context, settings, table: PublishedTable, frame) -> dg.MaterializeResult:
     data = frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(frame, preserve_index=False)
-    rows = replace_table(settings.duckdb_path, table.relation, data.to_reader())
+    rows = open_warehouse(settings).replace_table(table.relation, data.to_reader())
     context.log.info(f"{table.relation}: {rows:,} rows")
     return dg.MaterializeResult(asset_key=table.asset_key, metadata={"dagster/row_count": rows})
 
@@ -93,8 +93,9 @@ def _write(context, settings, table: PublishedTable, frame) -> dg.MaterializeRes
 )
 def category_segments(context: dg.AssetExecutionContext, pulse: PulseSettingsResource):
     settings = pulse.load()
-    inputs = read_prediction_inputs(settings.duckdb_path)
-    data = segment_inputs(inputs.features, inputs.category_labels, settings.duckdb_path)
+    warehouse = open_warehouse(settings)
+    inputs = read_prediction_inputs(warehouse)
+    data = segment_inputs(inputs.features, inputs.category_labels, warehouse)
     targeting = settings.targeting
     built = build_category_segments(
         data.training,
@@ -143,7 +144,12 @@ def audience_members(context: dg.AssetExecutionContext, pulse: PulseSettingsReso
 
     settings = pulse.load()
     targeting = settings.targeting
-    with read_only(settings.duckdb_path) as con:
+    with (
+        open_warehouse(settings).reading() as reader,
+        reader.on_duckdb(
+            [*AUDIENCE_RELATIONS.tables().values(), AUDIENCE_RELATIONS.contacts, METRICS_RELATION]
+        ) as con,
+    ):
         catalog = ColumnCatalog.from_duckdb(con, AUDIENCE_RELATIONS.tables())
         labels = con.sql(f"select distinct category from {PROPENSITY_RELATION}").fetchall()
         by_name = category_names(label for (label,) in labels)

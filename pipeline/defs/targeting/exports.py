@@ -9,10 +9,10 @@ import dagster as dg
 import pyarrow.csv as pacsv
 
 from pipeline.defs.targeting.assets import AUDIENCE_MEMBERS, AUDIENCES
+from pipeline.engine import open_warehouse
 from pipeline.privacy.scan import blocking_message, scan_file
 from pipeline.resources import PulseSettingsResource
 from pipeline.storage import delete_files, list_keys, write_bytes
-from pipeline.warehouse import read_only
 from targeting.audience_members import UPLOAD_COLUMNS
 
 EXPORT_PREFIX = "audience_exports/"
@@ -34,7 +34,10 @@ def audience_exports(context: dg.AssetExecutionContext, pulse: PulseSettingsReso
     settings = pulse.load()
     written: dict[str, int] = {}
     files: dict[str, bytes] = {}
-    with read_only(settings.duckdb_path) as con:
+    with (
+        open_warehouse(settings).reading() as reader,
+        reader.on_duckdb([AUDIENCES.relation, AUDIENCE_MEMBERS.relation]) as con,
+    ):
         audiences = con.sql(f"select audience, channel from {AUDIENCES.relation} order by 1").fetchall()
         for audience, channel in audiences:
             columns = ", ".join(UPLOAD_COLUMNS[channel])

@@ -3,11 +3,10 @@ per category, the customers at as_of, and each category's average order value (t
 category_order_values), read-only."""
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
-from pipeline.warehouse import read_only
+from pipeline.engine import Warehouse
 
 ORDER_VALUES = "marts.category_order_values"  # dbt_project/models/marts/core/category_order_values.sql
 
@@ -28,7 +27,7 @@ class SegmentInputs:
         return [column for column in numeric if column not in NOT_RULE_FEATURES]
 
 
-def segment_inputs(frame: pd.DataFrame, labels_long: pd.DataFrame, duckdb_path: Path) -> SegmentInputs:
+def segment_inputs(frame: pd.DataFrame, labels_long: pd.DataFrame, warehouse: Warehouse) -> SegmentInputs:
     """`frame` (features) and `labels_long` (category labels) as the predictions read them
     (pipeline/defs/ml/inputs.py)."""
     scoring = frame[frame["is_scoring_cutoff"]].reset_index(drop=True)
@@ -44,6 +43,6 @@ def segment_inputs(frame: pd.DataFrame, labels_long: pd.DataFrame, duckdb_path: 
     training = frame[in_training].reset_index(drop=True)
     training_keys = pd.MultiIndex.from_frame(training[["customer_id", "cutoff_date"]])
     labels = wide.reindex(training_keys).reset_index(drop=True)
-    with read_only(duckdb_path) as con:
-        rows = con.sql(f"select category, average_order_value from {ORDER_VALUES}").fetchall()
+    with warehouse.reading() as reader:
+        rows = reader.rows(f"select category, average_order_value from {ORDER_VALUES}")
     return SegmentInputs(training, labels, scoring, {category: float(value) for category, value in rows})

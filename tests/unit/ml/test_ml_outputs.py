@@ -7,7 +7,7 @@ import pyarrow as pa
 
 from models_ml import MODELS, PREDICTIVE_CELLS
 from models_ml.sampling import evaluation_fold
-from pipeline.warehouse import replace_table
+from pipeline.engine.duckdb_tables import replace_table
 from tests.unit.ml.conftest import CONFIG
 
 

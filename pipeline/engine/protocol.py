@@ -1,0 +1,64 @@
+"""What Python assets may ask of the warehouse, whichever engine holds it (DuckDB or Spark).
+
+Reads happen inside `Warehouse.reading()`, one engine handle for the block (DuckDB: a read-only connection,
+closed after, so dbt can open the file; Spark: the run's session). Arrow is the exchange format. SQL
+handed to `rows` and `frame` is the plain SQL both engines accept, with `$name` parameters.
+"""
+
+from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+
+class WarehouseReader(Protocol):
+    def relations(self) -> set[str]:
+        """Every `schema.table` (and view) in the warehouse."""
+        ...
+
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple]:
+        """A small result as tuples."""
+        ...
+
+    def frame(self, sql: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
+        """A result as a pandas frame holding none of the engine's memory (arrow_frames.owned_frame)."""
+        ...
+
+    def count(self, relation: str) -> int: ...
+
+    def batches(self, relation: str) -> pa.RecordBatchReader:
+        """A table as Arrow batches, in the warehouse's types (what publishing writes)."""
+        ...
+
+    def fingerprint(self, relation: str) -> str:
+        """The table's content fingerprint (duckdb_tables.content_fingerprint): equal content, equal value."""
+        ...
+
+    def suite_frame(self, relation: str, columns: Iterable[str]) -> Any:
+        """The columns as the data frame Great Expectations checks where the data is: pandas on DuckDB, a
+        Spark data frame on Spark."""
+        ...
+
+    def on_duckdb(self, relations: Iterable[str]) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+        """A DuckDB connection in which `relations` can be queried by name, for the DuckDB SQL a library
+        runs on the driver (audiences, contact scans, the rows publishing merges). On DuckDB the warehouse
+        itself; on Spark the relations' Arrow, collected to the driver."""
+        ...
+
+
+class Warehouse(Protocol):
+    engine: str
+
+    def reading(self) -> AbstractContextManager[WarehouseReader]: ...
+
+    def replace_table(self, relation: str, batches: pa.RecordBatchReader) -> int:
+        """Create or replace `schema.table` with the batches (readers see the old table or the new one);
+        returns its row count."""
+        ...
+
+    def row_counts(self, relations: Iterable[str]) -> dict[str, int]:
+        """Row counts of the relations that exist; missing ones are left out."""
+        ...
