@@ -11,7 +11,12 @@ def published_lines(settings: PulseSettings) -> list[str]:
     lines = [f"Published to {settings.publish_uri}  (as_of {manifest['as_of']}, run {manifest['run_id']})"]
     for name, table in sorted(manifest["tables"].items()):
         lines.append(f"  {name:<28} {table['rows']:>10,} rows  {table['uri']}/")
-    lines.append(f"Warehouse (DuckDB): {settings.duckdb_path}")
+    if settings.engine == "spark":
+        lines.append(
+            f"Warehouse (Spark): {settings.spark_warehouse}  (raw files staged in {settings.duckdb_path})"
+        )
+    else:
+        lines.append(f"Warehouse (DuckDB): {settings.duckdb_path}")
     return lines
 
 

@@ -26,6 +26,11 @@
     try_cast({{ expression }} as {{ data_type }})
 {%- endmacro %}
 
+{#- dbt-spark's safe_cast is a plain cast, which fails on bad input under ANSI mode (Spark 4's default). -#}
+{% macro spark__try_cast(expression, data_type) -%}
+    try_cast({{ expression }} as {{ data_type }})
+{%- endmacro %}
+
 {#- Text -> money (2 decimals); null when not a number. -#}
 {% macro parse_money(expression) -%}
     {{ try_cast(expression, 'decimal(18, 2)') }}

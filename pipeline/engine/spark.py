@@ -5,7 +5,10 @@ pyspark is the `[spark]` extra: it is imported only here, when a run's engine is
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import shutil
+import socket
 import subprocess
 from typing import TYPE_CHECKING
 
@@ -15,6 +18,21 @@ from pipeline.settings import PulseSettings
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
+
+# what a run on Spark needs installed: the `[spark]` extra's modules, and Java from the OS
+_EXTRA_MODULES = ("pyspark", "dbt.adapters.spark", "pyhive")
+
+
+def missing_requirements() -> str | None:
+    """One sentence naming what a run on Spark lacks on this machine, or None."""
+    lacks = []
+    if missing := [name for name in _EXTRA_MODULES if importlib.util.find_spec(name) is None]:
+        install = "pip install -e '.[spark]' -c constraints.txt"
+        lacks.append(f"the [spark] extra ({', '.join(missing)} not installed: {install})")
+    if shutil.which("java") is None:
+        lacks.append("Java 17 or 21 (apt-get install openjdk-17-jre-headless)")
+    return f"PULSE_ENGINE=spark needs {' and '.join(lacks)}." if lacks else None
+
 
 _RELATION = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -47,6 +65,11 @@ def local_session(settings: PulseSettings) -> SparkSession:
     builder = SparkSession.builder.appName("customer-pulse").master("local[*]").enableHiveSupport()
     for key, value in session_conf(settings).items():
         builder = builder.config(key, value)
+    # where the session serves dbt (serve_dbt), if it does: read by Hive's Thrift server from the session's
+    # configuration when it starts, so chosen with the session (a port is free now, for this process)
+    builder = builder.config(THRIFT_PORT, str(_free_port())).config(
+        "hive.server2.thrift.bind.host", "127.0.0.1"
+    )
     return builder.getOrCreate()
 
 
@@ -73,6 +96,8 @@ def stop_session(spark: SparkSession) -> None:
     # the next session in this process launches a fresh JVM instead of reusing the closed gateway
     SparkContext._gateway = None
     SparkContext._jvm = None
+    global _served_port
+    _served_port = None
 
 
 def replace_table(spark: SparkSession, relation: str, table: pa.Table) -> int:
@@ -81,9 +106,40 @@ def replace_table(spark: SparkSession, relation: str, table: pa.Table) -> int:
         raise ValueError(f"not a schema.table name: {relation!r}")
     schema = relation.split(".")[0]
     spark.sql(f"create database if not exists {schema}")
-    # a column null in every row has no Spark type: it is text, as in the warehouse's own tables
-    typed = table.cast(
-        pa.schema([f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in table.schema])
-    )
+    # a column null in every row has no Spark type: it is text, as in the warehouse's own tables; pandas
+    # categories (reason texts) arrive as Arrow dictionaries, which Spark does not take
+    typed = table.cast(pa.schema([f.with_type(_spark_type(f.type)) for f in table.schema]))
     spark.createDataFrame(typed).write.mode("overwrite").format("parquet").saveAsTable(relation)
     return typed.num_rows
+
+
+def _spark_type(kind: pa.DataType) -> pa.DataType:
+    if pa.types.is_null(kind):
+        return pa.string()
+    if pa.types.is_dictionary(kind):
+        return kind.value_type
+    return kind
+
+
+THRIFT_PORT = "hive.server2.thrift.port"
+_served_port: int | None = None
+
+
+def serve_dbt(settings: PulseSettings) -> int:
+    """Serve the run's session to dbt over Thrift (on 127.0.0.1; once per process) and return the port.
+    dbt runs in its own process (dagster-dbt starts it), and a local session's embedded Derby catalog
+    admits one JVM: through the Thrift server dbt builds its models in this JVM, the same way it reaches a
+    cluster's Thrift server (profiles.yml `spark_thrift`)."""
+    global _served_port
+    if _served_port is None:
+        session = local_session(settings)
+        server = session._jvm.org.apache.spark.sql.hive.thriftserver.HiveThriftServer2
+        server.startWithContext(session._jsparkSession.sqlContext())
+        _served_port = int(session.sparkContext.getConf().get(THRIFT_PORT))
+    return _served_port
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -19,14 +19,12 @@ def main() -> int:
     except SettingsError as error:
         print(f"Settings error: {error}")
         return 2
-    if settings.engine != "duckdb":
-        # the dbt project builds on Spark (docs/spark.md); the Python assets still read and write DuckDB
-        print(
-            f"PULSE_ENGINE={settings.engine}: the dbt project builds on Spark, but a whole run does not yet "
-            "(predictions, segments and publishing read and write DuckDB; docs/spark.md). Unset PULSE_ENGINE "
-            "to run on DuckDB."
-        )
-        return 2
+    if settings.engine == "spark":
+        from pipeline.engine.spark import missing_requirements
+
+        if lacking := missing_requirements():
+            print(f"Cannot start: {lacking}")
+            return 1
     print(f"Customer Pulse: {settings.raw_path} -> {settings.publish_uri}", flush=True)
     from pipeline.warehouse_lock import WarehouseInUse, ensure_writable
 

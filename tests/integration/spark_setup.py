@@ -31,7 +31,7 @@ def ensure_spark_extra() -> None:
 
     def installed() -> bool:
         importlib.invalidate_caches()
-        return bool(importlib.util.find_spec("pyspark") and importlib.util.find_spec("dbt.adapters.spark"))
+        return all(importlib.util.find_spec(name) for name in ("pyspark", "dbt.adapters.spark", "pyhive"))
 
     if installed():
         return

@@ -29,3 +29,24 @@ def test_the_demo_shop_reads_only_the_pipelines_settings_and_only_to_prepare_a_r
     assert _importers(DEMO_SHOP, "pipeline") == {
         str(SETTINGS_READER.relative_to(REPO_ROOT)): ["pipeline.settings"]
     }
+
+
+def test_only_the_engine_seam_opens_the_warehouse_for_an_asset():
+    """The assets, checks and publishing reach DuckDB or Spark through pipeline/engine alone, so a run on
+    either engine is the same code (docs/spark.md). `duckdb` itself stays importable: the ledger and the
+    change detection query Arrow in memory with it, not the warehouse."""
+    defs = PIPELINE / "defs"
+    opened = {
+        importer: names
+        for engine_module in (
+            "pipeline.engine.duckdb_tables",
+            "pipeline.engine.duckdb_warehouse",
+            "pipeline.engine.spark",
+            "pipeline.engine.spark_warehouse",
+            "pipeline.warehouse_lock",
+            "pyspark",
+        )
+        for importer, names in _importers(defs, engine_module).items()
+    }
+    assert len(list(defs.rglob("*.py"))) > 20
+    assert opened == {}

@@ -44,9 +44,10 @@ def dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, pulse: Pul
     settings = pulse.load()
     prune_run_targets(dbt_project.project_dir / "target")
     # the warehouse path reaches profiles.yml as a dbt var on the command line (cli_args.py)
-    invocation = dbt.cli(dbt_build_args(settings), context=context, raise_on_error=False)
-    relations = table_relations(dbt_project.manifest_path)
     warehouse = open_warehouse(settings)
+    spark_port = warehouse.serve_dbt()  # a local Spark session: dbt builds in this process's JVM
+    invocation = dbt.cli(dbt_build_args(settings, spark_port), context=context, raise_on_error=False)
+    relations = table_relations(dbt_project.manifest_path)
     events = with_row_counts(invocation.stream(), warehouse, relations)
     yield from with_reconciliation(events, warehouse, relations)
     keep_partial_parse(invocation.target_path, dbt_project.project_dir)

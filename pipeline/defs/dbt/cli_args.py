@@ -36,10 +36,15 @@ def dbt_vars(settings: PulseSettings) -> dict[str, object]:
     return variables
 
 
-def dbt_command(command: Sequence[str], settings: PulseSettings) -> list[str]:
-    """`command` (e.g. ["build"]) with the run's target and vars."""
-    variables = json.dumps(dbt_vars(settings), sort_keys=True)
-    return [*command, "--target", settings.dbt_target, "--vars", variables]
+def dbt_command(command: Sequence[str], settings: PulseSettings, spark_port: int | None = None) -> list[str]:
+    """`command` (e.g. ["build"]) with the run's target and vars. `spark_port`: the run's own Spark session
+    serves dbt over Thrift there (pipeline/engine/spark.py `serve_dbt`), through the `spark_thrift` target."""
+    variables = dbt_vars(settings)
+    target = settings.dbt_target
+    if spark_port is not None:
+        target = "spark_thrift"
+        variables |= {"spark_host": "127.0.0.1", "spark_port": spark_port}
+    return [*command, "--target", target, "--vars", json.dumps(variables, sort_keys=True)]
 
 
 def parse_args(settings: PulseSettings) -> list[str]:
@@ -49,10 +54,10 @@ def parse_args(settings: PulseSettings) -> list[str]:
     return dbt_command(["parse", "--quiet"], settings)
 
 
-def dbt_build_args(settings: PulseSettings) -> list[str]:
+def dbt_build_args(settings: PulseSettings, spark_port: int | None = None) -> list[str]:
     """The pipeline's `dbt build`: models and data tests. Unit tests check SQL logic on fixed inputs, not the
     data, so (as dbt recommends) they run in CI (tests/integration/test_demo_pipeline.py), not every run."""
     command = ["build", "--exclude-resource-type", "unit_test"]
     if settings.full_refresh:  # PULSE_FULL_REFRESH: incremental models and seeds are rebuilt from scratch
         command.append("--full-refresh")
-    return dbt_command(command, settings)
+    return dbt_command(command, settings, spark_port)

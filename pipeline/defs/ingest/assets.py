@@ -60,6 +60,11 @@ def raw_files(context: dg.AssetExecutionContext, pulse: PulseSettingsResource):
             metadata={"raw_path": settings.raw_path},
             allow_retries=False,
         ) from None
+    if settings.engine != "duckdb":
+        from pipeline.engine.raw_copy import copy_raw_tables
+
+        copied = copy_raw_tables(settings)
+        context.log.info(f"raw tables copied to {settings.engine}: {sum(copied.values()):,} rows")
     for note in summary["notes"]:
         context.log.info(note)
     for entity in ENTITIES:

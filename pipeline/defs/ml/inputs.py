@@ -44,7 +44,7 @@ def read_prediction_inputs(warehouse: Warehouse) -> PredictionInputs:
         for i, (dimension, value, column) in enumerate(mix_columns):
             parameters |= {f"d{i}": dimension, f"v{i}": value}
             share = f"max(case when dimension = $d{i} and value = $v{i} then spend_share end)"
-            shares.append(f'{share} as "{column}"')
+            shares.append(f"{share} as {column}")  # a slug: no quoting, which the engines spell differently
         if shares:
             query = f"""
                 with shares as (
@@ -52,7 +52,7 @@ def read_prediction_inputs(warehouse: Warehouse) -> PredictionInputs:
                     from {MIX}
                     group by customer_id, cutoff_date
                 )
-                select features.*, {", ".join(f'shares."{column}"' for _, _, column in mix_columns)}
+                select features.*, {", ".join(f"shares.{column}" for _, _, column in mix_columns)}
                 from {FEATURES} as features
                 left join shares
                     on features.customer_id = shares.customer_id and features.cutoff_date = shares.cutoff_date

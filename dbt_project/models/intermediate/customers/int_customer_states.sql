@@ -97,9 +97,12 @@ final as (
         {%- set usual_gap_whole_days = 'cast(round(gapped.usual_gap_days) as ' ~ dbt.type_int() ~ ')' %}
         cast({{ dbt.dateadd('day', usual_gap_whole_days, 'gapped.last_order_date') }} as date)
             as expected_next_order_date,
-        -- tenure counts as at least one year, so a recent customer's rate is not inflated
-        gapped.order_count * 365.0 / greatest(coalesce(gapped.tenure_days, 0), 365) as orders_per_year,
-        gapped.revenue * 365.0 / greatest(coalesce(gapped.tenure_days, 0), 365) as revenue_per_year,
+        -- tenure counts as at least one year, so a recent customer's rate is not inflated; in double on
+        -- both engines (Spark divides decimals exactly, DuckDB in double: cents rounded differently)
+        cast(gapped.order_count as double) * 365.0 / greatest(coalesce(gapped.tenure_days, 0), 365)
+            as orders_per_year,
+        cast(gapped.revenue as double) * 365.0 / greatest(coalesce(gapped.tenure_days, 0), 365)
+            as revenue_per_year,
         gapped.cutoff_fingerprint
 
     from gapped
