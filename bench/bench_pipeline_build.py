@@ -60,7 +60,7 @@ def copy_raw_to_spark(warehouse: Path, settings: PulseSettings, parquet: Path) -
     """Every `raw.*` table of the DuckDB warehouse into the local Spark session's catalog, through Parquet
     files (Spark reads them in parallel; nothing passes through this process's memory). The session is
     stopped afterwards: its Derby catalog admits one JVM at a time, and dbt starts its own."""
-    from pipeline.engine.spark import local_session, stop_session
+    from pipeline.engine.spark import run_session, stop_session
 
     shutil.rmtree(parquet, ignore_errors=True)
     parquet.mkdir(parents=True)
@@ -70,7 +70,7 @@ def copy_raw_to_spark(warehouse: Path, settings: PulseSettings, parquet: Path) -
         ).fetchall()]  # fmt: skip
         for table in tables:
             con.execute(f"copy raw.{table} to '{parquet / table}.parquet' (format parquet)")
-    spark = local_session(settings)
+    spark = run_session(settings)
     try:
         spark.sql("create database if not exists raw")
         rows = 0

@@ -11,7 +11,8 @@ Options: --workdir (default /tmp/pulse-run-bench), --scale 0.001 (a tiny version
 command), --rerun (a second run on the same data: what a run costs when nothing changed), --incremental (a
 second run after six hours of new orders, arriving as a second orders file: the issue's incremental ratio),
 --keep (publish into the previous run's folders: the steady state), --memory-limit 4GB (the run's
-DuckDB memory limit; the environment's PULSE_ settings are not passed on). Use `nice -n 10` on a shared
+DuckDB memory limit; the environment's PULSE_ settings are not passed on), --engine spark (the same run on a
+local Spark session, PULSE_ENGINE=spark; --spark-memory 8g sizes its driver). Use `nice -n 10` on a shared
 machine.
 
 The shop is generated into <workdir>/raw-<size> once (the orders-only sizes are the `orders_only` shape,
@@ -297,12 +298,19 @@ def main() -> None:
     parser.add_argument("--rerun", action="store_true", help="then run again on the same data")
     parser.add_argument("--incremental", action="store_true", help="then run after six hours of new orders")
     parser.add_argument("--memory-limit", help="the run's PULSE_DUCKDB_MEMORY_LIMIT")
+    parser.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
+    parser.add_argument("--spark-memory", default="8g", help="PULSE_SPARK_DRIVER_MEMORY with --engine spark")
     args = parser.parse_args()
 
     size = SIZES[args.size]
     customers = max(50, round(size.customers * args.scale))
     label = args.size if args.scale == 1.0 else f"{args.size}-x{args.scale:g}"
-    raw, run = args.workdir / f"raw-{label}", args.workdir / f"run-{label}"
+    raw = args.workdir / f"raw-{label}"
+    run = (
+        args.workdir / f"run-{label}"
+        if args.engine == "duckdb"
+        else args.workdir / f"run-{label}-{args.engine}"
+    )
     args.workdir.mkdir(parents=True, exist_ok=True)
     generate(size, customers, raw, args.seed)
     if run.exists() and not args.keep:
@@ -321,6 +329,12 @@ def main() -> None:
     }
     if args.memory_limit:
         env["PULSE_DUCKDB_MEMORY_LIMIT"] = args.memory_limit
+    if args.engine == "spark":  # the session's JVM is a child of the run: its memory is in the peak
+        env |= {
+            "PULSE_ENGINE": "spark",
+            "PULSE_SPARK_WAREHOUSE": str(run / "spark"),
+            "PULSE_SPARK_DRIVER_MEMORY": args.spark_memory,
+        }
     from pipeline.settings import PulseSettings  # the run's own memory limit, for a fair floor
 
     memory_limit = PulseSettings.from_env(env).duckdb_memory_limit

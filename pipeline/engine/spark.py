@@ -1,4 +1,6 @@
-"""A local Spark session set up as dbt's `spark` target sets up its own, and Arrow tables written into it.
+"""The run's Spark session: local threads set up as dbt's `spark` target sets up its own, or a cluster with
+this process as its driver (PULSE_SPARK_MASTER, PULSE_SPARK_CONF); Arrow tables written into it; dbt served
+over Thrift.
 
 pyspark is the `[spark]` extra: it is imported only here, when a run's engine is Spark.
 """
@@ -10,6 +12,7 @@ import re
 import shutil
 import socket
 import subprocess
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
@@ -34,6 +37,8 @@ def missing_requirements() -> str | None:
     return f"PULSE_ENGINE=spark needs {' and '.join(lacks)}." if lacks else None
 
 
+# `key value` or `key=value`; a value may hold `=` itself (-Dname=value)
+_CONF_LINE = re.compile(r"^(?P<key>[^\s=]+)\s*(?:=|\s)\s*(?P<value>.*)$")
 _RELATION = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -54,15 +59,25 @@ def session_conf(settings: PulseSettings) -> dict[str, str]:
         "spark.driver.extraJavaOptions": f"-Dderby.system.home={warehouse}",
         "spark.ui.enabled": "false",
         "spark.ui.showConsoleProgress": "false",
-    }
+    } | (conf_file(settings.spark_conf) if settings.spark_conf else {})
 
 
-def local_session(settings: PulseSettings) -> SparkSession:
-    """The process's Spark session (created on first use, about 30 s for the JVM), with Hive tables."""
+def conf_file(path: Path) -> dict[str, str]:
+    """A spark-defaults.conf style file: `key value` (or `key=value`) per line, `#` comments."""
+    settings = {}
+    for line in path.read_text().splitlines():
+        if entry := _CONF_LINE.match(line.split("#", 1)[0].strip()):
+            settings[entry["key"]] = entry["value"].strip()
+    return settings
+
+
+def run_session(settings: PulseSettings) -> SparkSession:
+    """The process's Spark session, with Hive tables: created on first use (about 10 s for a local JVM) on
+    PULSE_SPARK_MASTER, then the same one for the rest of the process."""
     from pyspark.sql import SparkSession
 
     settings.spark_warehouse.mkdir(parents=True, exist_ok=True)
-    builder = SparkSession.builder.appName("customer-pulse").master("local[*]").enableHiveSupport()
+    builder = SparkSession.builder.appName("customer-pulse").master(settings.spark_master).enableHiveSupport()
     for key, value in session_conf(settings).items():
         builder = builder.config(key, value)
     # where the session serves dbt (serve_dbt), if it does: read by Hive's Thrift server from the session's
@@ -132,7 +147,7 @@ def serve_dbt(settings: PulseSettings) -> int:
     cluster's Thrift server (profiles.yml `spark_thrift`)."""
     global _served_port
     if _served_port is None:
-        session = local_session(settings)
+        session = run_session(settings)
         server = session._jvm.org.apache.spark.sql.hive.thriftserver.HiveThriftServer2
         server.startWithContext(session._jsparkSession.sqlContext())
         _served_port = int(session.sparkContext.getConf().get(THRIFT_PORT))

@@ -85,7 +85,7 @@ class SparkWarehouse:
 
     @property
     def session(self) -> SparkSession:
-        return spark.local_session(self.settings)
+        return spark.run_session(self.settings)
 
     @contextmanager
     def reading(self) -> Iterator[SparkReader]:

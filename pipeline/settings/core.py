@@ -56,6 +56,11 @@ class PulseSettings:
     spark_warehouse: Path = DEFAULT_SPARK_WAREHOUSE
     spark_driver_memory: str = "4g"
     spark_shuffle_partitions: int = 8
+    # where the run's Spark session runs: local threads, or a cluster with this process as its driver
+    # (client mode, e.g. k8s://https://kubernetes.default.svc); PULSE_SPARK_CONF: a spark-defaults.conf
+    # style file whose settings (metastore, s3a, Delta, executors) override the local defaults
+    spark_master: str = "local[*]"
+    spark_conf: Path | None = None
     s3_endpoint_url: str | None = None
     demo_customers: int = 2000
     demo_seed: int = 42
@@ -134,6 +139,12 @@ class PulseSettings:
                 f"PULSE_SPARK_DRIVER_MEMORY={driver_memory!r} is not a JVM amount of memory (e.g. 4g, 512m)"
             )
 
+        spark_conf = get("PULSE_SPARK_CONF")
+        if spark_conf and not Path(spark_conf).expanduser().is_file():
+            raise SettingsError(
+                f"PULSE_SPARK_CONF={spark_conf!r} is not a file (Spark settings, one per line)"
+            )
+
         database = DatabaseSettings.from_env(env)
         demo, raw_path = demo_mode(as_bool("PULSE_DEMO"), get("PULSE_RAW_PATH"), database)
         duckdb_path = Path(get("PULSE_DUCKDB_PATH") or DEFAULT_DUCKDB_PATH).expanduser().resolve()
@@ -168,6 +179,8 @@ class PulseSettings:
             spark_shuffle_partitions=env.whole(
                 "PULSE_SPARK_SHUFFLE_PARTITIONS", cls.spark_shuffle_partitions, minimum=1
             ),
+            spark_master=get("PULSE_SPARK_MASTER") or cls.spark_master,
+            spark_conf=Path(spark_conf).expanduser().resolve() if spark_conf else None,
             s3_endpoint_url=get("PULSE_S3_ENDPOINT_URL"),
             demo_customers=as_int("PULSE_DEMO_CUSTOMERS", cls.demo_customers),
             demo_seed=as_int("PULSE_DEMO_SEED", cls.demo_seed),

@@ -35,7 +35,7 @@ def spark_run(demo_shop_job, tmp_path_factory):
     """The demo shop's whole run again on Spark, at the same clock as the DuckDB run (the `now` dbt var),
     and its result and settings; the session stays up for the module's tests."""
     ensure_java()
-    from pipeline.engine.spark import local_session, stop_session
+    from pipeline.engine.spark import run_session, stop_session
     from tests.integration.pipeline_runs import in_memory_instance, pulse_settings, run_job_in_process
 
     folder, duckdb_paths, _, _ = demo_shop_job
@@ -54,7 +54,7 @@ def spark_run(demo_shop_job, tmp_path_factory):
     }
     with in_memory_instance() as instance, pulse_settings(paths):
         result = run_job_in_process(instance=instance)
-        session = local_session(PulseSettings.from_env())
+        session = run_session(PulseSettings.from_env())
         yield result, Path(duckdb_paths["PULSE_PUBLISH_URI"]), Path(paths["PULSE_PUBLISH_URI"]), session
         stop_session(session)
 

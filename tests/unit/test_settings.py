@@ -191,3 +191,38 @@ def test_the_engine_picks_the_dbt_target_unless_one_is_set():
     assert PulseSettings.from_env({"PULSE_ENGINE": "Spark"}).dbt_target == "spark"
     cluster = PulseSettings.from_env({"PULSE_ENGINE": "spark", "PULSE_DBT_TARGET": "spark_thrift"})
     assert (cluster.engine, cluster.dbt_target) == ("spark", "spark_thrift")
+
+
+def test_a_spark_session_runs_where_the_settings_say_with_the_files_settings_over_the_local_defaults(
+    tmp_path,
+):
+    """PULSE_SPARK_MASTER and PULSE_SPARK_CONF: the run's process as a cluster's driver, its metastore and
+    storage from a spark-defaults.conf style file (read without starting Spark)."""
+    from pipeline.engine.spark import session_conf
+
+    local = PulseSettings.from_env({"PULSE_ENGINE": "spark"})
+    assert (local.spark_master, local.spark_conf) == ("local[*]", None)
+    conf = tmp_path / "spark.conf"
+    conf.write_text(
+        "# the cluster's metastore and storage\n"
+        "spark.hadoop.hive.metastore.uris  thrift://metastore:9083\n"
+        "spark.sql.warehouse.dir=s3a://bucket/pulse/warehouse\n"
+        "spark.sql.shuffle.partitions 64  # executors' cores x 2\n"
+        "spark.driver.extraJavaOptions -Dlog4j.configurationFile=/etc/log4j2.properties\n"
+    )
+    cluster = PulseSettings.from_env(
+        {
+            "PULSE_ENGINE": "spark",
+            "PULSE_SPARK_MASTER": "k8s://https://k8s:443",
+            "PULSE_SPARK_CONF": str(conf),
+        }
+    )
+    assert cluster.spark_master == "k8s://https://k8s:443"
+    settings = session_conf(cluster)
+    assert settings["spark.hadoop.hive.metastore.uris"] == "thrift://metastore:9083"
+    assert settings["spark.sql.warehouse.dir"] == "s3a://bucket/pulse/warehouse"
+    assert settings["spark.sql.shuffle.partitions"] == "64"
+    assert settings["spark.driver.extraJavaOptions"] == "-Dlog4j.configurationFile=/etc/log4j2.properties"
+    assert settings["spark.sql.session.timeZone"] == "UTC"  # a default the file does not override
+    with pytest.raises(SettingsError, match="PULSE_SPARK_CONF='/nowhere.conf' is not a file"):
+        PulseSettings.from_env({"PULSE_SPARK_CONF": "/nowhere.conf"})
