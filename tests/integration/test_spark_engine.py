@@ -3,7 +3,7 @@
 local Spark session (dbt builds in it over Thrift, the Python assets read and write it through
 pipeline/engine), and every published table is compared row for row.
 
-One Spark session for the module (about 10 s to start, in this process). Setup installs Java and the
+One Spark session (about 10 s to start, in this process). Setup installs Java and the
 `[spark]` extra when missing (tests/integration/spark_setup.py).
 """
 
@@ -30,10 +30,10 @@ RELATIVE_TOLERANCE = 1e-9
 _TRAINED_AT = re.compile(r"-\d{8}T\d{6}Z-")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def spark_run(demo_shop_job, tmp_path_factory):
-    """The demo shop's whole run again on Spark, at the same clock as the DuckDB run (the `now` dbt var),
-    and its result and settings; the session stays up for the module's tests."""
+    """The demo shop's whole run again on Spark, at the same clock as the DuckDB run (the `now` dbt var):
+    its result, both publish folders and the session (stopped after the test)."""
     ensure_java()
     from pipeline.engine.spark import run_session, stop_session
     from tests.integration.pipeline_runs import in_memory_instance, pulse_settings, run_job_in_process
@@ -101,8 +101,9 @@ def published(folder: Path) -> dict[str, pa.Table]:
     }
 
 
-def test_the_whole_run_succeeds_on_spark(spark_run):
-    result, _, _, _ = spark_run
+def test_the_whole_pipeline_on_spark_publishes_what_it_publishes_on_duckdb(spark_run, demo_shop_run):
+    """One test, not three: a module's tests may be spread over workers, and each would run Spark again."""
+    result, duckdb_folder, spark_folder, session = spark_run
     assert result.success, [event.message for event in result.all_events if event.is_failure]
     built = {
         event.asset_key.path[-1]
@@ -110,11 +111,11 @@ def test_the_whole_run_succeeds_on_spark(spark_run):
         if event.step_key == "pulse_dbt_models"
     }
     assert len(built) >= 50, sorted(built)
+    assert_every_published_table_is_equal(published(duckdb_folder), published(spark_folder))
+    assert_the_suites_give_the_same_verdicts(session, demo_shop_run[1])
 
 
-def test_every_published_table_is_equal_on_both_engines(spark_run):
-    _, duckdb_folder, spark_folder, _ = spark_run
-    expected, actual = published(duckdb_folder), published(spark_folder)
+def assert_every_published_table_is_equal(expected: dict[str, pa.Table], actual: dict[str, pa.Table]) -> None:
     assert len(expected) >= 30 and sorted(actual) == sorted(expected)
     differences = {}
     for name, duck in expected.items():
@@ -136,7 +137,7 @@ def test_every_published_table_is_equal_on_both_engines(spark_run):
     assert not differences, differences
 
 
-def test_the_expectation_suites_give_the_same_verdicts_on_spark_data_frames(spark_run, demo_shop_run):
+def assert_the_suites_give_the_same_verdicts(spark, paths: dict[str, str]) -> None:
     """The suites run on Spark data frames (GX's Spark engine) and give DuckDB's pandas verdicts,
     expectation by expectation, and a model_metrics frame with a fault, whose row conditions must hold on
     both engines."""
@@ -144,8 +145,6 @@ def test_the_expectation_suites_give_the_same_verdicts_on_spark_data_frames(spar
     from pipeline.expectations.validate import suite_columns, validate_table
     from tests.expectation_frames import model_metrics_rows
 
-    _, _, _, spark = spark_run
-    _, paths = demo_shop_run
     tried = {"fct_orders", "customers", "customer_predictions", "model_metrics"}
     checked = [t for t in checked_tables() if t.name in tried]
     assert {t.name for t in checked} == tried
