@@ -3,7 +3,7 @@ read-write connection for the tables a Python asset writes itself (e.g. `ml.cust
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -76,17 +76,6 @@ def existing_relations(con: duckdb.DuckDBPyConnection) -> set[str]:
     """Every `schema.table` (and view) in the warehouse."""
     rows = con.sql("select table_schema, table_name from information_schema.tables").fetchall()
     return {f"{schema}.{name}" for schema, name in rows}
-
-
-def row_counts(duckdb_path: Path, relations: Iterable[str]) -> dict[str, int]:
-    """Row counts of the relations that exist; missing ones are left out."""
-    counts: dict[str, int] = {}
-    with read_only(duckdb_path) as con:
-        existing = existing_relations(con)
-        for relation in relations:
-            if relation in existing:
-                counts[relation] = con.sql(f"select count(*) from {relation}").fetchall()[0][0]
-    return counts
 
 
 def _typed(batches: pa.RecordBatchReader) -> pa.RecordBatchReader:

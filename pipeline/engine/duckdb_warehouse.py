@@ -57,8 +57,5 @@ class DuckDBWarehouse:
     def replace_table(self, relation: str, batches: pa.RecordBatchReader) -> int:
         return duckdb_tables.replace_table(self.path, relation, batches)
 
-    def row_counts(self, relations: Iterable[str]) -> dict[str, int]:
-        return duckdb_tables.row_counts(self.path, relations)
-
     def serve_dbt(self) -> None:
         return None  # dbt opens the file once no asset holds it

@@ -59,10 +59,6 @@ class Warehouse(Protocol):
         returns its row count."""
         ...
 
-    def row_counts(self, relations: Iterable[str]) -> dict[str, int]:
-        """Row counts of the relations that exist; missing ones are left out."""
-        ...
-
     def serve_dbt(self) -> int | None:
         """The port on 127.0.0.1 where this process serves the warehouse to dbt, or None where dbt opens
         the warehouse itself (a DuckDB file after the asset has closed it, a cluster's Thrift server)."""

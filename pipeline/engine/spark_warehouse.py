@@ -103,8 +103,3 @@ class SparkWarehouse:
     def serve_dbt(self) -> int | None:
         # a local session (the `spark` target) is served by this process; a cluster's target reaches its own
         return spark.serve_dbt(self.settings) if self.settings.dbt_target == "spark" else None
-
-    def row_counts(self, relations: Iterable[str]) -> dict[str, int]:
-        with self.reading() as reader:
-            existing = reader.relations()
-            return {relation: reader.count(relation) for relation in relations if relation in existing}

@@ -21,7 +21,9 @@ def table_relations(manifest_path: Path) -> dict[str, str]:
 def with_row_counts(events: Iterable, warehouse: Warehouse, relations: dict[str, str]) -> Iterator:
     """Counted after dbt has exited, because DuckDB lets only one process open the file to write."""
     events = list(events)
-    counts = warehouse.row_counts(relations.values())
+    with warehouse.reading() as reader:
+        existing = reader.relations()
+        counts = {relation: reader.count(relation) for relation in relations.values() if relation in existing}
     for event in events:
         if isinstance(event, dg.Output | dg.AssetMaterialization):
             name = event.output_name if isinstance(event, dg.Output) else event.asset_key.path[-1]
