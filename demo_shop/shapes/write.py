@@ -7,6 +7,7 @@ Orders are sorted by time and numbered in that order; every value is text the co
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,11 @@ class NotAShapeFolderError(FileExistsError):
     """The folder holds raw files no shape wrote there; they are never overwritten or mixed in."""
 
 
+# rows built and written at a time: text columns of 100 M orders would pass Arrow's 2 GB string limit, and
+# building them whole would hold several GB of text at once
+CHUNK_ROWS = 5_000_000
+
+
 def write_shop(shop: Shop, out: Path, about: dict[str, object]) -> dict[str, int]:
     """Write the shop into `out` (created if missing). Returns rows per file; `about` goes into the marker."""
     out = Path(out)
@@ -33,25 +39,41 @@ def write_shop(shop: Shop, out: Path, about: dict[str, object]) -> dict[str, int
     order = np.lexsort((shop.customer, shop.at))
     position = np.empty(shop.orders, dtype=np.int64)
     position[order] = np.arange(shop.orders)
-    order_ids = _ids("O", np.arange(1, shop.orders + 1), max(6, len(str(shop.orders))))
-    rows = {columns.ORDERS: _write_csv(out / "orders.csv", _orders_table(shop, order, order_ids))}
+    id_width = max(6, len(str(shop.orders)))
+    customer_width = max(5, len(str(int(shop.customer.max()) + 1))) if shop.orders else 5
+    orders = (
+        _orders_table(shop, order[rows], np.arange(rows.start, rows.stop) + 1, id_width, customer_width)
+        for rows in _chunks(shop.orders)
+    )
+    rows = {columns.ORDERS: _write_csv(out / "orders.csv", orders)}
     if shop.items is not None:
         items = shop.items
         line_order = np.lexsort((items.product, position[items.order]))
-        table = pa.table(
-            {
-                "order_id": order_ids.take(pa.array(position[items.order][line_order])),
-                "product_id": _product_ids(items.product[line_order]),
-                "quantity": pa.array(items.quantity[line_order]).cast(pa.string()),
-                "unit_price": _money(items.unit_cents[line_order]),
-            }
+        lines = (
+            pa.table(
+                {
+                    "order_id": _ids("O", position[items.order[chunk]] + 1, id_width),
+                    "product_id": _product_ids(items.product[chunk]),
+                    "quantity": pa.array(items.quantity[chunk]).cast(pa.string()),
+                    "unit_price": _money(items.unit_cents[chunk]),
+                }
+            )
+            for chunk in (line_order[rows] for rows in _chunks(len(line_order)))
         )
-        rows[columns.ORDER_ITEMS] = _write_csv(out / "order_items.csv", table)
-        rows[columns.PRODUCTS] = _write_csv(out / "products.csv", _products_table())
+        rows[columns.ORDER_ITEMS] = _write_csv(out / "order_items.csv", lines)
+        rows[columns.PRODUCTS] = _write_csv(out / "products.csv", [_products_table()])
     files = {f"{name}.csv": count for name, count in rows.items()}
     marker = {**about, "files": files}
     (out / MARKER).write_text(json.dumps(marker, indent=2, sort_keys=True) + "\n")
     return files
+
+
+def _chunks(rows: int) -> list[slice]:
+    """Consecutive slices of at most CHUNK_ROWS covering `rows` (one empty slice for none, so an empty file
+    still gets its header)."""
+    return [slice(start, min(start + CHUNK_ROWS, rows)) for start in range(0, rows, CHUNK_ROWS)] or [
+        slice(0, 0)
+    ]
 
 
 def _clear_previous_shape(out: Path) -> None:
@@ -78,17 +100,18 @@ def _clear_previous_shape(out: Path) -> None:
         )
 
 
-def _orders_table(shop: Shop, order: np.ndarray, order_ids: pa.Array) -> pa.Table:
-    customer = shop.customer[order]
-    width = max(5, len(str(int(customer.max()) + 1))) if len(customer) else 5
+def _orders_table(
+    shop: Shop, order: np.ndarray, numbers: np.ndarray, id_width: int, customer_width: int
+) -> pa.Table:
+    """The orders at positions `order` of the shop, numbered `numbers` (their place in time order)."""
     data: dict[str, pa.Array] = {
-        "order_id": order_ids,
-        "customer_id": _ids("C", customer + 1, width),
+        "order_id": _ids("O", numbers, id_width),
+        "customer_id": _ids("C", shop.customer[order] + 1, customer_width),
         "ordered_at": pa.array(np.datetime_as_string(shop.at[order].astype("datetime64[s]"), unit="s")),
         "amount": _money(shop.cents[order]),
     }
     if shop.currency:
-        data["currency"] = pa.array(np.full(shop.orders, columns.CURRENCY))
+        data["currency"] = pa.array(np.full(len(order), columns.CURRENCY))
     if shop.channel is not None:
         data["channel"] = pa.array(np.asarray(CHANNELS)[shop.channel[order]])
     if shop.campaign is not None:
@@ -110,12 +133,17 @@ def _products_table() -> pa.Table:
     )
 
 
-def _write_csv(path: Path, table: pa.Table) -> int:
+def _write_csv(path: Path, tables: Iterable[pa.Table]) -> int:
+    """The tables one after another as one CSV file with one header; returns the rows written."""
+    rows = 0
     with path.open("wb") as handle:
-        handle.write((",".join(table.column_names) + "\n").encode())
-        options = pcsv.WriteOptions(include_header=False, quoting_style="none")
-        pcsv.write_csv(table, handle, options)
-    return table.num_rows
+        for number, table in enumerate(tables):
+            if number == 0:
+                handle.write((",".join(table.column_names) + "\n").encode())
+            options = pcsv.WriteOptions(include_header=False, quoting_style="none")
+            pcsv.write_csv(table, handle, options)
+            rows += table.num_rows
+    return rows
 
 
 def _ids(prefix: str, numbers: np.ndarray, width: int) -> pa.Array:
