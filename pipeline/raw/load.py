@@ -135,6 +135,7 @@ def load_raw_folder(
     if not folder.is_dir():
         raise RawDataError(f"{folder}: raw data folder does not exist (set PULSE_RAW_PATH)")
     # a column mapping is the shop's explicit word: it wins over recognising a preset or the contract's files
+    mapped = None
     if (located := locate_mapping(folder, options)) is not None:
         mapped = read_mapped_source(folder, located, options)
         normaliser.notes.append(mapped.line)
@@ -148,7 +149,10 @@ def load_raw_folder(
         inputs = _preset_inputs(tables)
     else:
         inputs = _contract_inputs(folder, options, salt_path(Path(duckdb_path)))
-    return load_inputs(inputs, duckdb_path, normaliser, pseudonyms, reload)
+    summary = load_inputs(inputs, duckdb_path, normaliser, pseudonyms, reload)
+    if mapped is not None:
+        summary["notes"] += mapped.grouping_notes()
+    return summary
 
 
 def load_inputs(

@@ -2,7 +2,7 @@
 contract loader's own reader with its columns renamed to ours and its words translated."""
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyarrow as pa
@@ -11,6 +11,7 @@ from pipeline.raw.files import RawFile, entity_batches, require_rows
 from pipeline.settings.sources import SourceSettings
 from pipeline.sources.mapping.files import inspect_mapped_file, table_files
 from pipeline.sources.mapping.locate import Located
+from pipeline.sources.mapping.order_lines import OrderLines
 from pipeline.sources.mapping.spec import ColumnMapping, TableMapping, parse_mapping
 from pipeline.sources.mapping.values import ValueMaps
 
@@ -24,6 +25,7 @@ class MappedTable:
     files: list[RawFile]
     reading: SourceSettings  # the run's settings with the mapping's timezone and formats put over them
     maps: ValueMaps
+    lines: OrderLines | None = None  # orders from one row per order line: grouped as they stream in
 
     @property
     def names(self) -> list[str]:
@@ -34,8 +36,10 @@ class MappedTable:
         return {str(f.path.relative_to(self.folder)): f.delimiter for f in self.files}
 
     def batches(self) -> Iterator[pa.RecordBatch]:
-        for batch in entity_batches(self.folder, self.files, self.table.entity):
-            yield self.maps.apply(batch)
+        mapped = (
+            self.maps.apply(batch) for batch in entity_batches(self.folder, self.files, self.table.entity)
+        )
+        yield from mapped if self.lines is None else self.lines.orders(mapped)
         self.maps.check()  # after the last row: every status word met is ours or mapped
 
 
@@ -44,6 +48,10 @@ class MappedSource:
     mapping: ColumnMapping
     tables: dict[str, MappedTable]
     line: str  # what the console says about how the files were read
+
+    def grouping_notes(self) -> list[str]:
+        """What the console says about order lines grouped into orders, once the orders are loaded."""
+        return [note for table in self.tables.values() if table.lines and (note := table.lines.note())]
 
     @property
     def labels(self) -> dict[str, str]:
@@ -59,7 +67,15 @@ def read_mapped_source(folder: Path, located: Located, options: SourceSettings) 
         files = [inspect_mapped_file(mapping, table, path) for path in table_files(folder, mapping, table)]
         require_rows(folder, table.entity, files)
         reading = table.reading.settings(options, located.path.name)
-        tables[name] = MappedTable(folder, table, files, reading, ValueMaps(mapping, table))
-    fed = "; ".join(f"{name} <- {', '.join(t.names)}" for name, t in tables.items())
+        lines = None
+        if table.order_lines:
+            delimiters = {str(f.path.relative_to(folder)): f.delimiter for f in files}
+            lines = OrderLines(reading.decimal_separator, delimiters)
+            reading = replace(reading, decimal_separator=".")  # the amounts it writes have a decimal point
+        tables[name] = MappedTable(folder, table, files, reading, ValueMaps(mapping, table), lines)
+    fed = "; ".join(
+        f"{name} <- {', '.join(t.names)}{' (one row per order line)' if t.lines else ''}"
+        for name, t in tables.items()
+    )
     line = f"Column mapping {located.path} ({located.why}): {fed}"
     return MappedSource(mapping, tables, line)

@@ -14,10 +14,14 @@ from pipeline.raw.contract import ENTITIES, RawEntity
 from pipeline.settings.sources import EPOCH_FORMATS, SourceSettings, is_timestamp_format, is_timezone
 from pipeline.sources.mapping.yaml_text import MappingError, read_yaml_text
 
+LINE_COLUMNS = ("quantity", "unit_price")  # an order line's, in the orders columns of one_row_per: order_line
+
 _ENTITIES = {entity.name: entity for entity in ENTITIES}
 _READING_KEYS = ("timezone", "timestamp_format", "decimal")
 _TOP_KEYS = ("tables", *_READING_KEYS)
-_TABLE_KEYS = ("files", "columns", "values", *_READING_KEYS)
+_TABLE_KEYS = ("files", "columns", "values", "one_row_per", *_READING_KEYS)
+# what a row of the orders files is: an order (with its amount), or one line of an order (no order total)
+ONE_ROW_PER = ("order", "order_line")
 DECIMALS = {",": ",", "comma": ",", ".": ".", "point": "."}
 
 
@@ -56,6 +60,12 @@ class TableMapping:
     # contract column -> their word (trimmed, lower-cased) -> our value
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     reading: Reading = Reading()
+    one_row_per: str = "order"
+
+    @property
+    def order_lines(self) -> bool:
+        """Orders read from one row per order line (order_lines.py): `entity` names the lines' columns."""
+        return self.one_row_per == "order_line"
 
 
 @dataclass(frozen=True)
@@ -156,6 +166,21 @@ class _Checker:
             )
         return columns
 
+    def one_row_per(self, found: dict, table: str, key: str) -> str:
+        if "one_row_per" not in found:
+            return "order"
+        written = self.text(found["one_row_per"], f"{key}.one_row_per")
+        if table != "orders":
+            raise self.fail(
+                f"{key}.one_row_per", "only the orders table takes it (its rows may be order lines)"
+            )
+        if written not in ONE_ROW_PER:
+            raise self.fail(
+                f"{key}.one_row_per",
+                f"{written!r} is not one of {', '.join(ONE_ROW_PER)}{_maybe(written, ONE_ROW_PER)}",
+            )
+        return written
+
     def values(self, value, columns: dict[str, str], key: str) -> dict[str, dict[str, str]]:
         maps = {}
         for ours, words in self.dictionary(value, key).items():
@@ -178,6 +203,13 @@ class _Checker:
                         f"{', '.join(vocabulary.order_statuses())}",
                     )
         return maps
+
+
+def order_lines_entity(orders: RawEntity) -> RawEntity:
+    """The columns of an orders file with one row per order line: the order's, with quantity and unit_price
+    in place of amount."""
+    required = tuple(c for c in orders.required_columns if c != "amount") + LINE_COLUMNS
+    return RawEntity(orders.name, orders.required, required, orders.optional_columns)
 
 
 def _kind(value) -> str:
@@ -211,7 +243,15 @@ def parse_mapping(path: Path) -> ColumnMapping:
         for needed in ("files", "columns"):
             if needed not in found:
                 raise check.fail(f"{key}.{needed}", "missing")
-        entity = _ENTITIES[name]
+        one_row_per = check.one_row_per(found, name, key)
+        entity = _ENTITIES[name] if one_row_per == "order" else order_lines_entity(_ENTITIES[name])
+        if one_row_per == "order_line" and "amount" in check.dictionary(found["columns"], f"{key}.columns"):
+            raise check.fail(
+                f"{key}.columns.amount",
+                "with one_row_per: order_line an order's amount is the sum of its lines' quantity × "
+                "unit_price; map quantity and unit_price instead, or remove one_row_per if each row is a "
+                "whole order",
+            )
         columns = check.columns(found["columns"], entity, f"{key}.columns")
         tables[name] = TableMapping(
             entity=entity,
@@ -219,5 +259,6 @@ def parse_mapping(path: Path) -> ColumnMapping:
             columns=columns,
             values=check.values(found.get("values") or {}, columns, f"{key}.values"),
             reading=check.reading(found, key).over(outer),
+            one_row_per=one_row_per,
         )
     return ColumnMapping(path, tables)

@@ -1,0 +1,129 @@
+"""Orders from an export with one row per order line and no order total (`one_row_per: order_line`), such as
+a till or ERP report, UCI's Online Retail, or a supermarket's basket file.
+
+An order is the rows of one file with the same order_id, wherever they stand in it. Its amount is the sum of
+its lines' quantity × unit_price, to the cent (half away from zero); its other fields are the first non-blank
+value among its lines, and its lineage is its first line's row. A line whose quantity or unit price does not
+parse makes its order's amount that line's text, so the cleaning step quarantines the order as a
+non-numeric amount with the text in view, never a total missing one line.
+
+Lines are grouped per file after the whole file is read: an order's lines need not be next to each other.
+The orders of a file are held until it ends (about 100 bytes an order).
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pipeline.raw.contract import ENTITIES, SOURCE_FILE_COLUMN, SOURCE_ROW_COLUMN
+from pipeline.raw.files import text_schema
+from pipeline.sources.numbers import COMMA, POINT, NumberFormat, detect
+
+ORDERS = ENTITIES[0]
+_QUANTITY = pa.decimal128(18, 4)
+_PRICE = pa.decimal128(18, 6)
+_SAMPLE = 1_000  # unit prices a file's decimal separator is detected from, as for any number column
+
+
+@dataclass
+class OrderLines:
+    """Turns one table's line batches (the orders columns but amount, and quantity and unit_price) into
+    the contract's order batches, file by file; counts what it grouped for the console."""
+
+    decimal: str | None  # the mapping's decimal separator; None: detected per file
+    delimiters: dict[str, str | None]
+    grouped: dict[str, tuple[int, int]] = field(default_factory=dict)  # file -> (lines, orders)
+
+    def orders(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        current: list[pa.RecordBatch] = []
+        for batch in batches:
+            if batch.num_rows == 0:
+                continue
+            if current and batch.column(SOURCE_FILE_COLUMN)[0] != current[0].column(SOURCE_FILE_COLUMN)[0]:
+                yield from self._file_orders(pa.Table.from_batches(current))
+                current = []
+            current.append(batch)  # a batch never spans two files
+        if current:
+            yield from self._file_orders(pa.Table.from_batches(current))
+
+    def note(self) -> str | None:
+        if not self.grouped:
+            return None
+        parts = [
+            f"{name}: {lines:,} order lines into {orders:,} orders"
+            for name, (lines, orders) in self.grouped.items()
+        ]
+        return "; ".join(parts) + " (one_row_per: order_line; amount = the sum of quantity × unit_price)"
+
+    def _file_orders(self, lines: pa.Table) -> Iterator[pa.RecordBatch]:
+        source = lines.column(SOURCE_FILE_COLUMN)[0].as_py()
+        number = self._format(source, lines.column("unit_price"))
+        quantity = _parsed(lines.column("quantity"), number, _QUANTITY)
+        price = _parsed(lines.column("unit_price"), number, _PRICE)
+        line_amount = pc.multiply(quantity, price)
+        # the text of a line that does not parse, kept as its order's amount so the order is quarantined
+        unreadable = pc.if_else(
+            pc.is_null(line_amount),
+            pc.binary_join_element_wise(
+                pc.fill_null(lines.column("quantity"), ""),
+                pc.fill_null(lines.column("unit_price"), ""),
+                " × ",
+            ),
+            pa.scalar(None, pa.string()),
+        )
+        order_fields = [c for c in ORDERS.columns if c not in ("order_id", "amount")]
+        table = pa.table(
+            {
+                "order_id": lines.column("order_id"),
+                **{c: _blank_as_null(lines.column(c)) for c in order_fields},
+                "line_amount": line_amount,
+                "unreadable": unreadable,
+                SOURCE_ROW_COLUMN: lines.column(SOURCE_ROW_COLUMN),
+            }
+        )
+        firsts = [(c, "first") for c in [*order_fields, "unreadable"]]
+        grouped = table.group_by("order_id", use_threads=False).aggregate(
+            [*firsts, ("line_amount", "sum"), (SOURCE_ROW_COLUMN, "min")]
+        )
+        grouped = grouped.sort_by(f"{SOURCE_ROW_COLUMN}_min")
+        total = pc.round(grouped.column("line_amount_sum"), 2, round_mode="half_towards_infinity")
+        amount = pc.coalesce(
+            grouped.column("unreadable_first"), total.cast(pa.decimal128(38, 2)).cast(pa.string())
+        )
+        columns = {
+            "order_id": grouped.column("order_id"),
+            **{c: grouped.column(f"{c}_first") for c in order_fields},
+            "amount": amount,
+            SOURCE_FILE_COLUMN: pa.repeat(pa.scalar(source, pa.string()), grouped.num_rows),
+            SOURCE_ROW_COLUMN: grouped.column(f"{SOURCE_ROW_COLUMN}_min"),
+        }
+        schema = text_schema(ORDERS)
+        orders = pa.table({name: columns[name] for name in schema.names}).cast(schema)
+        self.grouped[source] = (lines.num_rows, orders.num_rows)
+        yield from orders.to_batches()
+
+    def _format(self, source: str, prices: pa.ChunkedArray) -> NumberFormat:
+        if self.decimal is not None:
+            return COMMA if self.decimal == "," else POINT
+        sample = [v.strip() for v in prices.slice(0, _SAMPLE * 4).to_pylist() if v and v.strip()][:_SAMPLE]
+        return detect(sample, self.delimiters.get(source))
+
+
+def _blank_as_null(values: pa.ChunkedArray) -> pa.ChunkedArray:
+    return pc.if_else(pc.equal(pc.utf8_trim_whitespace(values), ""), pa.scalar(None, pa.string()), values)
+
+
+def _parsed(values: pa.ChunkedArray, number: NumberFormat, kind: pa.Decimal128Type) -> pa.Array:
+    """Each value in the file's number format as a decimal of `kind` (rounded to its scale); null where it
+    does not parse, is blank, or is too large for it."""
+    step = Decimal(1).scaleb(-kind.scale)
+    limit = Decimal(10) ** (kind.precision - kind.scale)
+    out: list[Decimal | None] = []
+    for value in values.to_pylist():
+        text = None if value is None else number.parse(value.strip())
+        parsed = None if text is None else Decimal(text).quantize(step, ROUND_HALF_UP)
+        out.append(parsed if parsed is not None and abs(parsed) < limit else None)
+    return pa.array(out, kind)
