@@ -16,6 +16,11 @@ from pipeline.sources.mapping.yaml_text import MappingError
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "order_lines"
 EXPORT = "online_retail_II.csv"
+# the fixture mapping's lines that map a line's quantity and unit price under orders
+QUANTITY_AND_PRICE = (
+    "      quantity: Quantity           # amount = the sum of Quantity × Price over the order's rows\n"
+    "      unit_price: Price\n"
+)
 
 
 def _shop(tmp_path: Path, mapping_edits=(), export_edits=()) -> Path:
@@ -87,13 +92,20 @@ def test_a_line_that_does_not_parse_leaves_its_order_without_a_number_to_quarant
     ("edit", "message"),
     [
         (
-            ("      quantity: Quantity\n      unit_price: Price\n\n", "      amount: Price\n\n"),
+            (
+                QUANTITY_AND_PRICE,
+                "      amount: Price\n",
+            ),
             "tables.orders.columns.amount: with one_row_per: order_line an order's amount is the sum",
         ),
         (
-            ("      unit_price: Price\n\n", "\n"),
-            "tables.orders.columns: orders needs order_id, customer_id, ordered_at, quantity, unit_price; "
-            "map unit_price",
+            ("      unit_price: Price\n", ""),
+            "tables.orders.columns: with one_row_per: order_line an order's amount is the sum of its lines: "
+            "map unit_price (quantity × unit_price), or line_amount",
+        ),
+        (
+            ("      unit_price: Price\n", "      unit_price: Price\n      line_amount: Price\n"),
+            "tables.orders.columns: map either line_amount (a line's total) or quantity and unit_price",
         ),
         (("one_row_per: order_line", "one_row_per: line"), "'line' is not one of order, order_line"),
         (
@@ -115,14 +127,33 @@ def test_without_one_row_per_each_row_is_a_whole_order_as_before(tmp_path):
             tmp_path,
             mapping_edits=[
                 (
-                    "    one_row_per: order_line        # an order is the rows with the same Invoice; "
-                    "amount = sum of Quantity × Price\n",
+                    "    one_row_per: order_line        # an order is the rows with the same Invoice\n",
                     "",
                 ),
-                ("      quantity: Quantity\n      unit_price: Price\n\n", "      amount: Price\n\n"),
+                (
+                    QUANTITY_AND_PRICE,
+                    "      amount: Price\n",
+                ),
             ],
         )
         / "pulse_mapping.yml"
     )
     assert not mapping.tables["orders"].order_lines
     assert "amount" in mapping.tables["orders"].entity.required_columns
+
+
+def test_a_line_total_column_is_summed_where_the_export_has_one(tmp_path):
+    """A supermarket's basket file gives each line's total (its SALES_VALUE), not a unit price."""
+    raw = _shop(
+        tmp_path,
+        mapping_edits=[
+            (
+                QUANTITY_AND_PRICE,
+                "      line_amount: Price\n\n",
+            )
+        ],
+    )
+    summary, orders = _orders(raw)
+    assert Decimal(orders["489434"][2]) == Decimal("6.95") + Decimal("6.75") + Decimal("6.75")
+    assert Decimal(orders["C489449"][2]) == Decimal("2.95") + Decimal("1.65")  # the total as the export says
+    assert "amount = the sum of line_amount" in "\n".join(summary["notes"])

@@ -197,8 +197,10 @@ def test_a_mapping_beside_the_files_wins_over_the_contract_files_unless_contract
 
 def test_the_documented_example_is_the_tested_fixture():
     doc = (REPO / "docs" / "column-mapping.md").read_text()
-    [example] = re.findall(r"```yaml\n(.*?)```", doc, flags=re.DOTALL)
+    # the first example is this fixture's; the one of one_row_per: order_line is tests/fixtures/order_lines'
+    example, lines_example = re.findall(r"```yaml\n(.*?)```", doc, flags=re.DOTALL)
     assert example == MAPPING.read_text()
+    assert lines_example == (REPO / "tests" / "fixtures" / "order_lines" / "pulse_mapping.yml").read_text()
 
 
 def test_a_wrong_orders_file_under_a_mapping_names_their_column_and_the_mapping_key(tmp_path):

@@ -2,7 +2,8 @@
 a till or ERP report, UCI's Online Retail, or a supermarket's basket file.
 
 An order is the rows of one file with the same order_id, wherever they stand in it. Its amount is the sum of
-its lines' quantity × unit_price, to the cent (half away from zero); its other fields are the first non-blank
+its lines' quantity × unit_price (or of their line_amount, where a row holds the line's total), to the cent
+(half away from zero); its other fields are the first non-blank
 value among its lines, and its lineage is its first line's row. A line whose quantity or unit price does not
 parse makes its order's amount that line's text, so the cleaning step quarantines the order as a
 non-numeric amount with the text in view, never a total missing one line.
@@ -35,6 +36,7 @@ class OrderLines:
 
     decimal: str | None  # the mapping's decimal separator; None: detected per file
     delimiters: dict[str, str | None]
+    by_total: bool = False  # each line's total is given (line_amount), not its quantity and unit price
     grouped: dict[str, tuple[int, int]] = field(default_factory=dict)  # file -> (lines, orders)
 
     def orders(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
@@ -56,24 +58,26 @@ class OrderLines:
             f"{name}: {lines:,} order lines into {orders:,} orders"
             for name, (lines, orders) in self.grouped.items()
         ]
-        return "; ".join(parts) + " (one_row_per: order_line; amount = the sum of quantity × unit_price)"
+        summed = "line_amount" if self.by_total else "quantity × unit_price"
+        return "; ".join(parts) + f" (one_row_per: order_line; amount = the sum of {summed})"
 
     def _file_orders(self, lines: pa.Table) -> Iterator[pa.RecordBatch]:
         source = lines.column(SOURCE_FILE_COLUMN)[0].as_py()
-        number = self._format(source, lines.column("unit_price"))
-        quantity = _parsed(lines.column("quantity"), number, _QUANTITY)
-        price = _parsed(lines.column("unit_price"), number, _PRICE)
-        line_amount = pc.multiply(quantity, price)
-        # the text of a line that does not parse, kept as its order's amount so the order is quarantined
-        unreadable = pc.if_else(
-            pc.is_null(line_amount),
-            pc.binary_join_element_wise(
+        if self.by_total:
+            number = self._format(source, lines.column("line_amount"))
+            line_amount = _parsed(lines.column("line_amount"), number, _PRICE)
+            written = pc.fill_null(lines.column("line_amount"), "")
+        else:
+            number = self._format(source, lines.column("unit_price"))
+            quantity = _parsed(lines.column("quantity"), number, _QUANTITY)
+            line_amount = pc.multiply(quantity, _parsed(lines.column("unit_price"), number, _PRICE))
+            written = pc.binary_join_element_wise(
                 pc.fill_null(lines.column("quantity"), ""),
                 pc.fill_null(lines.column("unit_price"), ""),
                 " × ",
-            ),
-            pa.scalar(None, pa.string()),
-        )
+            )
+        # the text of a line that does not parse, kept as its order's amount so the order is quarantined
+        unreadable = pc.if_else(pc.is_null(line_amount), written, pa.scalar(None, pa.string()))
         order_fields = [c for c in ORDERS.columns if c not in ("order_id", "amount")]
         table = pa.table(
             {

@@ -70,7 +70,7 @@ def read_mapped_source(folder: Path, located: Located, options: SourceSettings) 
         lines = None
         if table.order_lines:
             delimiters = {str(f.path.relative_to(folder)): f.delimiter for f in files}
-            lines = OrderLines(reading.decimal_separator, delimiters)
+            lines = OrderLines(reading.decimal_separator, delimiters, by_total="line_amount" in table.columns)
             reading = replace(reading, decimal_separator=".")  # the amounts it writes have a decimal point
         tables[name] = MappedTable(folder, table, files, reading, ValueMaps(mapping, table), lines)
     fed = "; ".join(

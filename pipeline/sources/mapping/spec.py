@@ -14,7 +14,9 @@ from pipeline.raw.contract import ENTITIES, RawEntity
 from pipeline.settings.sources import EPOCH_FORMATS, SourceSettings, is_timestamp_format, is_timezone
 from pipeline.sources.mapping.yaml_text import MappingError, read_yaml_text
 
-LINE_COLUMNS = ("quantity", "unit_price")  # an order line's, in the orders columns of one_row_per: order_line
+# an order line's columns, in the orders columns of one_row_per: order_line: its quantity and unit price, or
+# its total (line_amount) where the export has one
+LINE_COLUMNS = ("quantity", "unit_price", "line_amount")
 
 _ENTITIES = {entity.name: entity for entity in ENTITIES}
 _READING_KEYS = ("timezone", "timestamp_format", "decimal")
@@ -206,10 +208,28 @@ class _Checker:
 
 
 def order_lines_entity(orders: RawEntity) -> RawEntity:
-    """The columns of an orders file with one row per order line: the order's, with quantity and unit_price
-    in place of amount."""
-    required = tuple(c for c in orders.required_columns if c != "amount") + LINE_COLUMNS
-    return RawEntity(orders.name, orders.required, required, orders.optional_columns)
+    """The columns of an orders file with one row per order line: the order's, with the line's quantity and
+    unit_price, or its line_amount, in place of amount (which of them is checked by _line_amount_columns)."""
+    required = tuple(c for c in orders.required_columns if c != "amount")
+    return RawEntity(orders.name, orders.required, required, orders.optional_columns + LINE_COLUMNS)
+
+
+def _line_amount_columns(check: "_Checker", columns: dict[str, str], key: str) -> None:
+    total = "line_amount" in columns
+    if total and "unit_price" in columns:
+        raise check.fail(
+            key,
+            "map either line_amount (a line's total) or quantity and unit_price, not both: which one is "
+            "the amount?",
+        )
+    if not total and not {"quantity", "unit_price"} <= set(columns):
+        missing = [c for c in ("quantity", "unit_price") if c not in columns]
+        raise check.fail(
+            key,
+            "with one_row_per: order_line an order's amount is the sum of its lines: map "
+            f"{' and '.join(missing)} (quantity × unit_price), or line_amount where a row holds a line's "
+            "total",
+        )
 
 
 def _kind(value) -> str:
@@ -248,11 +268,13 @@ def parse_mapping(path: Path) -> ColumnMapping:
         if one_row_per == "order_line" and "amount" in check.dictionary(found["columns"], f"{key}.columns"):
             raise check.fail(
                 f"{key}.columns.amount",
-                "with one_row_per: order_line an order's amount is the sum of its lines' quantity × "
-                "unit_price; map quantity and unit_price instead, or remove one_row_per if each row is a "
+                "with one_row_per: order_line an order's amount is the sum of its lines; map the lines' "
+                "quantity and unit_price, or line_amount, instead, or remove one_row_per if each row is a "
                 "whole order",
             )
         columns = check.columns(found["columns"], entity, f"{key}.columns")
+        if one_row_per == "order_line":
+            _line_amount_columns(check, columns, f"{key}.columns")
         tables[name] = TableMapping(
             entity=entity,
             files=check.files(found["files"], f"{key}.files"),
