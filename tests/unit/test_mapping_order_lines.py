@@ -157,3 +157,21 @@ def test_a_line_total_column_is_summed_where_the_export_has_one(tmp_path):
     assert Decimal(orders["489434"][2]) == Decimal("6.95") + Decimal("6.75") + Decimal("6.75")
     assert Decimal(orders["C489449"][2]) == Decimal("2.95") + Decimal("1.65")  # the total as the export says
     assert "amount = the sum of line_amount" in "\n".join(summary["notes"])
+
+
+def test_lines_without_an_order_id_stay_orders_of_their_own_to_quarantine(tmp_path):
+    raw = _shop(
+        tmp_path,
+        export_edits=[
+            ("489437,22143,", ",22143,"),
+            ("489437,22145,", ",22145,"),
+        ],
+    )
+    summary, orders = _orders(raw)
+    with duckdb.connect(str(raw.parent / "w.duckdb"), read_only=True) as con:
+        blank = con.sql(
+            "select _source_row, amount from raw.orders where order_id is null order by 1"
+        ).fetchall()
+    # not one order of both lines: each is its own row, which the cleaning step quarantines alone
+    assert blank == [(8, "12.60"), (9, "12.60")]
+    assert summary["orders"]["rows"] == 7 and "489437" not in orders

@@ -8,7 +8,8 @@ value among its lines, and its lineage is its first line's row. A line whose qua
 parse makes its order's amount that line's text, so the cleaning step quarantines the order as a
 non-numeric amount with the text in view, never a total missing one line.
 
-Lines are grouped per file after the whole file is read: an order's lines need not be next to each other.
+A line without an order id stays an order of its own (quarantined alone, as a row of a contract file would
+be). Lines are grouped per file after the whole file is read: an order's lines need not be next to each other.
 The orders of a file are held until it ends (about 100 bytes an order).
 """
 
@@ -79,17 +80,23 @@ class OrderLines:
         # the text of a line that does not parse, kept as its order's amount so the order is quarantined
         unreadable = pc.if_else(pc.is_null(line_amount), written, pa.scalar(None, pa.string()))
         order_fields = [c for c in ORDERS.columns if c not in ("order_id", "amount")]
+        order_id = _blank_as_null(lines.column("order_id"))
+        # a line without an order id is an order of its own, quarantined alone with its own row
+        own_key = pc.binary_join_element_wise(
+            "\x00row ", lines.column(SOURCE_ROW_COLUMN).cast(pa.string()), ""
+        )
         table = pa.table(
             {
-                "order_id": lines.column("order_id"),
+                "key": pc.coalesce(order_id, own_key),
+                "order_id": order_id,
                 **{c: _blank_as_null(lines.column(c)) for c in order_fields},
                 "line_amount": line_amount,
                 "unreadable": unreadable,
                 SOURCE_ROW_COLUMN: lines.column(SOURCE_ROW_COLUMN),
             }
         )
-        firsts = [(c, "first") for c in [*order_fields, "unreadable"]]
-        grouped = table.group_by("order_id", use_threads=False).aggregate(
+        firsts = [(c, "first") for c in ["order_id", *order_fields, "unreadable"]]
+        grouped = table.group_by("key", use_threads=False).aggregate(
             [*firsts, ("line_amount", "sum"), (SOURCE_ROW_COLUMN, "min")]
         )
         grouped = grouped.sort_by(f"{SOURCE_ROW_COLUMN}_min")
@@ -98,8 +105,7 @@ class OrderLines:
             grouped.column("unreadable_first"), total.cast(pa.decimal128(38, 2)).cast(pa.string())
         )
         columns = {
-            "order_id": grouped.column("order_id"),
-            **{c: grouped.column(f"{c}_first") for c in order_fields},
+            **{c: grouped.column(f"{c}_first") for c in ["order_id", *order_fields]},
             "amount": amount,
             SOURCE_FILE_COLUMN: pa.repeat(pa.scalar(source, pa.string()), grouped.num_rows),
             SOURCE_ROW_COLUMN: grouped.column(f"{SOURCE_ROW_COLUMN}_min"),
