@@ -374,6 +374,8 @@ def main() -> None:
     ]
     for name, measured, target, floor in rows:
         verdict = _verdict(measured, target) if target == target else ""  # nan: no target of its own
+        if first.code != 0 and name.startswith("full run"):
+            verdict = f"FAILED (exit {first.code})"  # a run that published nothing meets no target
         target_text = f"{target:,.1f}" if target == target else ""
         print(f"{name:<44}{measured:>12,.1f}{target_text:>12}  {verdict:<18}{floor:>22}")
     print(f"run exit code {first.code}; {first.seconds / floor_seconds:,.0f} x the floor{scale_note}")

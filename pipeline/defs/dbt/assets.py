@@ -12,6 +12,7 @@ from pipeline.defs.dbt.partial_parse import keep_partial_parse
 from pipeline.defs.dbt.project import dbt_project
 from pipeline.defs.dbt.reconciliation import with_reconciliation
 from pipeline.defs.dbt.row_counts import table_relations, with_row_counts
+from pipeline.defs.dbt.run_results import disk_full, failed_nodes
 from pipeline.defs.dbt.run_targets import prune_run_targets
 from pipeline.defs.dbt.translator import PulseDbtTranslator
 from pipeline.engine import open_warehouse
@@ -52,21 +53,14 @@ def dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, pulse: Pul
     yield from with_reconciliation(events, warehouse, relations)
     keep_partial_parse(invocation.target_path, dbt_project.project_dir)
     if not invocation.is_successful():
-        failed = failed_nodes(invocation.get_artifact("run_results.json"))
+        run_results = invocation.get_artifact("run_results.json")
+        failed = failed_nodes(run_results)
+        cause = f" {full_disk}" if (full_disk := disk_full(run_results)) else ""
         raise dg.Failure(
-            description=f"dbt build failed ({', '.join(failed) or 'see the dbt log'}): nothing downstream "
-            "is published until it passes.",
+            description=f"dbt build failed ({', '.join(failed) or 'see the dbt log'}):{cause} nothing "
+            "downstream is published until it passes.",
             metadata={"failed_nodes": failed},
         )
-
-
-def failed_nodes(run_results: dict) -> list[str]:
-    """dbt nodes (models, tests, unit tests) whose status is error or fail."""
-    return [
-        result["unique_id"]
-        for result in run_results.get("results", [])
-        if result.get("status") in {"error", "fail", "runtime error"}
-    ]
 
 
 defs = dg.Definitions(assets=[pulse_dbt_models, pulse_dbt_segments])
