@@ -16,9 +16,14 @@ def as_warehouse_types(table: pa.Table) -> pa.Table:
 def _warehouse_type(kind: pa.DataType) -> pa.DataType:
     if pa.types.is_timestamp(kind) and kind.tz is not None:
         return pa.timestamp(kind.unit)
-    if pa.types.is_null(kind):
-        return pa.string()
-    return kind
+    return untyped_as_text(kind)
+
+
+def untyped_as_text(kind: pa.DataType) -> pa.DataType:
+    """A column null in every row arrives without a type (pandas object -> Arrow null); stored, it would be
+    a `void` column some engines cannot read. It is text, as such columns are in our frames (the one rule
+    for both engines' writes and for what is read back)."""
+    return pa.string() if pa.types.is_null(kind) else kind
 
 
 def owned_frame(table: pa.Table):

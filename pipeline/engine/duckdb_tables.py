@@ -79,14 +79,11 @@ def existing_relations(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 
 def _typed(batches: pa.RecordBatchReader) -> pa.RecordBatchReader:
-    """A column that is null in every row arrives without a type (pandas object -> Arrow null); published,
-    it would be a `void` column some engines cannot read. It is text, as such columns are in our frames."""
+    """The batches with untyped (all-null) columns as text (arrow_frames.untyped_as_text)."""
     schema = batches.schema
-    if not any(pa.types.is_null(field.type) for field in schema):
+    typed = pa.schema([field.with_type(arrow_frames.untyped_as_text(field.type)) for field in schema])
+    if typed.equals(schema):
         return batches
-    typed = pa.schema(
-        [field.with_type(pa.string()) if pa.types.is_null(field.type) else field for field in schema]
-    )
     return pa.RecordBatchReader.from_batches(typed, (batch.cast(typed) for batch in batches))
 
 

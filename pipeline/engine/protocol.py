@@ -5,7 +5,7 @@ closed after, so dbt can open the file; Spark: the run's session). Arrow is the 
 handed to `rows` and `frame` is the plain SQL both engines accept, with `$name` parameters.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
@@ -37,9 +37,10 @@ class WarehouseReader(Protocol):
         """The table's content fingerprint (duckdb_tables.content_fingerprint): equal content, equal value."""
         ...
 
-    def suite_frame(self, relation: str, columns: Iterable[str]) -> Any:
-        """The columns as the data frame Great Expectations checks where the data is: pandas on DuckDB, a
-        Spark data frame on Spark."""
+    def suite_frames(self, relation: str, columns: Iterable[str], key: list[str] | None) -> Iterator[Any]:
+        """The columns as the data frames Great Expectations checks, one at a time: on DuckDB pandas frames of
+        at most SUITE_FRAME_ROWS rows, split by `key` (the suite's uniqueness key, validate.suite_key; None:
+        one frame); on Spark one Spark data frame, checked where the data is."""
         ...
 
     def on_duckdb(self, relations: Iterable[str]) -> AbstractContextManager[duckdb.DuckDBPyConnection]:

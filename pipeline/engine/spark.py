@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
+from pipeline.engine import arrow_frames
 from pipeline.settings import PulseSettings
 
 if TYPE_CHECKING:
@@ -121,19 +122,29 @@ def replace_table(spark: SparkSession, relation: str, table: pa.Table) -> int:
         raise ValueError(f"not a schema.table name: {relation!r}")
     schema = relation.split(".")[0]
     spark.sql(f"create database if not exists {schema}")
-    # a column null in every row has no Spark type: it is text, as in the warehouse's own tables; pandas
-    # categories (reason texts) arrive as Arrow dictionaries, which Spark does not take
+    # a column null in every row is text (arrow_frames.untyped_as_text); pandas categories (reason texts)
+    # arrive as Arrow dictionaries, which Spark does not take
     typed = table.cast(pa.schema([f.with_type(_spark_type(f.type)) for f in table.schema]))
     spark.createDataFrame(typed).write.mode("overwrite").format("parquet").saveAsTable(relation)
     return typed.num_rows
 
 
+def table_property(spark: SparkSession, relation: str, key: str) -> str | None:
+    """A property of `schema.table` (TBLPROPERTIES), or None when the table or the property is absent."""
+    if not spark.catalog.tableExists(relation):
+        return None
+    found = {row["key"]: row["value"] for row in spark.sql(f"show tblproperties {relation}").collect()}
+    return found.get(key)
+
+
+def set_table_property(spark: SparkSession, relation: str, key: str, value: str) -> None:
+    spark.sql(f"alter table {relation} set tblproperties ('{key}' = '{value}')")
+
+
 def _spark_type(kind: pa.DataType) -> pa.DataType:
-    if pa.types.is_null(kind):
-        return pa.string()
     if pa.types.is_dictionary(kind):
         return kind.value_type
-    return kind
+    return arrow_frames.untyped_as_text(kind)
 
 
 THRIFT_PORT = "hive.server2.thrift.port"

@@ -30,6 +30,10 @@ _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 class SparkReader:
     def __init__(self, session: SparkSession):
         self.session = session
+        # the last table collected to the driver: publishing asks for one table's fingerprint, then its
+        # batches, then (a merge) its changed rows, and each would otherwise collect it again. One table, so
+        # a reader never holds more than the largest table; tables do not change while a reader is open
+        self._collected: tuple[str, pa.Table] | None = None
 
     def _sql(self, sql: str, params: Mapping[str, Any] | None):
         if not params:
@@ -54,20 +58,24 @@ class SparkReader:
         return self.session.table(relation).count()
 
     def batches(self, relation: str) -> pa.RecordBatchReader:
-        return arrow_frames.as_warehouse_types(self.session.table(relation).toArrow()).to_reader()
+        return self._collect(relation).to_reader()
+
+    def _collect(self, relation: str) -> pa.Table:
+        if self._collected is None or self._collected[0] != relation:
+            self._collected = None  # let the previous table go before the next arrives
+            self._collected = (
+                relation,
+                arrow_frames.as_warehouse_types(self.session.table(relation).toArrow()),
+            )
+        return self._collected[1]
 
     def fingerprint(self, relation: str) -> str:
         with self.on_duckdb([relation]) as con:
             return duckdb_tables.content_fingerprint(con, relation)
 
-    def suite_frame(self, relation: str, columns: Iterable[str]):
-        selected = self.session.table(relation).select(*[f"`{column}`" for column in columns])
-        if selected.isEmpty():
-            # a table a Python asset wrote empty (no categories, no audiences) has untyped columns, stored
-            # as text; GX's Spark engine refuses a range check on text even with no rows, pandas passes it
-            # (as on DuckDB): there is nothing to check where the data is
-            return arrow_frames.owned_frame(arrow_frames.as_warehouse_types(selected.toArrow()))
-        return selected
+    def suite_frames(self, relation: str, columns: Iterable[str], key: list[str] | None) -> Iterator[Any]:
+        # one Spark data frame: GX checks it where the data is, in parts of Spark's own
+        yield self.session.table(relation).select(*[f"`{column}`" for column in columns])
 
     @contextmanager
     def on_duckdb(self, relations: Iterable[str]) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -75,7 +83,7 @@ class SparkReader:
         try:
             for number, relation in enumerate(dict.fromkeys(relations)):
                 schema, _, table = relation.partition(".")
-                con.register(f"spark_{number}", self.batches(relation).read_all())
+                con.register(f"spark_{number}", self._collect(relation))
                 con.execute(f'create schema if not exists "{schema}"')
                 con.execute(f'create view "{schema}"."{table}" as select * from spark_{number}')
             yield con

@@ -4,7 +4,8 @@ A pure library: a DataFrame in, a ValidationReport out. Each call uses a throwaw
 context, so nothing is written to disk and two validations never share state.
 """
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -28,6 +29,7 @@ class FailedExpectation:
     unexpected_count: int | None
     unexpected_values: list[Any]  # up to EXAMPLES distinct values
     message: str
+    rule: str | None = None  # what a failing value breaks (None: the expectation could not run)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -122,6 +124,61 @@ def validate_table(name: str, df: "pd.DataFrame | SparkDataFrame") -> Validation
     )
 
 
+def suite_key(name: str) -> list[str] | None:
+    """The columns of the suite's uniqueness expectation: a table split into parts by them keeps every
+    duplicate inside one part, so the parts' verdicts add up to the table's (every other expectation here
+    judges each row alone). [] when the suite checks no uniqueness; None when it checks two different keys
+    (the table cannot be split for both)."""
+    keys = {
+        tuple(getattr(expectation, "column_list", None) or [expectation.column])
+        for expectation in suite_for(name)
+        if type(expectation).__name__ in _UNIQUENESS
+    }
+    if len(keys) > 1:
+        return None
+    return list(keys.pop()) if keys else []
+
+
+_UNIQUENESS = ("ExpectColumnValuesToBeUnique", "ExpectCompoundColumnsToBeUnique")
+
+
+def validate_frames(name: str, frames: Iterator[Any]) -> ValidationReport:
+    """Validate a table handed over in parts (split by `suite_key`), one part in memory at a time, as one
+    report: failures of the same expectation add up, their examples are pooled."""
+    reports = []
+    while (frame := next(frames, None)) is not None:
+        reports.append(validate_table(name, frame))
+        del frame  # before the next part is read
+    if len(reports) == 1:
+        return reports[0]
+    rows = sum(report.rows for report in reports)
+    merged: dict[tuple[str, str | None], FailedExpectation] = {}
+    for failure in (failure for report in reports for failure in report.failures):
+        key = (failure.expectation, failure.column)
+        if (earlier := merged.get(key)) is None:
+            merged[key] = failure
+        elif earlier.rule is not None and failure.rule is not None:
+            count = (earlier.unexpected_count or 0) + (failure.unexpected_count or 0)
+            values = _distinct(earlier.unexpected_values + failure.unexpected_values)[:EXAMPLES]
+            merged[key] = replace(earlier, unexpected_count=count, unexpected_values=values)
+    where = {
+        failure.column: f"{name}.{failure.column}" if failure.column else name for failure in merged.values()
+    }
+    failures = [
+        replace(f, message=_message(where[f.column], f.unexpected_count, rows, f.rule, f.unexpected_values))
+        if f.rule is not None
+        else f
+        for f in merged.values()
+    ]
+    return ValidationReport(
+        table=name,
+        success=all(report.success for report in reports),
+        evaluated=reports[0].evaluated,
+        rows=rows,
+        failures=failures,
+    )
+
+
 def _is_spark(df: object) -> bool:
     """A pyspark DataFrame (classic or Spark Connect), told apart without importing pyspark (an extra)."""
     return type(df).__module__.startswith("pyspark.")
@@ -152,10 +209,16 @@ def _failure(table: str, outcome: "ExpectationValidationResult") -> FailedExpect
     values = (
         [] if config.type == NOT_NULL else _distinct(details.get("partial_unexpected_list") or [])[:EXAMPLES]
     )
-    message = f"{where}: {count} of {details.get('element_count')} values {_rule(config.type, kwargs)}"
+    rule = _rule(config.type, kwargs)
+    message = _message(where, count, details.get("element_count"), rule, values)
+    return FailedExpectation(config.type, column, count, values, message, rule)
+
+
+def _message(where: str, count: int | None, rows: int | None, rule: str, values: list[Any]) -> str:
+    message = f"{where}: {count} of {rows} values {rule}"
     if values:
         message += f", e.g. {', '.join(repr(_plain(value)) for value in values)}"
-    return FailedExpectation(config.type, column, count, values, message)
+    return message
 
 
 def _exception_message(info: dict[str, Any] | None) -> str | None:

@@ -25,20 +25,22 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-ROI_COLUMNS = (
-    "category",
-    "k",
-    "segment_rank",  # the segment added at this k
-    "contacted_customers",
-    "expected_buyers",
-    "incremental_buyers",
-    "average_order_value",
-    "incremental_revenue",
-    "cost",
-    "profit",
-    "roi",
-    "is_best_k",
-)
+from targeting.segments.rules import empty_table
+
+ROI_COLUMNS = {
+    "category": "string",
+    "k": "int64",
+    "segment_rank": "int64",  # the segment added at this k
+    "contacted_customers": "int64",
+    "expected_buyers": "float64",
+    "incremental_buyers": "float64",
+    "average_order_value": "float64",
+    "incremental_revenue": "float64",
+    "cost": "float64",
+    "profit": "float64",
+    "roi": "float64",
+    "is_best_k": "bool",
+}
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,7 @@ def segment_roi(
             )
         )
     if not parts:
-        return pd.DataFrame(columns=list(ROI_COLUMNS))
+        return empty_table(ROI_COLUMNS)
     return pd.concat(parts, ignore_index=True)[list(ROI_COLUMNS)]
 
 

@@ -24,7 +24,7 @@ picked by position: same data in any row order, same settings: same segments.
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -38,32 +38,39 @@ if TYPE_CHECKING:
     from sklearn.tree import DecisionTreeClassifier
 
 ALL_CUSTOMERS = "ALL customers"
-SEGMENT_COLUMNS = (
-    "category",
-    "segment_rank",
-    "rule",
-    "rule_conditions",  # JSON list of {"feature", "op", "value", "or_null"}
-    "customers",
-    "customer_share",
-    "purchase_likelihood",
-    "expected_buyers",
-    "training_rows",
-    "training_buyers",
-    "fallback_reason",
-)
-GAIN_COLUMNS = (
-    "category",
-    "segment_rank",
-    "rule",
-    "customers",
-    "purchase_likelihood",
-    "expected_buyers",
-    "cumulative_customers",
-    "cumulative_expected_buyers",
-    "cumulative_customer_share",
-    "cumulative_buyer_share",
-    "lift",
-)
+# each table's columns and their types: an empty table (a shop without categories) is published with the
+# same types as a full one, not as untyped text
+SEGMENT_COLUMNS = {
+    "category": "string",
+    "segment_rank": "int64",
+    "rule": "string",
+    "rule_conditions": "string",  # JSON list of {"feature", "op", "value", "or_null"}
+    "customers": "int64",
+    "customer_share": "float64",
+    "purchase_likelihood": "float64",
+    "expected_buyers": "float64",
+    "training_rows": "int64",
+    "training_buyers": "int64",
+    "fallback_reason": "string",
+}
+GAIN_COLUMNS = {
+    "category": "string",
+    "segment_rank": "int64",
+    "rule": "string",
+    "customers": "int64",
+    "purchase_likelihood": "float64",
+    "expected_buyers": "float64",
+    "cumulative_customers": "int64",
+    "cumulative_expected_buyers": "float64",
+    "cumulative_customer_share": "float64",
+    "cumulative_buyer_share": "float64",
+    "lift": "float64",
+}
+
+
+def empty_table(columns: Mapping[str, str]) -> pd.DataFrame:
+    """No rows, the columns in their types."""
+    return pd.DataFrame({name: pd.Series(dtype=kind) for name, kind in columns.items()})
 
 
 @dataclass(frozen=True)
@@ -254,7 +261,7 @@ def gain_curve(segments: pd.DataFrame) -> pd.DataFrame:
         part["lift"] = part["purchase_likelihood"] / overall if overall else float("nan")
         out.append(part)
     if not out:
-        return pd.DataFrame(columns=list(GAIN_COLUMNS))
+        return empty_table(GAIN_COLUMNS)
     return pd.concat(out, ignore_index=True)[list(GAIN_COLUMNS)]
 
 
@@ -299,11 +306,11 @@ def build_category_segments(
                 {id_column: scoring[id_column].to_numpy(), "category": category, "segment_rank": ranks}
             )
         )
-    segments = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=list(SEGMENT_COLUMNS))
+    segments = pd.concat(tables, ignore_index=True) if tables else empty_table(SEGMENT_COLUMNS)
     member_frame = (
         pd.concat(members, ignore_index=True)
         if members
-        else pd.DataFrame(columns=[id_column, "category", "segment_rank"])
+        else empty_table({id_column: "string", "category": "string", "segment_rank": "int64"})
     )
     return CategorySegments(segments, gain_curve(segments), member_frame, models)
 

@@ -114,6 +114,7 @@ def test_the_whole_pipeline_on_spark_publishes_what_it_publishes_on_duckdb(spark
     assert_every_published_table_is_equal(published(duckdb_folder), published(spark_folder))
     assert_the_suites_give_the_same_verdicts(session, demo_shop_run[1])
     assert_an_empty_python_table_is_checked_as_on_duckdb(session)
+    assert_raw_tables_are_copied_again_only_when_their_files_change(session)
 
 
 def assert_every_published_table_is_equal(expected: dict[str, pa.Table], actual: dict[str, pa.Table]) -> None:
@@ -171,16 +172,38 @@ def assert_the_suites_give_the_same_verdicts(spark, paths: dict[str, str]) -> No
 
 
 def assert_an_empty_python_table_is_checked_as_on_duckdb(spark) -> None:
-    """A shop without categories writes segment_roi empty, its columns untyped (stored as text): GX's Spark
-    engine refuses a range check on text even with no rows, so the seam hands GX the empty pandas frame,
-    which passes as it does on DuckDB (found on the random-timing shop, orders only)."""
+    """A shop without categories writes segment_roi and category_segments empty. Written untyped, their
+    columns were text, and GX's Spark engine refused a range check on text even with no rows (found on the
+    random-timing shop, orders only): the empty frames now carry their columns' types, and pass on Spark as
+    on DuckDB."""
     from pipeline.engine.spark import replace_table
     from pipeline.engine.spark_warehouse import SparkReader
     from pipeline.expectations.validate import suite_columns, validate_table
+    from targeting.segments.roi import segment_roi
+    from targeting.segments.rules import GAIN_COLUMNS, empty_table
 
+    empty = segment_roi(empty_table(GAIN_COLUMNS), average_order_value=0.0)
+    replace_table(spark, "targeting.empty_segment_roi", pa.Table.from_pandas(empty, preserve_index=False))
     columns = suite_columns("segment_roi")
-    replace_table(spark, "targeting.empty_segment_roi", pa.table({c: pa.nulls(0) for c in columns}))
-    report = validate_table(
-        "segment_roi", SparkReader(spark).suite_frame("targeting.empty_segment_roi", columns)
-    )
+    [frame] = SparkReader(spark).suite_frames("targeting.empty_segment_roi", columns, [])
+    assert dict(frame.dtypes)["cost"] == "double" and dict(frame.dtypes)["k"] == "bigint"
+    report = validate_table("segment_roi", frame)
     assert report.success and report.rows == 0, report.summary()
+
+
+def assert_raw_tables_are_copied_again_only_when_their_files_change(spark) -> None:
+    """A second copy after the run finds every raw table stamped with the files it was made from and copies
+    none; a table whose stamp differs (its files changed since) is copied again, and only it."""
+    from pipeline.engine.raw_copy import SIGNATURE_PROPERTY, copy_raw_tables
+    from pipeline.engine.spark import set_table_property, table_property
+
+    settings = PulseSettings.from_env()
+    again = copy_raw_tables(settings)
+    assert {"raw.orders", "raw.order_items", "raw.web_events"} <= set(again)
+    assert all(rows is None for rows in again.values()), again
+    stamp = table_property(spark, "raw.orders", SIGNATURE_PROPERTY)
+    set_table_property(spark, "raw.orders", SIGNATURE_PROPERTY, "made-from-other-files")
+    changed = copy_raw_tables(settings)
+    [(recopied, rows)] = [(relation, rows) for relation, rows in changed.items() if rows is not None]
+    assert recopied == "raw.orders" and rows == spark.table("raw.orders").count() > 0
+    assert table_property(spark, "raw.orders", SIGNATURE_PROPERTY) == stamp

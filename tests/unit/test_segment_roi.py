@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from targeting.segments.roi import ROI_COLUMNS, RoiSettings, segment_roi
@@ -69,3 +70,20 @@ def test_bad_settings_and_missing_order_values_are_named():
     with pytest.raises(ValueError, match="lacks columns \\['customers'\\]"):
         segment_roi(GAIN.drop(columns="customers"), 10.0)
     assert segment_roi(GAIN.iloc[:0], 10.0).empty
+
+
+def test_a_shop_without_categories_gets_empty_tables_in_the_types_of_full_ones():
+    """Published empty, an untyped column would be text (Spark's checks refused ranges on it)."""
+    empty = pa.Table.from_pandas(segment_roi(GAIN.iloc[:0], 50.0), preserve_index=False).schema
+    full = pa.Table.from_pandas(segment_roi(GAIN, 50.0), preserve_index=False).schema
+    assert empty.names == full.names == list(ROI_COLUMNS)
+    assert empty.types == full.types
+    built = build_category_segments(
+        pd.DataFrame({"recency_days": [1.0, 2.0]}),
+        pd.DataFrame(index=range(2)),
+        pd.DataFrame({"customer_id": ["a", "b"], "recency_days": [1.0, 2.0]}),
+    )
+    segments = pa.Table.from_pandas(built.segments, preserve_index=False).schema
+    gain = pa.Table.from_pandas(built.gain, preserve_index=False).schema
+    assert not any(pa.types.is_null(kind) for kind in [*segments.types, *gain.types])
+    assert gain.field("lift").type == pa.float64() and segments.field("customers").type == pa.int64()

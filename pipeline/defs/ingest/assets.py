@@ -64,7 +64,12 @@ def raw_files(context: dg.AssetExecutionContext, pulse: PulseSettingsResource):
         from pipeline.engine.raw_copy import copy_raw_tables
 
         copied = copy_raw_tables(settings)
-        context.log.info(f"raw tables copied to {settings.engine}: {sum(copied.values()):,} rows")
+        rows = sum(count for count in copied.values() if count is not None)
+        context.log.info(f"raw tables copied to {settings.engine}: {rows:,} rows")
+        if kept := [relation for relation, count in copied.items() if count is None]:
+            summary["notes"].append(
+                f"Not copied to {settings.engine} again, made from the same files: {', '.join(kept)}"
+            )
     for note in summary["notes"]:
         context.log.info(note)
     for entity in ENTITIES:

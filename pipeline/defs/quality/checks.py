@@ -39,11 +39,11 @@ def build_expectations_check(table: PublishedTable) -> dg.AssetChecksDefinition:
     )
     def _check(pulse: PulseSettingsResource) -> dg.AssetCheckResult:
         # GX takes seconds to import: only runs that execute a check pay for it, not definition loading
-        from pipeline.expectations.validate import suite_columns, validate_table
+        from pipeline.expectations.validate import suite_columns, suite_key, validate_frames
 
         with open_warehouse(pulse.load()).reading() as reader:
-            frame = reader.suite_frame(table.relation, suite_columns(table.name))
-            report = validate_table(table.name, frame)
+            columns, key = suite_columns(table.name), suite_key(table.name)
+            report = validate_frames(table.name, reader.suite_frames(table.relation, columns, key))
         return dg.AssetCheckResult(
             passed=report.success,
             severity=dg.AssetCheckSeverity.WARN if warning else dg.AssetCheckSeverity.ERROR,
