@@ -29,9 +29,8 @@ def copy_raw_tables(settings: PulseSettings) -> dict[str, int | None]:
         signatures = {} if settings.full_refresh else loaded_signatures(con)
         for relation in sorted(r for r in existing_relations(con) if r.startswith(f"{RAW_SCHEMA}.")):
             signature = signatures.get(relation.removeprefix(f"{RAW_SCHEMA}."))
-            if signature is not None and spark.table_property(
-                warehouse.session, relation, SIGNATURE_PROPERTY
-            ) == (signature):
+            stamp = spark.table_property(warehouse.session, relation, SIGNATURE_PROPERTY)
+            if signature is not None and stamp == signature:
                 copied[relation] = None
                 continue
             copied[relation] = warehouse.replace_table(relation, table_reader(con, relation))

@@ -10,7 +10,8 @@ non-numeric amount with the text in view, never a total missing one line.
 
 A line without an order id stays an order of its own (quarantined alone, as a row of a contract file would
 be). Lines are grouped per file after the whole file is read: an order's lines need not be next to each other.
-The orders of a file are held until it ends (about 100 bytes an order).
+A file's lines are held until it ends, and their numbers are parsed in Python: 1.3 M lines (a 103 MB file)
+peaked at 1.5 GB and loaded in 16 s.
 """
 
 from collections.abc import Iterator
