@@ -238,21 +238,27 @@ def fit_btyd(
     max_fit_customers: int = MAX_FIT_CUSTOMERS,
     min_repeat_customers: int = MIN_REPEAT_CUSTOMERS,
     seed: int = 0,
+    sample_hashes: np.ndarray | None = None,
 ) -> BtydFit:
     """Fit BG/NBD and Gamma-Gamma on one cutoff's customers (a `btyd_summary`). Never raises for the
     data's sake: with too few repeat customers, or a fit that does not converge, the model is None and
     `reason` says why. Above `max_fit_customers` the fit uses that many customers, chosen by a hash of
-    the customer id and `seed`, so the result does not depend on row order. Same input, same output."""
+    the customer id and `seed` (or by `sample_hashes`, one 64-bit hash of each row's customer, where the
+    caller has them: hashing millions of id strings again costs seconds), so the result does not depend on
+    row order. Same input, same output."""
     data = _Arrays.of(summary)
     rows = np.flatnonzero(data.usable)
     if len(rows) == 0:
         return BtydFit(None, "no customer with a purchase before the cutoff")
     notes = []
     if len(rows) > max_fit_customers:
-        key = f"btydsample{seed % 10**6:06d}"  # pandas wants exactly 16 characters
-        ids = summary["customer_id"] if "customer_id" in summary else summary.index.to_series()
-        ids = pd.Series(ids.to_numpy()[rows])
-        hashes = pd.util.hash_pandas_object(ids, index=False, hash_key=key).to_numpy()
+        if sample_hashes is None:
+            key = f"btydsample{seed % 10**6:06d}"  # pandas wants exactly 16 characters
+            ids = summary["customer_id"] if "customer_id" in summary else summary.index.to_series()
+            ids = pd.Series(ids.to_numpy()[rows])
+            hashes = pd.util.hash_pandas_object(ids, index=False, hash_key=key).to_numpy()
+        else:
+            hashes = np.asarray(sample_hashes)[rows]
         rows = np.sort(rows[uniform_sample(hashes, max_fit_customers)])
         notes.append(f"fitted on a hash sample of {len(rows):,} of {data.usable.sum():,} customers")
     heavy, limit = _heavy_buyers(data.frequency[rows])

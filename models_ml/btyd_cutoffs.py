@@ -7,22 +7,31 @@ import pandas as pd
 
 from models_ml.btyd import BtydPrediction, btyd_summary, fit_btyd
 from models_ml.contract import CUTOFF
+from models_ml.row_index import mix64
 
 # the feature columns added to every feature row (NaN where the cutoff's fit failed)
 P_ALIVE, EXPECTED_PURCHASES, EXPECTED_SPEND = "btyd_p_alive", "btyd_expected_purchases", "btyd_expected_spend"
 BTYD_FEATURES = (P_ALIVE, EXPECTED_PURCHASES, EXPECTED_SPEND)
+# turns the run's customer hashes into the fits' sampling hashes: a stream of its own, so the customers a
+# fit samples are not the ones the train/holdout split puts on one side
+_SAMPLE_STREAM = np.uint64(0x6274796473616D70)  # "btydsamp"
 
 
 class CutoffBtyd:
     """One fit per cutoff; predictions for any rows, each with the fit of its own cutoff."""
 
-    def __init__(self, features: pd.DataFrame, seed: int):
+    def __init__(self, features: pd.DataFrame, seed: int, customer_hashes: np.ndarray | None = None):
+        """`customer_hashes`: one 64-bit hash of each row's customer (RowIndex.hashes), to sample the fits
+        by; without them each fit hashes its customer ids."""
         self.summary = btyd_summary(features).reset_index(drop=True)
         self.cutoff = features[CUTOFF].to_numpy("datetime64[s]")
+        sampling = None if customer_hashes is None else mix64(customer_hashes ^ _SAMPLE_STREAM)
         self.fits = {}
         self.reasons: dict[str, str] = {}  # cutoff day -> why BG/NBD could not be fitted there
         for cutoff in np.unique(self.cutoff):
-            fit = fit_btyd(self.summary.iloc[np.flatnonzero(self.cutoff == cutoff)], seed=seed)
+            mine = np.flatnonzero(self.cutoff == cutoff)
+            hashes = None if sampling is None else sampling[mine]
+            fit = fit_btyd(self.summary.iloc[mine], seed=seed, sample_hashes=hashes)
             self.fits[cutoff] = fit.model
             if fit.model is None:
                 self.reasons[str(cutoff.astype("datetime64[D]"))] = fit.reason or "no fit"

@@ -135,7 +135,7 @@ def run_predictions(
             runs[CATEGORY_MODEL] = _no_categories(config)
 
     with clock("explanations"):
-        explanations = {name: explain(run, context) for name, run in runs.items()}
+        explanations = explain(runs, context)
         predictions = customer_predictions(runs, context, explanations)
     with clock("outputs"):
         result = PredictionRun(

@@ -14,7 +14,7 @@ import pyarrow.compute as pc
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # spreads small integers over 64 bits
 
 
-def _mix64(values: np.ndarray) -> np.ndarray:
+def mix64(values: np.ndarray) -> np.ndarray:
     """splitmix64 finaliser: a well-spread 64-bit hash of each integer."""
     with np.errstate(over="ignore"):
         z = values.astype(np.uint64) + _GOLDEN
@@ -65,4 +65,4 @@ class RowIndex:
         per_customer = pd.util.hash_pandas_object(self.customers.to_series(), index=False, hash_key=key)
         customer_hash = per_customer.to_numpy()[self._customer_code]
         days = self.cutoffs.to_numpy("datetime64[D]").astype(np.int64)[self._cutoff_code]
-        return customer_hash, _mix64(customer_hash ^ _mix64(days))
+        return customer_hash, mix64(customer_hash ^ mix64(days))

@@ -26,13 +26,13 @@ class RunContext:
 
     def __post_init__(self) -> None:
         mix = self.inputs.mix
+        self.customer_hash, self.row_hash = self.inputs.index.hashes(self.config.seed)
         # BG/NBD at every cutoff: a candidate of its own, and its outputs are features for XGBoost
-        self.btyd = CutoffBtyd(self.inputs.features, self.config.seed)
+        self.btyd = CutoffBtyd(self.inputs.features, self.config.seed, self.customer_hash)
         extra = self.btyd.features(self.config.purchase_horizon_days, self.config.clv_horizon_days)
         features = pd.concat([self.inputs.features.reset_index(drop=True), extra], axis=1)
         self.design = Design(features, mix, self.inputs.locate(mix))
         features = self.design.features
-        self.customer_hash, self.row_hash = self.inputs.index.hashes(self.config.seed)
         scoring = np.flatnonzero(features[SCORING_FLAG].to_numpy())
         # canonical output order: by customer id, whatever order the warehouse returned
         ids = features[CUSTOMER_ID].iloc[scoring].reset_index(drop=True)

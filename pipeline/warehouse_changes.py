@@ -21,7 +21,13 @@ def changed_rows(
 ) -> RowChanges | None:
     """The rows of `relation` that are new or differ from `published` (matched on `key`), and the keys
     `published` has that `relation` no longer does. None when more than `max_rows` changed: then a full
-    rewrite costs no more, and nothing large is held in memory."""
+    rewrite costs no more, and nothing large is held in memory.
+
+    The two sides are compared by key and a 64-bit hash of each whole row, so the join holds keys and
+    hashes only: joining the wide rows of 10 M orders held 5.6 GB, over the run's 4 GB DuckDB limit (the
+    published side is an Arrow scan). A changed row whose hash collides with its old row's (about one
+    chance in 10^19 per row) would be missed; the next change to that row or a full refresh publishes it.
+    """
     cursor = con.cursor()  # its own settings: timestamps compare in UTC, as they are published
     try:
         cursor.execute("set TimeZone = 'UTC'")
@@ -30,27 +36,22 @@ def changed_rows(
         names, types = columns.columns, [str(kind) for kind in columns.types]
         if names != published.schema.names:
             return None  # a column added, dropped or moved: a full rewrite's job
-        quoted = [f'"{name}"' for name in names]
+        kinds = dict(zip(names, types, strict=True))
         # the published rows in the warehouse's types (UTC instants back to zone-less timestamps)
-        as_warehouse = ", ".join(
-            f"cast({column} as {kind}) as {column}" for column, kind in zip(quoted, types, strict=True)
-        )
+        as_warehouse = {name: f'cast("{name}" as {kind})' for name, kind in kinds.items()}
+        keys = ", ".join(f'"{name}"' for name in key)
+        published_keys = ", ".join(f'{as_warehouse[name]} as "{name}"' for name in key)
         matched = " and ".join(f'w."{name}" = p."{name}"' for name in key)
-        key_only = ", ".join(
-            f'p."{name}"' if name in key else f'cast(null as {kind}) as "{name}"'
-            for name, kind in zip(names, types, strict=True)
-        )
+        warehouse_row = ", ".join(f'"{name}"' for name in names)
+        published_row = ", ".join(as_warehouse.values())
         query = f"""
             with
-                w as (select * from {relation}),
-                p as (select {as_warehouse} from published_rows)
-            select w.*, false as {DELETED}
-            from w left join p on {matched}
-            where p."{key[0]}" is null or w is distinct from p
-            union all
-            select {key_only}, true as {DELETED}
-            from p
-            where not exists (select 1 from w where {matched})
+                w as (select {keys}, hash({warehouse_row}) as row_hash from {relation}),
+                p as (select {published_keys}, hash({published_row}) as row_hash from published_rows)
+            select {", ".join(f'coalesce(w."{name}", p."{name}") as "{name}"' for name in key)},
+                w."{key[0]}" is null as {DELETED}
+            from w full outer join p on {matched}
+            where w."{key[0]}" is null or p."{key[0]}" is null or w.row_hash != p.row_hash
         """
         reader = cursor.sql(query).to_arrow_reader(65_536)
         batches, rows = [], 0
@@ -59,8 +60,24 @@ def changed_rows(
             if rows > max_rows:
                 return None
             batches.append(batch)
-        table = pa.Table.from_batches(batches, schema=reader.schema)
-        deleted = int(pc.sum(table.column(DELETED)).as_py() or 0) if rows else 0
-        return RowChanges(table, upserted=rows - deleted, deleted=deleted)
+        changed = pa.Table.from_batches(batches, schema=reader.schema)
+        cursor.register("changed_keys", changed)
+        on_changed = " and ".join(f'w."{name}" = c."{name}"' for name in key)
+        key_only = ", ".join(
+            f'"{name}"' if name in key else f'cast(null as {kind}) as "{name}"'
+            for name, kind in kinds.items()
+        )
+        rows_query = f"""
+            select w.*, false as {DELETED}
+            from {relation} as w
+            inner join (select * from changed_keys where not {DELETED}) as c on {on_changed}
+            union all
+            select {key_only}, true as {DELETED}
+            from changed_keys
+            where {DELETED}
+        """
+        table = cursor.sql(rows_query).to_arrow_table()
+        deleted = int(pc.sum(table.column(DELETED)).as_py() or 0) if table.num_rows else 0
+        return RowChanges(table, upserted=table.num_rows - deleted, deleted=deleted)
     finally:
         cursor.close()

@@ -152,9 +152,10 @@ def validate_frames(name: str, frames: Iterator[Any]) -> ValidationReport:
     if len(reports) == 1:
         return reports[0]
     rows = sum(report.rows for report in reports)
-    merged: dict[tuple[str, str | None], FailedExpectation] = {}
+    merged: dict[tuple[str, str | None, str | None], FailedExpectation] = {}
     for failure in (failure for report in reports for failure in report.failures):
-        key = (failure.expectation, failure.column)
+        # the rule too: a suite may hold two expectations of one type on one column (two value ranges)
+        key = (failure.expectation, failure.column, failure.rule)
         if (earlier := merged.get(key)) is None:
             merged[key] = failure
         elif earlier.rule is not None and failure.rule is not None:

@@ -33,7 +33,7 @@ class MappedTable:
 
     @property
     def delimiters(self) -> dict[str, str | None]:
-        return {str(f.path.relative_to(self.folder)): f.delimiter for f in self.files}
+        return file_delimiters(self.folder, self.files)
 
     def batches(self) -> Iterator[pa.RecordBatch]:
         mapped = (
@@ -59,6 +59,11 @@ class MappedSource:
         return dict(self.mapping.tables["orders"].columns)
 
 
+def file_delimiters(folder: Path, files: list[RawFile]) -> dict[str, str | None]:
+    """Each file's delimiter, by its path under the raw folder (as the console and errors name it)."""
+    return {str(f.path.relative_to(folder)): f.delimiter for f in files}
+
+
 def read_mapped_source(folder: Path, located: Located, options: SourceSettings) -> MappedSource:
     """The mapping parsed and every file it names inspected (header, delimiter, rows) before any load."""
     mapping = parse_mapping(located.path)
@@ -69,7 +74,7 @@ def read_mapped_source(folder: Path, located: Located, options: SourceSettings) 
         reading = table.reading.settings(options, located.path.name)
         lines = None
         if table.order_lines:
-            delimiters = {str(f.path.relative_to(folder)): f.delimiter for f in files}
+            delimiters = file_delimiters(folder, files)
             lines = OrderLines(reading.decimal_separator, delimiters, by_total="line_amount" in table.columns)
             reading = replace(reading, decimal_separator=".")  # the amounts it writes have a decimal point
         tables[name] = MappedTable(folder, table, files, reading, ValueMaps(mapping, table), lines)

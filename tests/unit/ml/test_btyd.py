@@ -129,6 +129,20 @@ def test_a_large_shop_is_fitted_on_a_deterministic_hash_sample(population):
     assert other_seed.purchases != small.purchases
 
 
+def test_a_sample_by_the_runs_customer_hashes_follows_the_customer_not_the_row(population):
+    # the run hands each row's customer hash (RowIndex.hashes) so the ids are not hashed again
+    hashes = pd.util.hash_pandas_object(population["customer_id"], index=False).to_numpy()
+    by_hash = fit_btyd(population, max_fit_customers=800, sample_hashes=hashes).model
+    order = np.random.default_rng(3).permutation(len(population))
+    moved = fit_btyd(population.iloc[order], max_fit_customers=800, sample_hashes=hashes[order]).model
+    assert by_hash == moved
+    assert by_hash.fitted_customers == 800
+    assert by_hash.purchases.r == pytest.approx(TRUE_BGNBD.r, rel=0.4)
+    # other hashes draw other customers
+    other = fit_btyd(population, max_fit_customers=800, sample_hashes=hashes[::-1].copy()).model
+    assert other.purchases != by_hash.purchases
+
+
 def test_expected_purchases_match_numerical_integration():
     # E[X(t) | alive] = E over p ~ Beta(a, b + x) of (1 - E[e^(-lambda p t)]) / p,
     # with lambda ~ Gamma(r + x, alpha + T): a one-dimensional integral quad can do

@@ -114,9 +114,11 @@ def test_reasons_worked_out_a_chunk_of_customers_at_a_time_are_the_same_as_all_a
         run for run in first_run.models.values() if run.scoring_model is not None and run.model in EXPLAINED
     ]
     assert explained, "the synthetic shop's churn or purchase target is scored by XGBoost"
+    every = explain(first_run.models, context, chunk_rows=len(context.scoring_rows))
+    by_chunks = explain(first_run.models, context, chunk_rows=137)  # not a divisor: the last chunk is short
+    assert {name for name, explanation in every.items() if explanation} == {run.model for run in explained}
     for run in explained:
-        whole = explain(run, context, chunk_rows=len(context.scoring_rows))
-        chunked = explain(run, context, chunk_rows=137)  # not a divisor: the last chunk is short
+        whole, chunked = every[run.model], by_chunks[run.model]
         for slot in range(len(whole.reasons)):
             assert chunked.reasons[slot].tolist() == whole.reasons[slot].tolist(), (run.model, slot)
             # each text is kept once however many chunks wrote it
