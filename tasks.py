@@ -110,7 +110,9 @@ def pulse_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"  # dagster-dbt runs `dbt` from PATH
     home, reason = instance_home(env)
-    if reason != "DAGSTER_HOME":
+    # a DAGSTER_HOME named but not made yet is made as a shop's is (Dagster itself only refuses it);
+    # one that exists keeps its own dagster.yaml
+    if reason != "DAGSTER_HOME" or not home.exists():
         prepare_instance(home)
     env["DAGSTER_HOME"] = str(home)
     for name, value in shop_state(env).items():

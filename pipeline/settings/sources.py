@@ -1,7 +1,9 @@
 """Settings of how a shop's export is read (PULSE_SOURCE_FORMAT, a column mapping, timestamps, the pseudonym
 salt)."""
 
+import re
 from dataclasses import dataclass, field
+from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pipeline.settings.environment import EnvReader, SettingsError
@@ -9,11 +11,27 @@ from pipeline.settings.environment import EnvReader, SettingsError
 SOURCE_FORMATS = ("auto", "contract", "shopify", "woocommerce", "mapping")
 # PULSE_TIMESTAMP_FORMAT takes a strptime pattern or one of these names (epoch seconds / milliseconds)
 EPOCH_FORMATS = ("epoch_s", "epoch_ms")
+# day numbers counted from a date the shop names (a till system's DAY 1, 2, … with no calendar date)
+DAYS_SINCE = re.compile(r"^days since (\d{4}-\d{2}-\d{2})$")
+FORMAT_CHOICES = (
+    f"a strptime pattern (e.g. %d/%m/%Y %H:%M), {', '.join(EPOCH_FORMATS)}, or 'days since YYYY-MM-DD'"
+)
+
+
+def days_since_origin(value: str) -> date | None:
+    """The day a 'days since YYYY-MM-DD' format counts from; None for any other format (or no such day)."""
+    match = DAYS_SINCE.match(value)
+    if not match:
+        return None
+    try:
+        return date.fromisoformat(match[1])
+    except ValueError:
+        return None
 
 
 def is_timestamp_format(value: str) -> bool:
     """What PULSE_TIMESTAMP_FORMAT (and a mapping's timestamp_format) accepts."""
-    return value in EPOCH_FORMATS or "%" in value
+    return value in EPOCH_FORMATS or days_since_origin(value) is not None or "%" in value
 
 
 def is_timezone(name: str) -> bool:
@@ -66,8 +84,7 @@ class SourceSettings:
         timestamp_format = env.text("PULSE_TIMESTAMP_FORMAT")
         if timestamp_format is not None and not is_timestamp_format(timestamp_format):
             raise SettingsError(
-                f"PULSE_TIMESTAMP_FORMAT={timestamp_format!r} is neither a strptime pattern "
-                f"(e.g. %d/%m/%Y %H:%M) nor one of {', '.join(EPOCH_FORMATS)}"
+                f"PULSE_TIMESTAMP_FORMAT={timestamp_format!r} is not a timestamp format: use {FORMAT_CHOICES}"
             )
         return cls(
             source_format=source_format,

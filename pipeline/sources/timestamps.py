@@ -8,8 +8,10 @@ parse is kept as sent, and the cleaning step quarantines it as before (`unparsea
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
+
+from pipeline.settings.sources import days_since_origin
 
 _TIME = (
     r"(?:[T ]\s*(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<f>\d{1,9}))?)?"
@@ -20,6 +22,7 @@ _ZONE = r"(?:\s*(?P<z>Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?))?"
 CANONICAL = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:\d{2})?)?$")
 _EPOCH_S = re.compile(r"^(?P<n>\d{9,10})(?:\.\d+)?$")
 _EPOCH_MS = re.compile(r"^(?P<n>\d{12,13})$")
+_DAY_NUMBER = re.compile(r"^-?\d{1,7}(?:\.0+)?$")  # a whole number, as a spreadsheet may write it (12.0)
 
 
 def _calendar(date_part: str) -> re.Pattern[str]:
@@ -101,6 +104,8 @@ def forced_format(pattern: str, set_by: str = "PULSE_TIMESTAMP_FORMAT") -> Times
     offset); `set_by` names where it was set, for the console."""
     if pattern in _BY_NAME:
         return _BY_NAME[pattern]
+    if (origin := days_since_origin(pattern)) is not None:
+        return _days_since(origin, f"{set_by} {pattern}")
 
     def parse(text: str, tz: ZoneInfo) -> datetime | None:
         try:
@@ -110,6 +115,20 @@ def forced_format(pattern: str, set_by: str = "PULSE_TIMESTAMP_FORMAT") -> Times
         return (moment if moment.tzinfo else moment.replace(tzinfo=tz)).astimezone(UTC)
 
     return TimestampFormat("forced", f"{set_by} {pattern}", parse)
+
+
+def _days_since(origin: date, label: str) -> TimestampFormat:
+    """Day numbers from `origin` (day 1 is the day after it): bare dates, which no timezone moves."""
+
+    def parse(text: str, tz: ZoneInfo) -> str | None:
+        if not _DAY_NUMBER.match(text):
+            return None
+        try:
+            return (origin + timedelta(days=int(float(text)))).isoformat()
+        except OverflowError:  # beyond year 9999
+            return None
+
+    return TimestampFormat("days_since", label, parse)
 
 
 def _sequence_order(values: Sequence[str], fmt: TimestampFormat, tz: ZoneInfo) -> int:

@@ -32,6 +32,19 @@ def test_pulse_env_prepares_the_shops_instance(tmp_path, monkeypatch):
     assert (tmp_path / "instances").joinpath(home, "dagster.yaml").read_text() == shipped
 
 
+def test_a_dagster_home_named_but_not_made_is_made_and_an_existing_one_is_left_alone(tmp_path, monkeypatch):
+    shipped = (tasks.DEMO_INSTANCE / "dagster.yaml").read_text()
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "new" / "home"))
+    assert tasks.pulse_env()["DAGSTER_HOME"] == str(tmp_path / "new" / "home")
+    assert (tmp_path / "new" / "home" / "dagster.yaml").read_text() == shipped
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "dagster.yaml").write_text("run_queue:\n  max_concurrent_runs: 3\n")
+    monkeypatch.setenv("DAGSTER_HOME", str(own))
+    tasks.pulse_env()
+    assert (own / "dagster.yaml").read_text() == "run_queue:\n  max_concurrent_runs: 3\n"
+
+
 def test_a_shops_warehouse_and_publish_folder_sit_beside_its_instance_unless_set(tmp_path, monkeypatch):
     monkeypatch.setattr(tasks, "SHOP_INSTANCES", tmp_path / "instances")
     monkeypatch.delenv("DAGSTER_HOME", raising=False)

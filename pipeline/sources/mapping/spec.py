@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 
 from pipeline import vocabulary
 from pipeline.raw.contract import ENTITIES, RawEntity
-from pipeline.settings.sources import EPOCH_FORMATS, SourceSettings, is_timestamp_format, is_timezone
+from pipeline.settings.sources import FORMAT_CHOICES, SourceSettings, is_timestamp_format, is_timezone
 from pipeline.sources.mapping.yaml_text import MappingError, read_yaml_text
 
 # an order line's columns, in the orders columns of one_row_per: order_line: its quantity and unit price, or
@@ -122,8 +122,7 @@ class _Checker:
             if not is_timestamp_format(fmt):
                 raise self.fail(
                     f"{prefix}timestamp_format",
-                    f"{fmt!r} is neither a strptime pattern (e.g. '%d.%m.%Y %H:%M') nor one of "
-                    f"{', '.join(EPOCH_FORMATS)}",
+                    f"{fmt!r} is not a timestamp format: use {FORMAT_CHOICES}",
                 )
         if "decimal" in found:
             written = self.text(found["decimal"], f"{prefix}decimal")
