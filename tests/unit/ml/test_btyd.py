@@ -162,6 +162,23 @@ def test_expected_purchases_match_numerical_integration():
                 assert expected[0] / alive[0] == pytest.approx(reference, rel=1e-5)
 
 
+def test_drop_out_alike_for_everyone_still_gives_expected_purchases():
+    # a shop's first months fit a and b in the hundreds of thousands (measured at 10 M orders: a = 182,737,
+    # b = 2,802,256): the transformed series is inf times 0 there, and 300,000 feature rows were NaN
+    x = np.array([0.0, 1, 2, 5, 30, 300, 3000])
+    T = np.array([10.0, 100, 200, 300, 400, 30, 500])
+    extreme = BgNbdParams(r=0.224, alpha=38.24, a=182_736.6, b=2_802_256.3)
+    _, expected, _ = btyd._bgnbd_predict(extreme, x, 0.8 * T, T, 30.0)
+    assert np.isfinite(expected).all()
+    # the same drop-out probability (a / (a + b)) with less certainty about it converges to it
+    nearby = BgNbdParams(r=0.224, alpha=38.24, a=0.0612 * 1e4, b=0.9388 * 1e4)
+    _, close, _ = btyd._bgnbd_predict(nearby, x, 0.8 * T, T, 30.0)
+    np.testing.assert_allclose(expected[:5], close[:5], rtol=0.01)
+    # one horizon per row takes the same path
+    _, per_row, _ = btyd._bgnbd_predict(extreme, x, 0.8 * T, T, np.full(len(x), 30.0))
+    np.testing.assert_allclose(per_row, expected)
+
+
 def test_a_customer_on_their_first_day_gets_the_new_customer_forecast(fitted):
     # x = t_x = T = 0: the paper's E[X(t)] for a new customer, and P(X(t) = 0) = (alpha/(alpha+t))^r
     r, alpha, a, b = (getattr(fitted.purchases, k) for k in ("r", "alpha", "a", "b"))
