@@ -26,10 +26,11 @@ BASKETS = f"""{HEADER}
 1364,27008841762,711,920167,1,3.49,31742,0.0,2114,102
 1364,27008841763,day 712,920167,1,3.49,31742,0.0,2114,102
 """
+# docs/column-mapping.md's example, word for word (tests/unit/test_source_mapping.py checks it)
 MAPPING = """tables:
   orders:
     files: transaction_data.csv
-    one_row_per: order_line
+    one_row_per: order_line          # one row per basket line
     timestamp_format: days since 2018-12-31   # DAY 1 is 2019-01-01
     columns:
       order_id: BASKET_ID

@@ -15,6 +15,7 @@ from pipeline.settings import PulseSettings, SettingsError
 from pipeline.settings.sources import SOURCE_FORMATS, SourceSettings
 from pipeline.sources.mapping.spec import parse_mapping
 from pipeline.sources.mapping.yaml_text import MappingError
+from tests.unit import test_day_number_dates as day_numbers
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE = REPO / "tests" / "fixtures" / "mapped_export"
@@ -197,10 +198,12 @@ def test_a_mapping_beside_the_files_wins_over_the_contract_files_unless_contract
 
 def test_the_documented_example_is_the_tested_fixture():
     doc = (REPO / "docs" / "column-mapping.md").read_text()
-    # the first example is this fixture's; the one of one_row_per: order_line is tests/fixtures/order_lines'
-    example, lines_example = re.findall(r"```yaml\n(.*?)```", doc, flags=re.DOTALL)
+    # the first example is this fixture's; the one of one_row_per: order_line is tests/fixtures/order_lines';
+    # the one of day numbers is tests/unit/test_day_number_dates.py's
+    example, lines_example, days_example = re.findall(r"```yaml\n(.*?)```", doc, flags=re.DOTALL)
     assert example == MAPPING.read_text()
     assert lines_example == (REPO / "tests" / "fixtures" / "order_lines" / "pulse_mapping.yml").read_text()
+    assert days_example == day_numbers.MAPPING
 
 
 def test_a_wrong_orders_file_under_a_mapping_names_their_column_and_the_mapping_key(tmp_path):
