@@ -388,10 +388,9 @@ def _bgnbd_predict(params: BgNbdParams, x, t_x, T, t) -> tuple[np.ndarray, np.nd
         hyper = np.exp((1.0 - a) * np.log1p(t / (alpha + T))) * hyp2f1(a + b - 1.0 - r, a - 1.0, c, z)
     # a and b in the hundreds of thousands (drop-out nearly the same for everyone: a shop's first months)
     # make the power 0 and the series inf; the untransformed form is finite there
-    if not (finite := np.isfinite(hyper) | np.isnan(x + t_x + T + t)).all():
-        hyper, x_, T_, t_, c_, z_ = np.broadcast_arrays(hyper, x, T, t, c, z)
-        hyper, bad = hyper.copy(), ~np.broadcast_to(finite, hyper.shape)
-        x_, T_, t_, c_, z_ = x_[bad], T_[bad], t_[bad], c_[bad], z_[bad]
+    bad = ~np.isfinite(hyper) & np.isfinite(x + t_x + T + t)
+    if bad.any():
+        x_, T_, t_, c_, z_ = (np.broadcast_to(v, bad.shape)[bad] for v in (x, T, t, c, z))
         hyper[bad] = np.exp(-(r + x_) * np.log1p(t_ / (alpha + T_))) * hyp2f1(r + x_, b + x_, c_, z_)
     expected_if_alive = c / (a - 1.0) * (1.0 - hyper)
     return p_alive, p_alive * expected_if_alive, p_alive * p_buy_if_alive

@@ -76,8 +76,7 @@ def changed_rows(
             from changed_keys
             where {DELETED}
         """
-        table = cursor.sql(rows_query).to_arrow_table()
-        deleted = int(pc.sum(table.column(DELETED)).as_py() or 0) if table.num_rows else 0
-        return RowChanges(table, upserted=table.num_rows - deleted, deleted=deleted)
+        deleted = int(pc.sum(changed.column(DELETED)).as_py() or 0) if rows else 0
+        return RowChanges(cursor.sql(rows_query).to_arrow_table(), upserted=rows - deleted, deleted=deleted)
     finally:
         cursor.close()
