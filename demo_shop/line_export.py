@@ -10,11 +10,9 @@ cancellations: a `C` invoice a few days later with the same lines at negative qu
     python -m demo_shop.line_export /tmp/shape /tmp/line-export     # then PULSE_RAW_PATH=/tmp/line-export
 """
 
-import argparse
-import shutil
 from pathlib import Path
 
-import duckdb
+from demo_shop.export_layout import export_main, seeded_session
 
 EXPORT = "online_retail_II.csv"
 NO_CUSTOMER_SHARE = 0.2
@@ -50,11 +48,7 @@ tables:
 def write_line_export(shape: Path, out: Path, seed: int = 42) -> int:
     """Write the export of the shape's folder (orders.csv, order_items.csv, products.csv) into `out`; returns
     its rows. Deterministic for a seed."""
-    if not (shape / "order_items.csv").exists():
-        raise ValueError(f"{shape} has no order_items.csv: choose a shape with order lines (category_drift)")
-    out.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect()
-    con.execute(f"select setseed({(seed % 1000) / 1000})").fetchall()
+    con = seeded_session(shape, out, seed)
     con.execute(
         f"""
         create table invoices as
@@ -107,17 +101,8 @@ def write_line_export(shape: Path, out: Path, seed: int = 42) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m demo_shop.line_export", description=__doc__.split("\n\n")[0]
-    )
-    parser.add_argument("shape", type=Path, help="a folder demo_shop.shapes wrote (with order_items.csv)")
-    parser.add_argument("out", type=Path, help="the export's folder (replaced)")
-    parser.add_argument("--seed", type=int, default=42)
-    args = parser.parse_args(argv)
-    shutil.rmtree(args.out, ignore_errors=True)
-    rows = write_line_export(args.shape, args.out, args.seed)
-    print(f"{EXPORT}: {rows:,} invoice lines written to {args.out}, with pulse_mapping.yml")
-    return 0
+    written = f"{EXPORT}: {{rows:,}} invoice lines written to {{out}}, with pulse_mapping.yml"
+    return export_main(argv, "demo_shop.line_export", __doc__, write_line_export, written)
 
 
 if __name__ == "__main__":

@@ -11,10 +11,26 @@ class RawEntity:
     required: bool
     required_columns: tuple[str, ...]
     optional_columns: tuple[str, ...] = ()
+    # optional columns of which at least one is needed (order_items: a line's unit price or its total)
+    one_of: tuple[str, ...] = ()
 
     @property
     def columns(self) -> tuple[str, ...]:
         return self.required_columns + self.optional_columns
+
+    def missing(self, present: set[str]) -> list[str]:
+        """The required columns not in `present`, and the first of `one_of` when none of them is."""
+        missing = [c for c in self.required_columns if c not in present]
+        if self.one_of and not present.intersection(self.one_of):
+            missing.append(self.one_of[0])
+        return missing
+
+    def alternatives(self, missing: list[str]) -> str:
+        """`; order_items takes line_amount in place of unit_price` when the missing column has stand-ins."""
+        if not self.one_of or self.one_of[0] not in missing:
+            return ""
+        others = " or ".join(self.one_of[1:])
+        return f"; {self.name} takes {others} in place of {self.one_of[0]}"
 
 
 ENTITIES: tuple[RawEntity, ...] = (
@@ -24,7 +40,15 @@ ENTITIES: tuple[RawEntity, ...] = (
         required_columns=("order_id", "customer_id", "ordered_at", "amount"),
         optional_columns=("status", "currency", "channel", "campaign_id"),
     ),
-    RawEntity("order_items", False, ("order_id", "product_id", "quantity", "unit_price")),
+    # a line is priced by its unit price or its total (a basket file's sales value); with both, the total is
+    # what the line cost (a unit price rounded to the cent times the quantity can miss it)
+    RawEntity(
+        "order_items",
+        False,
+        ("order_id", "product_id", "quantity"),
+        ("unit_price", "line_amount"),
+        one_of=("unit_price", "line_amount"),
+    ),
     RawEntity("products", False, ("product_id",), ("name", "category", "price")),
     RawEntity(
         "customers",
@@ -49,7 +73,7 @@ TIMESTAMP_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 NUMBER_COLUMNS: dict[str, tuple[str, ...]] = {
     "orders": ("amount",),
-    "order_items": ("unit_price",),
+    "order_items": ("unit_price", "line_amount"),
     "products": ("price",),
     "exchange_rates": ("rate_to_reporting",),
 }

@@ -56,12 +56,12 @@ def _parquet_header(path: Path, entity: RawEntity) -> tuple[list[str], bool]:
 
 def _missing_column_error(path: Path, entity: RawEntity, header: list[str], delimiter: str | None) -> str:
     present = {h.strip().lower() for h in header}
-    missing = [c for c in entity.required_columns if c not in present]
+    missing = entity.missing(present)
     found = ", ".join(header) if header else "no columns"
     taken = {h for h in header if h.strip().lower() in entity.columns}
     columns = missing_columns_sentence(missing, header, taken)
     what = f"required column {columns} is" if len(missing) == 1 else f"required columns {columns} are"
-    message = f"{path}: {what} missing from {entity.name} (found: {found})"
+    message = f"{path}: {what} missing from {entity.name}{entity.alternatives(missing)} (found: {found})"
     if delimiter is not None and len(header) == 1:
         accepted = ", ".join(DELIMITERS.values())
         other = guess_other_delimiter(header[0])
@@ -81,7 +81,7 @@ def inspect_file(path: Path, entity: RawEntity) -> RawFile:
         head = read_csv_head(path, entity)
         header, has_rows, delimiter = head.header, head.has_rows, head.delimiter
     by_normalised = {name.strip().lower(): name for name in header}
-    if any(column not in by_normalised for column in entity.required_columns):
+    if entity.missing(set(by_normalised)):
         raise RawDataError(_missing_column_error(path, entity, header, delimiter))
     columns = {column: by_normalised.get(column) for column in entity.columns}
     return RawFile(path=path, columns=columns, delimiter=delimiter, has_rows=has_rows)

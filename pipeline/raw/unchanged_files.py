@@ -32,7 +32,7 @@ _COLUMNS = {
     "signature": "varchar",
     "keyed_contacts": "boolean",
 }
-_VERSION = "2"  # changed whenever what a load writes for the same files changes
+_VERSION = "3"  # changed whenever what a load writes for the same files changes
 
 
 def reading_signature(folder: Path, entity: str, options: SourceSettings, salt_file: Path) -> str:

@@ -19,6 +19,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "product_id": ("lineitem sku", "sku", "product id", "item #", "item id"),
     "quantity": ("lineitem quantity", "qty", "item quantity"),
     "unit_price": ("lineitem price", "item cost", "price", "unit price"),
+    "line_amount": ("line total", "line amount", "item total", "sales value", "line subtotal"),
 }
 
 

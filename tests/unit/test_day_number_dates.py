@@ -1,7 +1,8 @@
 """Day numbers instead of dates (`timestamp_format: days since YYYY-MM-DD`): a till or panel export that
 counts days from its own day 1 (dunnhumby's The Complete Journey writes DAY 1 … 711 and no calendar
 date) is read as dates through a column mapping; a value that is not a day number is quarantined as an
-unreadable timestamp, and a malformed format is refused naming the setting."""
+unreadable timestamp, and a malformed format is refused naming the setting. The same rows are the order lines,
+priced by their total (SALES_VALUE), with the products' departments as categories."""
 
 from pathlib import Path
 
@@ -37,6 +38,25 @@ MAPPING = """tables:
       customer_id: household_key
       ordered_at: DAY
       line_amount: SALES_VALUE
+  order_items:
+    files: transaction_data.csv      # the same rows, read as lines
+    columns:
+      order_id: BASKET_ID
+      product_id: PRODUCT_ID
+      quantity: QUANTITY
+      line_amount: SALES_VALUE       # the line's total: no unit price is sent
+  products:
+    files: product.csv
+    columns:
+      product_id: PRODUCT_ID
+      name: SUB_COMMODITY_DESC
+      category: DEPARTMENT
+"""
+# the layout of The Complete Journey's product.csv
+PRODUCTS = """PRODUCT_ID,MANUFACTURER,DEPARTMENT,BRAND,COMMODITY_DESC,SUB_COMMODITY_DESC,CURR_SIZE_OF_PRODUCT
+1004906,69,PRODUCE,Private,POTATOES,POTATOES RUSSET (BULK&BAG),5 LB
+1033142,69,PRODUCE,Private,ONIONS,ONIONS SWEET (BULK&BAG),40 OZ
+842930,2,GROCERY,National,SOFT DRINKS,SOFT DRINKS 12/18&15PK CAN CAR,12 OZ
 """
 
 
@@ -44,6 +64,7 @@ def _shop(tmp_path: Path, mapping: str = MAPPING) -> Path:
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "transaction_data.csv").write_text(BASKETS)
+    (raw / "product.csv").write_text(PRODUCTS)
     (raw / "pulse_mapping.yml").write_text(mapping)
     return raw
 
@@ -62,6 +83,20 @@ def test_day_numbers_become_dates_counted_from_the_day_named(tmp_path):
     assert orders["27008841763"][1] == "day 712"
     notes = "\n".join(summary["notes"])
     assert "ordered_at as pulse_mapping.yml timestamp_format days since 2018-12-31" in notes
+
+
+def test_the_basket_lines_are_order_items_priced_by_their_sales_value(tmp_path):
+    load_raw_folder(_shop(tmp_path), tmp_path / "w.duckdb", SourceSettings(pseudonym_salt="s"))
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        lines = con.sql(
+            "select order_id, product_id, quantity, unit_price, line_amount from raw.order_items "
+            "order by _source_row"
+        ).fetchall()
+        products = con.sql("select product_id, name, category from raw.products order by _source_row")
+        products = products.fetchall()
+    assert len(lines) == 7  # every line of the file, the undated one too (cleaning decides about its order)
+    assert lines[4] == ("26985040735", "981760", "2", None, "2.50")  # two units for 2.50 in all
+    assert products[0] == ("1004906", "POTATOES RUSSET (BULK&BAG)", "PRODUCE")
 
 
 def test_a_malformed_day_origin_is_refused_naming_the_setting(tmp_path):

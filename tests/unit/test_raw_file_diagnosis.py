@@ -157,3 +157,21 @@ def test_utf16_without_a_byte_order_mark_is_not_mistaken_for_text(tmp_path):
     _write(tmp_path / "raw/orders.csv", _text(",").encode("utf-16-le"))
     with pytest.raises(RawDataError, match=r"orders\.csv: not a text file in UTF-8 \(a NUL byte"):
         _load(tmp_path)
+
+
+def test_order_lines_priced_by_their_total_load_and_unpriced_lines_are_named(tmp_path):
+    _write(tmp_path / "raw" / "orders.csv", _text(",").encode())
+    lines = "order_id;product_id;quantity;line_amount\no1;p1;3;1,00\n"
+    _write(tmp_path / "raw" / "order_items.csv", lines.encode())
+    _load(tmp_path)
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        loaded = con.sql("select quantity, unit_price, line_amount from raw.order_items").fetchall()
+    assert loaded == [("3", None, "1.00")]  # read in the file's decimal comma like any number
+
+    _write(tmp_path / "raw" / "order_items.csv", b"order_id,product_id,quantity,price_total\no1,p1,3,1.00\n")
+    with pytest.raises(RawDataError) as error:
+        _load(tmp_path)
+    assert (
+        "order_items.csv: required column 'unit_price' is missing from order_items; order_items takes "
+        "line_amount in place of unit_price (found: order_id, product_id, quantity, price_total)"
+    ) in str(error.value)

@@ -30,15 +30,15 @@ def column_map(entity: RawEntity, names: list[str], where: str) -> dict[str, str
     """Contract column -> the query's own column (matched case-insensitively); a missing required column
     stops the load with every missing column and the result's near matches."""
     by_normalised = {name.strip().lower(): name for name in names}
-    missing = [c for c in entity.required_columns if c not in by_normalised]
+    missing = entity.missing(set(by_normalised))
     if missing:
         taken = {name for name in names if name.strip().lower() in entity.columns}
         plural = "s" if len(missing) > 1 else ""
         columns = missing_columns_sentence(missing, names, taken)
         raise RawDataError(
-            f"{where}: required column{plural} {columns} missing from "
-            f"its result (returned: {', '.join(names) or 'no columns'}); name each column as the contract "
-            f"does, e.g. `select total as amount` (docs/data-contract.md)"
+            f"{where}: required column{plural} {columns} missing from its result"
+            f"{entity.alternatives(missing)} (returned: {', '.join(names) or 'no columns'}); name each "
+            "column as the contract does, e.g. `select total as amount` (docs/data-contract.md)"
         )
     return {column: by_normalised.get(column) for column in entity.columns}
 

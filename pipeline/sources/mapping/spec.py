@@ -158,11 +158,14 @@ class _Checker:
                     f"{', '.join(entity.columns)} (our column on the left, yours on the right)",
                 )
             columns[ours] = self.text(theirs, f"{key}.{ours}")
-        missing = [c for c in entity.required_columns if c not in columns]
+        missing = entity.missing(set(columns))
         if missing:
+            needs = ", ".join(entity.required_columns)
+            if entity.one_of:
+                needs += f" and {' or '.join(entity.one_of)}"
             raise self.fail(
                 key,
-                f"{entity.name} needs {', '.join(entity.required_columns)}; map {', '.join(missing)} to "
+                f"{entity.name} needs {needs}; map {', '.join(missing)}{entity.alternatives(missing)} to "
                 "your export's column names",
             )
         return columns

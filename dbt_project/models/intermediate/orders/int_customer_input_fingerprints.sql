@@ -24,10 +24,11 @@ order_lines as (
 
     select
         order_id,
-        {{ hash_total(row_hash(['product_id', 'quantity', 'unit_price', 'source_file', 'source_row'])) }}
-            as lines_total
+        {{ hash_total(row_hash([
+            'product_id', 'quantity', 'unit_price', 'line_amount', 'source_file', 'source_row',
+        ])) }} as lines_total
     from {{ ref('stg_shop__order_items') }}
-    where quantity > 0 and unit_price is not null and product_id is not null
+    where quantity > 0 and line_amount is not null and product_id is not null
     group by order_id
 
 ),

@@ -40,10 +40,11 @@ items as (
             as line_number,
         product_id,
         quantity,
-        unit_price
+        unit_price,
+        line_amount
 
     from {{ ref('stg_shop__order_items') }}
-    where quantity > 0 and unit_price is not null and product_id is not null
+    where quantity > 0 and line_amount is not null and product_id is not null
         -- only the recomputed customers' lines are numbered (a full build joins them all below anyway)
         and {{ 'order_id in (select orders.order_id from orders)' if is_incremental() else 'true' }}
 
@@ -81,8 +82,8 @@ joined as (
         coalesce(products.category, 'uncategorized') as category,
         items.quantity,
         cast(round(items.unit_price * orders.exchange_rate, 2) as decimal(18, 2)) as unit_price,
-        cast(round(items.quantity * items.unit_price * orders.exchange_rate, 2) as decimal(18, 2)) as line_amount,
-        cast(items.quantity * items.unit_price as decimal(18, 2)) as original_line_amount,
+        cast(round(items.line_amount * orders.exchange_rate, 2) as decimal(18, 2)) as line_amount,
+        items.line_amount as original_line_amount,
         orders.currency,
         -- the whole order's gross value on each line, so popular_products bands baskets without joining
         -- every line to the orders again
