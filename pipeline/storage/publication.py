@@ -156,13 +156,14 @@ def publish_run(
             )
             merged[name] = merged_table_facts(store, name)
         progress(_committed_line(versions, unchanged, [changes for _, changes in merges]))
+        kept = set(keep)
         document = {
             "run_id": run_id,
             "as_of": None if as_of is None else str(as_of),
             "as_of_source": as_of_source,
             "published_at": (now or datetime.now(UTC)).isoformat(),
             "tables": {
-                **{n: e for n, e in previous.get("tables", {}).items() if n in set(keep)},
+                **{n: {**e, "uri": store.uri(n)} for n, e in previous.get("tables", {}).items() if n in kept},
                 **unchanged,
                 **{
                     table.name: _entry(store, item, versions[table.name], table.rows, table.schema, run_id)
@@ -213,7 +214,8 @@ def _split_unchanged(
             # the version the manifest names is still current (no failed undo, no writer outside runs)
             and holds_version(store, source.name, entry["version"])
         ):
-            unchanged[source.name] = {**entry, "checks": dict(source.checks)}
+            # named where this store holds it: a publish folder copied or synced elsewhere keeps working
+            unchanged[source.name] = {**entry, "uri": store.uri(source.name), "checks": dict(source.checks)}
         else:
             pending.append(_Pending(source, fingerprint))
     return unchanged, pending

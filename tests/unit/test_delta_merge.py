@@ -2,6 +2,7 @@
 version it commits holds exactly the warehouse table (updated, corrected, removed and new rows alike); a
 table that changed too much, or changed its columns, is rewritten whole as before."""
 
+import shutil
 from functools import partial
 
 import duckdb
@@ -141,3 +142,14 @@ def test_an_unchanged_table_is_neither_merged_nor_rewritten(tmp_path, warehouse)
     manifest = _publish(store, warehouse, "run-2", lines)
     assert manifest["tables"]["fct_orders"]["run_id"] == "run-1"
     assert _delta(store).version() == 0
+
+
+def test_a_copied_publish_folder_names_its_own_tables_when_they_are_kept(tmp_path, warehouse):
+    lines = []
+    _publish(open_store(str(tmp_path / "published")), warehouse, "run-1", lines)
+    shutil.copytree(tmp_path / "published", tmp_path / "copy")  # a folder synced elsewhere, manifest and all
+    copy = open_store(str(tmp_path / "copy"))
+    manifest = _publish(copy, warehouse, "run-2", lines)
+    entry = manifest["tables"]["fct_orders"]
+    assert entry["run_id"] == "run-1"  # unchanged: kept, not rewritten
+    assert entry["uri"] == copy.uri("fct_orders") != open_store(str(tmp_path / "published")).uri("fct_orders")
