@@ -4,7 +4,8 @@ metrics beside a no-model baseline and registry bundles out. It never imports Da
 One entry point
 ---------------
     run = run_predictions(features, labels, as_of, mix=mix, category_labels=category_labels,
-                          config=ModelConfig(...), champions={name: ModelBundle, ...}, now=now)
+                          config=ModelConfig(...), champions={name: ModelBundle, ...}, now=now,
+                          last_trained={name: datetime, ...})
 
 `run` is a `PredictionRun`:
     run.customer_predictions    -> table `customer_predictions`   (one row per customer)
@@ -15,6 +16,8 @@ One entry point
     run.trained_bundles         -> every model trained this run: save each (`bundle.to_bytes()`)
                                    under `bundle_key(bundle.model, bundle.version)`
     run.champions               -> the bundle that scored each model: point `champion_key(model)` at it
+                                   (and `latest_key(model)` at each trained bundle: the retraining cadence
+                                   counts from it, and it stands in where a model has no champion)
     run.decisions               -> champion / challenger decision and reason per model
     run.plots(model)            -> {'cumulative_gain' | 'calibration' | 'feature_importance': PNG bytes}
 
@@ -68,6 +71,7 @@ _HOMES = {
     "ModelBundle": "registry",
     "bundle_key": "registry_keys",
     "champion_key": "registry_keys",
+    "latest_key": "registry_keys",
 }
 
 
@@ -106,6 +110,7 @@ __all__ = [
     "fit_btyd",
     "fit_model",
     "gains_by_decile",
+    "latest_key",
     "predictive_cell",
     "predictive_cells",
     "regressor_metrics",

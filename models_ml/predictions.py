@@ -106,16 +106,19 @@ def run_predictions(
     config: ModelConfig | None = None,
     champions: Mapping[str, ModelBundle] | None = None,
     now: datetime | None = None,
+    last_trained: Mapping[str, datetime] | None = None,
 ) -> PredictionRun:
     """Train, evaluate, calibrate, decide champion vs challenger, score and explain every model.
 
     `features`, `labels`, `mix` and `category_labels` follow the input contract (pandas DataFrames or
     pyarrow Tables; `mix` and `category_labels` may be None or empty). `champions` maps a model name
     ('purchase', 'churn', 'clv', 'next_order', 'category_propensity') to its current registry bundle.
-    `now` (default: the current UTC time) stamps new versions and decides whether retraining is due.
+    `now` (default: the current UTC time) stamps new versions and decides whether retraining is due, from
+    the champion's training time or, when later, `last_trained[model]` (the newest XGBoost trained, which
+    may have lost to a baseline).
     """
     config = config or ModelConfig()
-    champions = champions or {}
+    champions, last_trained = champions or {}, last_trained or {}
     now = now or datetime.now(UTC)
     clock = _Clock()
     with clock("inputs"):
@@ -125,12 +128,16 @@ def run_predictions(
     for spec in CUSTOMER_TARGETS:
         with clock(spec.model):
             problem = CustomerProblem(spec, context)
-            runs[spec.model] = run_problem(problem, config, champions.get(spec.model), now)
+            runs[spec.model] = run_problem(
+                problem, config, champions.get(spec.model), now, last_trained.get(spec.model)
+            )
     category_problem = None
     with clock(CATEGORY_MODEL):
         if not context.inputs.category_labels.empty:
             category_problem = CategoryProblem(context)
-            runs[CATEGORY_MODEL] = run_problem(category_problem, config, champions.get(CATEGORY_MODEL), now)
+            runs[CATEGORY_MODEL] = run_problem(
+                category_problem, config, champions.get(CATEGORY_MODEL), now, last_trained.get(CATEGORY_MODEL)
+            )
         else:
             runs[CATEGORY_MODEL] = _no_categories(config)
 

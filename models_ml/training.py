@@ -262,9 +262,15 @@ def _clean(metrics: dict) -> dict:
 
 
 def run_problem(
-    problem: Problem, config: ModelConfig, champion: ModelBundle | None, now: datetime
+    problem: Problem,
+    config: ModelConfig,
+    champion: ModelBundle | None,
+    now: datetime,
+    last_trained: datetime | None = None,
 ) -> TargetRun:
-    """Evaluate, (re)train, decide and score one model (see the module docstring)."""
+    """Evaluate, (re)train, decide and score one model (see the module docstring). `last_trained` is when
+    an XGBoost model of this target was last trained, champion or not: one that lost to BG/NBD or the rule
+    is no champion, yet training again before the cadence is due would cost every run a fit."""
     run = _Runner(problem, config, champion, now)
     labelled, kind = problem.labelled, problem.kind
     cutoffs = labelled.cutoffs
@@ -338,7 +344,10 @@ def run_problem(
     # 4. Champion status: compatible with today's features? Retraining due?
     champion_problem = problem.incompatibility(champion) if champion is not None else None
     usable_champion = champion if champion is not None and champion_problem is None else None
-    due = usable_champion is None or retrain_due(usable_champion.trained_at, now, config.retrain_every_hours)
+    trained_at = usable_champion.trained_at if usable_champion is not None else None
+    if trained_at is not None and last_trained is not None:
+        trained_at = max(trained_at, last_trained)
+    due = usable_champion is None or retrain_due(trained_at, now, config.retrain_every_hours)
 
     # 5. The challenger: evaluated on the held-out cutoff, then refitted on every labelled cutoff.
     challenger = None
@@ -379,9 +388,9 @@ def run_problem(
         )
     elif usable_champion is not None and withheld_reason is None:
         if not due:
-            age = (now - usable_champion.trained_at).total_seconds() / 3600
+            age = (now - trained_at).total_seconds() / 3600
             every = config.retrain_every_hours
-            why = f"retraining not due (champion {age:.1f} h old, retrain every {every:g} h)"
+            why = f"retraining not due (last trained {age:.1f} h ago, retrain every {every:g} h)"
         else:
             why = f"challenger not trained: {model_reason}"
         decision = ChampionDecision(

@@ -94,7 +94,7 @@ def predictions(context: dg.AssetExecutionContext, pulse: PulseSettingsResource)
         f"Predictions for as_of {inputs.as_of}: {len(inputs.features):,} feature rows, "
         f"{len(inputs.labels):,} labelled rows"
     )
-    champions = load_champions(settings, MODELS, config.n_threads)
+    champions, last_trained = load_champions(settings, MODELS, config.n_threads)
     run = run_predictions(
         inputs.features,
         inputs.labels,
@@ -102,6 +102,7 @@ def predictions(context: dg.AssetExecutionContext, pulse: PulseSettingsResource)
         category_labels=inputs.category_labels,
         config=config,
         champions=champions,
+        last_trained=last_trained,
     )
     horizons = {"purchase": config.purchase_horizon_days, "churn": config.churn_horizon_days}
     outcomes = read_outcomes(settings, warehouse, inputs.as_of, {**horizons, "clv": config.clv_horizon_days})

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from models_ml import bundle_key, champion_key
+from models_ml import bundle_key, champion_key, latest_key
 from pipeline.privacy.scan import preflight_file
 from pipeline.settings import PulseSettings
 from pipeline.storage import delete_files, list_keys, read_bytes, write_bytes
@@ -17,19 +17,33 @@ if TYPE_CHECKING:
 
 def load_champions(
     settings: PulseSettings, models: Iterable[str], n_threads: int
-) -> dict[str, "ModelBundle"]:
-    """The current champion of each model that has one."""
+) -> tuple[dict[str, "ModelBundle"], dict[str, datetime]]:
+    """Each model's incumbent XGBoost: its champion or, where none ever scored (BG/NBD or the rule won every
+    run), its latest trained bundle; and when each model was last trained, from its latest pointer. Training
+    again waits for the cadence either way, instead of fitting every run a model that keeps losing."""
     from models_ml import ModelBundle  # XGBoost: imported by the step that loads models, not at load
 
-    champions = {}
+    incumbents, last_trained = {}, {}
     for model in models:
-        try:
-            version = json.loads(read_bytes(champion_key(model), settings))["version"]
-            data = read_bytes(bundle_key(model, version), settings)
-        except FileNotFoundError:  # no champion yet, or its bundle was removed by hand
-            continue
-        champions[model] = ModelBundle.from_bytes(data, n_threads=n_threads)
-    return champions
+        latest = _pointer(latest_key(model), settings)
+        if latest is not None:
+            last_trained[model] = datetime.fromisoformat(latest["trained_at"])
+        for pointer in (_pointer(champion_key(model), settings), latest):
+            try:
+                data = read_bytes(bundle_key(model, pointer["version"]), settings) if pointer else None
+            except FileNotFoundError:  # its bundle was removed by hand
+                data = None
+            if data is not None:
+                incumbents[model] = ModelBundle.from_bytes(data, n_threads=n_threads)
+                break
+    return incumbents, last_trained
+
+
+def _pointer(key: str, settings: PulseSettings) -> dict | None:
+    try:
+        return json.loads(read_bytes(key, settings))
+    except FileNotFoundError:  # no champion yet, or nothing trained yet
+        return None
 
 
 def save_models(
@@ -47,11 +61,17 @@ def save_models(
     for key, data in files.items():  # PII pre-flight of each bundle's metadata (bundle.json)
         preflight_file(key, data)
     for key, data in files.items():
-        uris[bundles[key].model] = write_bytes(key, data, settings)
+        bundle = bundles[key]
+        uris[bundle.model] = write_bytes(key, data, settings)
+        write_bytes(latest_key(bundle.model), _pointer_bytes(bundle), settings)
     for model, bundle in champions.items():
-        pointer = {"model": model, "version": bundle.version, "trained_at": str(bundle.trained_at)}
-        write_bytes(champion_key(model), json.dumps(pointer, indent=2).encode(), settings)
+        write_bytes(champion_key(model), _pointer_bytes(bundle), settings)
     return uris
+
+
+def _pointer_bytes(bundle: "ModelBundle") -> bytes:
+    pointer = {"model": bundle.model, "version": bundle.version, "trained_at": bundle.trained_at.isoformat()}
+    return json.dumps(pointer, indent=2).encode()
 
 
 def _trained_at(key: str) -> datetime | None:
@@ -65,18 +85,16 @@ def _trained_at(key: str) -> datetime | None:
 
 
 def prune_registry(settings: PulseSettings, models: Iterable[str], now: datetime | None = None) -> list[str]:
-    """Remove bundles trained longer ago than PULSE_PUBLISH_RETENTION_DAYS, except each model's champion:
-    challengers that lost, and champions long replaced, would otherwise pile up on every retrain."""
+    """Remove bundles trained longer ago than PULSE_PUBLISH_RETENTION_DAYS, except each model's champion and
+    latest: challengers that lost, and champions long replaced, would otherwise pile up on every retrain."""
     oldest = (now or datetime.now(UTC)) - timedelta(days=settings.publish_retention_days)
     removed = []
     for model in models:
-        try:
-            champion = json.loads(read_bytes(champion_key(model), settings))["version"]
-        except FileNotFoundError:
-            champion = None
+        pointers = (_pointer(champion_key(model), settings), _pointer(latest_key(model), settings))
+        kept = {bundle_key(model, pointer["version"]) for pointer in pointers if pointer}
         for key in list_keys(f"_models/{model}/", settings):
             trained = _trained_at(key)
-            if key.endswith(".zip") and trained is not None and trained < oldest and champion not in key:
+            if key.endswith(".zip") and trained is not None and trained < oldest and key not in kept:
                 removed.append(key)
     delete_files(removed, settings)
     return removed

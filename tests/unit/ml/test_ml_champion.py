@@ -97,6 +97,29 @@ def test_a_worse_challenger_keeps_the_champion_and_says_why(shop, stored_champio
     assert "churn" in {b.model for b in run.trained_bundles}  # the loser is still kept in the registry
 
 
+def test_the_cadence_counts_from_the_latest_training_even_when_that_model_lost(shop, stored_champions):
+    # the champions are 25 h old, but a model of each target was trained (and lost) 2 h ago: none is due
+    last_trained = {name: _later(23) for name in stored_champions}
+    run = run_predictions(
+        **_customer_only(shop),
+        config=CONFIG,
+        champions=stored_champions,
+        now=_later(),
+        last_trained=last_trained,
+    )
+    assert {bundle.model for bundle in run.trained_bundles} == {
+        "purchase",
+        "churn",
+        "clv",
+        "next_order",
+    } - set(stored_champions)
+    decision = run.decisions["churn"]
+    assert decision.winner == "champion" and decision.reason == (
+        "retraining not due (last trained 2.0 h ago, retrain every 24 h)"
+    )
+    assert run.decisions["churn"].champion_value is not None  # still measured on today's held-out cutoff
+
+
 def test_an_equal_challenger_replaces_the_champion(shop, stored_champions):
     run = run_predictions(**_customer_only(shop), config=CONFIG, champions=stored_champions, now=_later())
     decision = run.decisions["churn"]
