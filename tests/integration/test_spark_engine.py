@@ -11,7 +11,9 @@ import datetime as dt
 import json
 import math
 import re
+import shutil
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -101,7 +103,9 @@ def published(folder: Path) -> dict[str, pa.Table]:
     }
 
 
-def test_the_whole_pipeline_on_spark_publishes_what_it_publishes_on_duckdb(spark_run, demo_shop_run):
+def test_the_whole_pipeline_on_spark_publishes_what_it_publishes_on_duckdb(
+    spark_run, demo_shop_run, tmp_path
+):
     """One test, not three: a module's tests may be spread over workers, and each would run Spark again."""
     result, duckdb_folder, spark_folder, session = spark_run
     assert result.success, [event.message for event in result.all_events if event.is_failure]
@@ -115,6 +119,7 @@ def test_the_whole_pipeline_on_spark_publishes_what_it_publishes_on_duckdb(spark
     assert_the_suites_give_the_same_verdicts(session, demo_shop_run[1])
     assert_an_empty_python_table_is_checked_as_on_duckdb(session)
     assert_raw_tables_are_copied_again_only_when_their_files_change(session)
+    assert_a_table_that_changed_in_few_rows_is_merged_from_spark(session, spark_folder, tmp_path)
 
 
 def assert_every_published_table_is_equal(expected: dict[str, pa.Table], actual: dict[str, pa.Table]) -> None:
@@ -207,3 +212,53 @@ def assert_raw_tables_are_copied_again_only_when_their_files_change(spark) -> No
     [(recopied, rows)] = [(relation, rows) for relation, rows in changed.items() if rows is not None]
     assert recopied == "raw.orders" and rows == spark.table("raw.orders").count() > 0
     assert table_property(spark, "raw.orders", SIGNATURE_PROPERTY) == stamp
+
+
+def assert_a_table_that_changed_in_few_rows_is_merged_from_spark(spark, folder: Path, tmp: Path) -> None:
+    """Publishing's MERGE path on Spark (the demo is under PULSE_PUBLISH_MERGE_MIN_ROWS, so its run rewrote
+    every table): fct_orders with two rows changed and one gone is compared by key and row hash against its
+    published version, and only those rows are committed, by Delta MERGE."""
+    from pyspark.sql import functions as F
+
+    from pipeline.defs.dbt.project import dbt_project
+    from pipeline.defs.publish.published_tables import dbt_published_tables
+    from pipeline.engine.spark_warehouse import SparkReader
+    from pipeline.storage import TableSource, open_store, publish_run
+    from pipeline.warehouse_changes import changed_rows
+
+    [orders] = [
+        table for table in dbt_published_tables(dbt_project.manifest_path) if table.name == "fct_orders"
+    ]
+    shutil.copytree(folder, tmp / "published")  # a store whose manifest names fct_orders' version
+    ids = [row.order_id for row in spark.table(orders.relation).orderBy("order_id").limit(3).collect()]
+    changed = spark.table(orders.relation).filter(F.col("order_id") != ids[2])
+    kind = changed.schema["amount"].dataType  # amount + 1 widens the decimal: keep the table's columns
+    changed = changed.withColumn(
+        "amount",
+        F.when(F.col("order_id").isin(ids[:2]), (F.col("amount") + 1).cast(kind)).otherwise(F.col("amount")),
+    )
+    spark.sql("create database if not exists merge_check")
+    changed.write.mode("overwrite").saveAsTable("merge_check.fct_orders")
+    reader, relation = SparkReader(spark), "merge_check.fct_orders"
+
+    def changes(published, max_rows):
+        with reader.on_duckdb([relation]) as con:
+            return changed_rows(con, relation, orders.merge_key, published, max_rows)
+
+    store = open_store(str(tmp / "published"))
+    lines: list[str] = []
+    source = TableSource(
+        "fct_orders",
+        partial(reader.batches, relation),
+        fingerprint=partial(reader.fingerprint, relation),
+        changes=changes,
+        merge_key=orders.merge_key,
+    )
+    manifest = publish_run(
+        store, run_id="merge-check", as_of="2026-01-01 00:00:00", as_of_source="latest_order",
+        tables=[source], progress=lines.append, merge_min_rows=1,
+    )  # fmt: skip
+    table = DeltaTable(store.uri("fct_orders"))
+    assert table.history(1)[0]["operation"] == "MERGE", lines
+    assert manifest["tables"]["fct_orders"]["merged"] == {"rows_new_or_changed": 2, "rows_removed": 1}
+    assert table_rows(table.to_pyarrow_table()) == table_rows(changed.toArrow())

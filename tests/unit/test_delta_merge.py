@@ -153,3 +153,14 @@ def test_a_copied_publish_folder_names_its_own_tables_when_they_are_kept(tmp_pat
     entry = manifest["tables"]["fct_orders"]
     assert entry["run_id"] == "run-1"  # unchanged: kept, not rewritten
     assert entry["uri"] == copy.uri("fct_orders") != open_store(str(tmp_path / "published")).uri("fct_orders")
+
+
+def test_rows_compare_in_utc_whatever_the_sessions_zone_and_the_zone_is_left_as_it_was(store, warehouse):
+    # zone-less warehouse times against published UTC instants, in a session set to another zone
+    warehouse.execute("set TimeZone = 'America/New_York'")
+    lines = []
+    _publish(store, warehouse, "run-1", lines)
+    warehouse.execute(f"update {RELATION} set amount = amount + 1 where order_id = 'O000042'")
+    manifest = _publish(store, warehouse, "run-2", lines)
+    assert manifest["tables"]["fct_orders"]["merged"] == {"rows_new_or_changed": 1, "rows_removed": 0}
+    assert warehouse.sql("select current_setting('TimeZone')").fetchall() == [("America/New_York",)]
