@@ -1,5 +1,6 @@
 """The raw data contract (docs/data-contract.md) as data: which files, which columns, which are required."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipeline import vocabulary
@@ -25,11 +26,12 @@ class RawEntity:
             missing.append(self.one_of[0])
         return missing
 
-    def alternatives(self, missing: list[str]) -> str:
-        """`; order_items takes line_amount in place of unit_price` when the missing column has stand-ins."""
+    def alternatives(self, missing: list[str], hint: Callable[[str], str] = lambda column: "") -> str:
+        """`; order_items takes line_amount in place of unit_price` when the missing column has stand-ins,
+        each followed by `hint(column)` (where the header may hold it)."""
         if not self.one_of or self.one_of[0] not in missing:
             return ""
-        others = " or ".join(self.one_of[1:])
+        others = " or ".join(f"{column}{hint(column)}" for column in self.one_of[1:])
         return f"; {self.name} takes {others} in place of {self.one_of[0]}"
 
 

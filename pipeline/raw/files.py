@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 from pipeline.raw.contract import SOURCE_FILE_COLUMN, SOURCE_ROW_COLUMN, RawEntity
 from pipeline.raw.csv_head import DELIMITERS, guess_other_delimiter, locate_invalid_utf8, read_csv_head
 from pipeline.raw.errors import RawDataError, export_again
-from pipeline.sources.header_match import missing_columns_sentence, near_matches
+from pipeline.sources.header_match import maybe_hint, missing_columns_sentence, near_matches
 
 _SUFFIXES = (".csv", ".csv.gz", ".parquet")
 _BATCH_BYTES = 64 << 20
@@ -61,7 +61,8 @@ def _missing_column_error(path: Path, entity: RawEntity, header: list[str], deli
     taken = {h for h in header if h.strip().lower() in entity.columns}
     columns = missing_columns_sentence(missing, header, taken)
     what = f"required column {columns} is" if len(missing) == 1 else f"required columns {columns} are"
-    message = f"{path}: {what} missing from {entity.name}{entity.alternatives(missing)} (found: {found})"
+    alternatives = entity.alternatives(missing, lambda column: maybe_hint(column, header, taken))
+    message = f"{path}: {what} missing from {entity.name}{alternatives} (found: {found})"
     if delimiter is not None and len(header) == 1:
         accepted = ", ".join(DELIMITERS.values())
         other = guess_other_delimiter(header[0])

@@ -39,12 +39,13 @@ def near_matches(column: str, header: list[str], taken: set[str] = frozenset()) 
     return list(dict.fromkeys(found + [by_key[k] for k in close]))
 
 
+def maybe_hint(column: str, header: list[str], taken: set[str] = frozenset()) -> str:
+    """` (maybe 'Created at')`: the header's likely columns for `column`, or nothing."""
+    maybe = near_matches(column, header, taken)
+    return f" (maybe {' or '.join(repr(m) for m in maybe)})" if maybe else ""
+
+
 def missing_columns_sentence(missing: list[str], header: list[str], taken: set[str] = frozenset()) -> str:
     """`'ordered_at' (maybe 'Created at'), 'amount' (maybe 'Total')`: every missing column with its hints;
     `taken` are header columns already matched to the contract, never suggested."""
-    parts = []
-    for column in missing:
-        maybe = near_matches(column, header, taken)
-        hint = f" (maybe {' or '.join(repr(m) for m in maybe)})" if maybe else ""
-        parts.append(f"'{column}'{hint}")
-    return ", ".join(parts)
+    return ", ".join(f"'{column}'{maybe_hint(column, header, taken)}" for column in missing)

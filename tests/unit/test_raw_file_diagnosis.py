@@ -168,10 +168,11 @@ def test_order_lines_priced_by_their_total_load_and_unpriced_lines_are_named(tmp
         loaded = con.sql("select quantity, unit_price, line_amount from raw.order_items").fetchall()
     assert loaded == [("3", None, "1.00")]  # read in the file's decimal comma like any number
 
-    _write(tmp_path / "raw" / "order_items.csv", b"order_id,product_id,quantity,price_total\no1,p1,3,1.00\n")
+    _write(tmp_path / "raw" / "order_items.csv", b"order_id,product_id,quantity,Sales Value\no1,p1,3,1.00\n")
     with pytest.raises(RawDataError) as error:
         _load(tmp_path)
     assert (
         "order_items.csv: required column 'unit_price' is missing from order_items; order_items takes "
-        "line_amount in place of unit_price (found: order_id, product_id, quantity, price_total)"
+        "line_amount (maybe 'Sales Value') in place of unit_price (found: order_id, product_id, quantity, "
+        "Sales Value)"
     ) in str(error.value)

@@ -99,6 +99,15 @@ def test_a_required_column_left_unmapped_is_named(tmp_path):
     )
 
 
+def test_order_lines_without_a_price_name_both_ways_to_price_them(tmp_path):
+    message = _mapping_error(tmp_path, [("      unit_price: Einzelpreis\n", "")])
+    assert message.endswith(
+        "tables.order_items.columns: order_items needs order_id, product_id, quantity and unit_price or "
+        "line_amount; map unit_price to your export's column names; order_items takes line_amount in place "
+        "of unit_price"
+    ), message
+
+
 def test_a_column_missing_from_the_header_names_the_file_and_the_near_matches(tmp_path):
     message = _mapping_error(
         tmp_path,

@@ -7,7 +7,7 @@ import pyarrow.compute as pc
 from pipeline.raw.contract import RawEntity
 from pipeline.raw.errors import RawDataError
 from pipeline.raw.files import provenance, text_schema
-from pipeline.sources.header_match import missing_columns_sentence
+from pipeline.sources.header_match import maybe_hint, missing_columns_sentence
 
 
 def as_text(array: pa.Array) -> pa.Array:
@@ -35,10 +35,11 @@ def column_map(entity: RawEntity, names: list[str], where: str) -> dict[str, str
         taken = {name for name in names if name.strip().lower() in entity.columns}
         plural = "s" if len(missing) > 1 else ""
         columns = missing_columns_sentence(missing, names, taken)
+        alternatives = entity.alternatives(missing, lambda column: maybe_hint(column, names, taken))
         raise RawDataError(
-            f"{where}: required column{plural} {columns} missing from its result"
-            f"{entity.alternatives(missing)} (returned: {', '.join(names) or 'no columns'}); name each "
-            "column as the contract does, e.g. `select total as amount` (docs/data-contract.md)"
+            f"{where}: required column{plural} {columns} missing from its result{alternatives} "
+            f"(returned: {', '.join(names) or 'no columns'}); name each column as the contract does, e.g. "
+            "`select total as amount` (docs/data-contract.md)"
         )
     return {column: by_normalised.get(column) for column in entity.columns}
 

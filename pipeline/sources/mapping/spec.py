@@ -165,8 +165,8 @@ class _Checker:
                 needs += f" and {' or '.join(entity.one_of)}"
             raise self.fail(
                 key,
-                f"{entity.name} needs {needs}; map {', '.join(missing)}{entity.alternatives(missing)} to "
-                "your export's column names",
+                f"{entity.name} needs {needs}; map {', '.join(missing)} to your export's column names"
+                f"{entity.alternatives(missing)}",
             )
         return columns
 
