@@ -100,7 +100,7 @@ from picked;
 insert into raw.orders values
     ('NEW-1', 'C-NEW', '2026-05-02T09:00:00Z', '45.00', 'completed', 'EUR', 'web', '', 'orders_next.csv', 5),
     ('NEW-2', 'C-NEW', '2026-06-10T09:00:00Z', '80.00', 'completed', 'EUR', 'web', '', 'orders_next.csv', 6);
-insert into raw.order_items values
+insert into raw.order_items (order_id, product_id, quantity, unit_price, _source_file, _source_row) values
     ('NEW-1', 'P001', '1', '45.00', 'order_items_next.csv', 1),
     ('NEW-2', 'P002', '1', '80.00', 'order_items_next.csv', 2);
 
