@@ -1,6 +1,7 @@
 """Load every contract entity into the warehouse's `raw` schema (empty tables for absent optional files)."""
 
 import contextlib
+import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,17 +107,27 @@ def _preset_inputs(tables: dict[str, list[pa.Table]]) -> dict[RawEntity, _Entity
     return inputs
 
 
-def _mapped_inputs(source: MappedSource) -> dict[RawEntity, _EntityInput]:
+def _mapped_inputs(
+    source: MappedSource, folder: Path, mapping: Path, options: SourceSettings, salt_file: Path
+) -> dict[RawEntity, _EntityInput]:
+    # the mapping's bytes are part of how a table is read: an edited mapping reads every file again. Only
+    # whole tables are kept (no appending new files): an order's lines may span the files of a mapped export
+    mapping_digest = hashlib.sha256(mapping.read_bytes()).hexdigest()
     inputs = {}
     for entity in ENTITIES:
         if (table := source.tables.get(entity.name)) is None:
             inputs[entity] = _EntityInput(files=[], delimiters={}, batches=lambda: iter(()))
             continue
+        reading = reading_signature(folder, entity.name, options, salt_file)
         inputs[entity] = _EntityInput(
             files=table.names,
             delimiters=table.delimiters,
             batches=table.batches,
             readings=dict.fromkeys(table.names, table.reading),
+            read_signature=hashlib.sha256(
+                f"{reading}|{mapping_digest}|{table.reading!r}".encode()
+            ).hexdigest(),
+            file_signatures=file_signatures(folder, [f.path for f in table.files]),
         )
     return inputs
 
@@ -141,7 +152,7 @@ def load_raw_folder(
         normaliser.notes.append(mapped.line)
         normaliser.verdict.labels = mapped.labels
         normaliser.verdict.timestamp_setting = f"timestamp_format in {located.path.name}"
-        inputs = _mapped_inputs(mapped)
+        inputs = _mapped_inputs(mapped, folder, located.path, options, salt_path(Path(duckdb_path)))
     elif (chosen := choose_preset(folder, options.source_format)) is not None:
         tables, line = read_preset(folder, chosen)
         normaliser.notes.append(line)

@@ -8,6 +8,9 @@ version) and one per file (its name, size and modification time). An entity whos
 whose table exists is not read again; one whose earlier files all match and that gained files (a new part
 in `orders/`) reads only the new ones.
 
+An export read through a column mapping adds the mapping's bytes to its reading signature and is kept or
+read whole (pipeline/raw/load.py).
+
 Conservative on purpose: a re-exported file (new mtime) is read again even when its bytes are equal; a load
 that keyed contacts (customer keys that were e-mails or phones) is always followed by a full load, because
 those contacts are gathered from every entity's rows as they stream in; `PULSE_FULL_REFRESH` reads all.

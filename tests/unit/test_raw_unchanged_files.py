@@ -1,12 +1,16 @@
 """A load does not read again the entities whose files are exactly what the last load read (a schedule
 mostly finds the same events and catalogue), reads every changed one, and reads all of them on a full
-refresh or after a load that keyed contacts (pipeline/raw/unchanged_files.py)."""
+refresh or after a load that keyed contacts (pipeline/raw/unchanged_files.py). A mapped export is kept
+whole or read whole: its mapping's bytes are part of how it is read."""
 
 import os
 
 import duckdb
 
+from demo_shop.panel_export import write_panel_export
+from demo_shop.shapes import write_shape
 from pipeline.raw.load import load_raw_folder
+from pipeline.settings.sources import SourceSettings
 from tests.conftest import write_csv
 
 ORDERS = ["order_id", "customer_id", "ordered_at", "amount"]
@@ -111,3 +115,29 @@ def test_a_record_written_by_an_earlier_version_reads_everything_once(tmp_path):
         con.execute("create or replace table pipeline_state.loaded_files (entity varchar, signature varchar)")
     load_raw_folder(raw, db)
     assert _customers(db, "web_events") == {"c1"}
+
+
+def test_a_mapped_export_is_kept_until_its_files_or_its_mapping_change(tmp_path):
+    write_shape("category_drift", tmp_path / "shape", customers=60, seed=5)
+    raw, db, options = tmp_path / "raw", tmp_path / "w.duckdb", SourceSettings(pseudonym_salt="s")
+    write_panel_export(tmp_path / "shape", raw, seed=5)
+    first = load_raw_folder(raw, db, options)
+    assert any("order lines into" in note for note in first["notes"]), first["notes"]
+    _mark(db, "orders")
+
+    again = load_raw_folder(raw, db, options)
+    assert _customers(db, "orders") == {"kept"} and again["orders"]["unchanged"]
+    assert again["orders"]["rows"] == first["orders"]["rows"] and again["order_items"]["unchanged"]
+
+    # an edited mapping is a new way of reading the same files: every mapped table is read again
+    mapping = raw / "pulse_mapping.yml"
+    mapping.write_text(mapping.read_text() + "# reviewed\n")
+    edited = load_raw_folder(raw, db, options)
+    assert "kept" not in _customers(db, "orders") and "unchanged" not in edited["orders"]
+    assert any("order lines into" in note for note in edited["notes"]), edited["notes"]
+
+    _mark(db, "orders")
+    stat = (raw / "transaction_data.csv").stat()
+    os.utime(raw / "transaction_data.csv", ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    load_raw_folder(raw, db, options)  # the export written again: read again, whole
+    assert "kept" not in _customers(db, "orders")
