@@ -4,7 +4,7 @@ metrics beside a no-model baseline and registry bundles out. It never imports Da
 One entry point
 ---------------
     run = run_predictions(features, labels, as_of, mix=mix, category_labels=category_labels,
-                          config=ModelConfig(...), champions={name: ModelBundle, ...}, now=now,
+                          config=ModelConfig(...), incumbents={name: ModelBundle, ...}, now=now,
                           last_trained={name: datetime, ...})
 
 `run` is a `PredictionRun`:

@@ -104,21 +104,21 @@ def run_predictions(
     mix: object = None,
     category_labels: object = None,
     config: ModelConfig | None = None,
-    champions: Mapping[str, ModelBundle] | None = None,
+    incumbents: Mapping[str, ModelBundle] | None = None,
     now: datetime | None = None,
     last_trained: Mapping[str, datetime] | None = None,
 ) -> PredictionRun:
     """Train, evaluate, calibrate, decide champion vs challenger, score and explain every model.
 
     `features`, `labels`, `mix` and `category_labels` follow the input contract (pandas DataFrames or
-    pyarrow Tables; `mix` and `category_labels` may be None or empty). `champions` maps a model name
-    ('purchase', 'churn', 'clv', 'next_order', 'category_propensity') to its current registry bundle.
-    `now` (default: the current UTC time) stamps new versions and decides whether retraining is due, from
-    the champion's training time or, when later, `last_trained[model]` (the newest XGBoost trained, which
-    may have lost to a baseline).
+    pyarrow Tables; `mix` and `category_labels` may be None or empty). `incumbents` maps a model name
+    ('purchase', 'churn', 'clv', 'next_order', 'category_propensity') to the registry bundle a challenger
+    must beat: its champion, or where it has none its latest trained bundle. `now` (default: the current
+    UTC time) stamps new versions and decides whether retraining is due, from the incumbent's training time
+    or, when later, `last_trained[model]` (the newest XGBoost trained, which may have lost to a baseline).
     """
     config = config or ModelConfig()
-    champions, last_trained = champions or {}, last_trained or {}
+    incumbents, last_trained = incumbents or {}, last_trained or {}
     now = now or datetime.now(UTC)
     clock = _Clock()
     with clock("inputs"):
@@ -129,15 +129,14 @@ def run_predictions(
         with clock(spec.model):
             problem = CustomerProblem(spec, context)
             runs[spec.model] = run_problem(
-                problem, config, champions.get(spec.model), now, last_trained.get(spec.model)
+                problem, config, incumbents.get(spec.model), now, last_trained.get(spec.model)
             )
     category_problem = None
     with clock(CATEGORY_MODEL):
         if not context.inputs.category_labels.empty:
             category_problem = CategoryProblem(context)
-            runs[CATEGORY_MODEL] = run_problem(
-                category_problem, config, champions.get(CATEGORY_MODEL), now, last_trained.get(CATEGORY_MODEL)
-            )
+            incumbent, trained = incumbents.get(CATEGORY_MODEL), last_trained.get(CATEGORY_MODEL)
+            runs[CATEGORY_MODEL] = run_problem(category_problem, config, incumbent, now, trained)
         else:
             runs[CATEGORY_MODEL] = _no_categories(config)
 

@@ -28,13 +28,11 @@ def changed_rows(
     published side is an Arrow scan). A changed row whose hash collides with its old row's (about one
     chance in 10^19 per row) would be missed; the next change to that row or a full refresh publishes it.
     """
-    # timestamps compare in UTC, as they are published. On the caller's connection, not a cursor of it: a
-    # cursor does not see what the connection registered (the Spark reader's tables are registered Arrow)
-    [(zone,)] = con.sql("select current_setting('TimeZone')").fetchall()
+    cursor = con.cursor()  # its own settings: timestamps compare in UTC, as they are published
     try:
-        con.execute("set TimeZone = 'UTC'")
-        con.register("published_rows", published)
-        columns = con.sql(f"select * from {relation} limit 0")
+        cursor.execute("set TimeZone = 'UTC'")
+        cursor.register("published_rows", published)
+        columns = cursor.sql(f"select * from {relation} limit 0")
         names, types = columns.columns, [str(kind) for kind in columns.types]
         if names != published.schema.names:
             return None  # a column added, dropped or moved: a full rewrite's job
@@ -55,7 +53,7 @@ def changed_rows(
             from w full outer join p on {matched}
             where w."{key[0]}" is null or p."{key[0]}" is null or w.row_hash != p.row_hash
         """
-        reader = con.sql(query).to_arrow_reader(65_536)
+        reader = cursor.sql(query).to_arrow_reader(65_536)
         batches, rows = [], 0
         for batch in reader:
             rows += batch.num_rows
@@ -63,7 +61,7 @@ def changed_rows(
                 return None
             batches.append(batch)
         changed = pa.Table.from_batches(batches, schema=reader.schema)
-        con.register("changed_keys", changed)
+        cursor.register("changed_keys", changed)
         on_changed = " and ".join(f'w."{name}" = c."{name}"' for name in key)
         key_only = ", ".join(
             f'"{name}"' if name in key else f'cast(null as {kind}) as "{name}"'
@@ -79,8 +77,6 @@ def changed_rows(
             where {DELETED}
         """
         deleted = int(pc.sum(changed.column(DELETED)).as_py() or 0) if rows else 0
-        return RowChanges(con.sql(rows_query).to_arrow_table(), upserted=rows - deleted, deleted=deleted)
+        return RowChanges(cursor.sql(rows_query).to_arrow_table(), upserted=rows - deleted, deleted=deleted)
     finally:
-        for name in ("published_rows", "changed_keys"):
-            con.unregister(name)
-        con.execute("set TimeZone = $zone", {"zone": zone})
+        cursor.close()

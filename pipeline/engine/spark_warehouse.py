@@ -81,11 +81,14 @@ class SparkReader:
     def on_duckdb(self, relations: Iterable[str]) -> Iterator[duckdb.DuckDBPyConnection]:
         con = duckdb.connect()
         try:
-            for number, relation in enumerate(dict.fromkeys(relations)):
+            for relation in dict.fromkeys(relations):
                 schema, _, table = relation.partition(".")
-                con.register(f"spark_{number}", self._collect(relation))
+                # copied into a table, not a view over registered Arrow: what a connection registers is
+                # its own, and a cursor of it (the row comparison of publishing opens one) would not see it
+                con.register("spark_rows", self._collect(relation))
                 con.execute(f'create schema if not exists "{schema}"')
-                con.execute(f'create view "{schema}"."{table}" as select * from spark_{number}')
+                con.execute(f'create table "{schema}"."{table}" as select * from spark_rows')
+                con.unregister("spark_rows")
             yield con
         finally:
             con.close()

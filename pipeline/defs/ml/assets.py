@@ -13,7 +13,7 @@ from pipeline.defs.ml.inputs import read_prediction_inputs
 from pipeline.defs.ml.model_config import model_config
 from pipeline.defs.ml.model_pages import model_materialization
 from pipeline.defs.ml.outcomes import read_outcomes
-from pipeline.defs.ml.registry import load_champions, prune_registry, save_models
+from pipeline.defs.ml.registry import load_incumbents, prune_registry, save_models
 from pipeline.defs.publish.published_tables import PYTHON_TABLES
 from pipeline.engine import open_warehouse
 from pipeline.resources import PulseSettingsResource
@@ -94,14 +94,14 @@ def predictions(context: dg.AssetExecutionContext, pulse: PulseSettingsResource)
         f"Predictions for as_of {inputs.as_of}: {len(inputs.features):,} feature rows, "
         f"{len(inputs.labels):,} labelled rows"
     )
-    champions, last_trained = load_champions(settings, MODELS, config.n_threads)
+    incumbents, last_trained = load_incumbents(settings, MODELS, config.n_threads)
     run = run_predictions(
         inputs.features,
         inputs.labels,
         inputs.as_of,
         category_labels=inputs.category_labels,
         config=config,
-        champions=champions,
+        incumbents=incumbents,
         last_trained=last_trained,
     )
     horizons = {"purchase": config.purchase_horizon_days, "churn": config.churn_horizon_days}

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from models_ml import ModelBundle
 
 
-def load_champions(
+def load_incumbents(
     settings: PulseSettings, models: Iterable[str], n_threads: int
 ) -> tuple[dict[str, "ModelBundle"], dict[str, datetime]]:
     """Each model's incumbent XGBoost: its champion or, where none ever scored (BG/NBD or the rule won every

@@ -81,7 +81,7 @@ def test_a_worse_challenger_keeps_the_champion_and_says_why(shop, stored_champio
         labels.loc[training, "churn_label"].to_numpy()
     )
     run = run_predictions(
-        **{**_customer_only(shop), "labels": labels}, config=CONFIG, champions=stored_champions, now=_later()
+        **{**_customer_only(shop), "labels": labels}, config=CONFIG, incumbents=stored_champions, now=_later()
     )
     decision = run.decisions["churn"]
     assert decision.winner == "champion"
@@ -103,7 +103,7 @@ def test_the_cadence_counts_from_the_latest_training_even_when_that_model_lost(s
     run = run_predictions(
         **_customer_only(shop),
         config=CONFIG,
-        champions=stored_champions,
+        incumbents=stored_champions,
         now=_later(),
         last_trained=last_trained,
     )
@@ -121,7 +121,7 @@ def test_the_cadence_counts_from_the_latest_training_even_when_that_model_lost(s
 
 
 def test_an_equal_challenger_replaces_the_champion(shop, stored_champions):
-    run = run_predictions(**_customer_only(shop), config=CONFIG, champions=stored_champions, now=_later())
+    run = run_predictions(**_customer_only(shop), config=CONFIG, incumbents=stored_champions, now=_later())
     decision = run.decisions["churn"]
     assert decision.winner == "challenger" and decision.reason.startswith("challenger not worse")
     assert decision.challenger_value == pytest.approx(decision.champion_value)
@@ -134,7 +134,7 @@ def test_a_champion_missing_features_loses_to_the_challenger(shop, stored_champi
     run = run_predictions(
         **{**_customer_only(shop), "features": features},
         config=CONFIG,
-        champions=stored_champions,
+        incumbents=stored_champions,
         now=_later(),
     )
     decision = run.decisions["churn"]
@@ -143,7 +143,7 @@ def test_a_champion_missing_features_loses_to_the_challenger(shop, stored_champi
 
 
 def test_when_retraining_is_not_due_the_champion_scores_without_training(shop, stored_champions):
-    run = run_predictions(**_customer_only(shop), config=CONFIG, champions=stored_champions, now=_later(2))
+    run = run_predictions(**_customer_only(shop), config=CONFIG, incumbents=stored_champions, now=_later(2))
     # a target without a champion (another candidate scored it last time) trains; the others do not
     customer_targets = {"purchase", "churn", "clv", "next_order"}
     assert {bundle.model for bundle in run.trained_bundles} == customer_targets - set(stored_champions)

@@ -5,7 +5,7 @@ none ever scored, with when each was last trained; pruning keeps both."""
 from datetime import timedelta
 
 from models_ml import MODELS
-from pipeline.defs.ml.registry import load_champions, prune_registry, save_models
+from pipeline.defs.ml.registry import load_incumbents, prune_registry, save_models
 from pipeline.settings import PulseSettings
 from tests.unit.ml.conftest import NOW
 
@@ -16,7 +16,7 @@ def test_a_model_that_never_scored_is_read_back_by_its_latest_training(tmp_path,
     scored = {"churn": first_run.champions["churn"]}  # the others lost to BG/NBD or the rule, say
     save_models(settings, trained, scored)
 
-    incumbents, last_trained = load_champions(settings, MODELS, n_threads=1)
+    incumbents, last_trained = load_incumbents(settings, MODELS, n_threads=1)
     assert {model: bundle.version for model, bundle in incumbents.items()} == {
         bundle.model: bundle.version for bundle in trained
     }
@@ -30,4 +30,5 @@ def test_a_model_that_never_scored_is_read_back_by_its_latest_training(tmp_path,
     assert prune_registry(settings, MODELS, now=NOW + timedelta(days=3650)) == [
         "_models/purchase/purchase-20200101T000000Z-0badcafe.zip"
     ]
-    assert not stale.exists() and load_champions(settings, MODELS, n_threads=1)[0].keys() == incumbents.keys()
+    assert not stale.exists()
+    assert load_incumbents(settings, MODELS, n_threads=1)[0].keys() == incumbents.keys()
