@@ -25,6 +25,8 @@ TARGETS_METADATA = "targets"  # model_metrics' metadata: each target's source, g
 # a killed run's tables put back); named for the first of them
 CONSOLE_NOTES = "source_notes"
 WRITTEN_METADATA = "written"  # a published table's metadata: False when it kept its version (unchanged)
+# the dbt step's observation when nothing needed building (pipeline/defs/dbt/unchanged_inputs.py)
+UNCHANGED_METADATA = "unchanged_inputs"
 
 
 def _stage_of(assets_def: dg.AssetsDefinition) -> str:
@@ -73,11 +75,14 @@ class _Stage:
     checks_failed: set[str] = field(default_factory=set)
     closed: bool = False
     targets: str | None = None  # predictions: each target's source, grade and why
+    nothing_to_build: str | None = None  # dbt: why the run builds nothing (its inputs are the published ones)
 
     def summary(self) -> str:
         if self.label == LOAD and self.rows:
             loaded = ", ".join(f"{name} {rows:,}" for name, rows in self.rows.items() if rows)
             return f"{loaded} rows"
+        if self.label == DBT and self.nothing_to_build:
+            return self.nothing_to_build
         if self.label == DBT:
             tests = f"{len(self.checks_passed)} tests passed"
             if self.checks_failed:
@@ -158,6 +163,10 @@ class StageProgress:
                 stage.targets = str(targets.value)
             if (notes := materialization.metadata.get(CONSOLE_NOTES)) is not None:
                 stage.notes += str(notes.value).splitlines()
+        elif event.event_type == dg.DagsterEventType.ASSET_OBSERVATION:
+            observation = event.asset_observation_data.asset_observation
+            if (unchanged := observation.metadata.get(UNCHANGED_METADATA)) is not None:
+                stage.nothing_to_build = str(unchanged.value)
         elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
             evaluation = event.asset_check_evaluation_data
             (stage.checks_passed if evaluation.passed else stage.checks_failed).add(evaluation.check_name)
@@ -165,7 +174,8 @@ class StageProgress:
             stage.finished.add(event.step_key)
             if event.is_step_failure:
                 stage.failed.append(event.step_key)
-            if stage.finished >= stage.steps and not stage.closed:
+            # a stage whose steps were all skipped never started: the closing line names it as not run
+            if stage.finished >= stage.steps and not stage.closed and stage.started is not None:
                 self._close(stage)
 
     def finish(self) -> None:
@@ -179,4 +189,7 @@ class StageProgress:
         )
         self._end_open_line()
         if not_run:
-            self._write(f"  Not run: {', '.join(not_run)}\n")
+            why = (
+                ", nothing changed" if any(stage.nothing_to_build for stage in self._stages.values()) else ""
+            )
+            self._write(f"  Not run{why}: {', '.join(not_run)}\n")

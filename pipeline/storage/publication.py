@@ -125,6 +125,7 @@ def publish_run(
     rewrite_unchanged: bool = False,
     notice: Callable[[str], None] | None = None,
     merge_min_rows: int | None = None,
+    inputs_signature: str | None = None,
 ) -> dict:
     """Publish `tables` as one unit and return the run's manifest.
 
@@ -135,7 +136,9 @@ def publish_run(
     `notice`: hears what the user should see on the console (a killed run's tables put back); `progress`
     when not given.
     `merge_min_rows`: a keyed table published with at least this many rows is merged when few of its rows
-    changed (None: every table is rewritten whole)."""
+    changed (None: every table is rewritten whole).
+    `inputs_signature`: what the tables were made from (pipeline/unchanged_run.py), recorded so that a run
+    with the same inputs need not build them again."""
     previous = load_manifest(store) or {}
     put_back_interrupted(store, previous, [source.name for source in tables], notice or progress)
     unchanged, pending = _split_unchanged(store, tables, previous, rewrite_unchanged)
@@ -162,6 +165,7 @@ def publish_run(
             "as_of": None if as_of is None else str(as_of),
             "as_of_source": as_of_source,
             "published_at": (now or datetime.now(UTC)).isoformat(),
+            "inputs_signature": inputs_signature,
             "tables": {
                 **{n: {**e, "uri": store.uri(n)} for n, e in previous.get("tables", {}).items() if n in kept},
                 **unchanged,

@@ -42,7 +42,7 @@ class _Event:
         self.is_step_start = kind == "start"
         self.is_step_success = kind == "success"
         self.is_step_failure = kind == "failure"
-        self.is_step_skipped = False
+        self.is_step_skipped = kind == "skipped"
         self.event_type = dg.DagsterEventType.ASSET_CHECK_EVALUATION if check else None
         if check:
             self.asset_check_evaluation_data = dg.AssetCheckEvaluation(
@@ -102,6 +102,38 @@ def test_the_load_line_is_followed_by_how_the_shop_files_were_read():
         "  Load raw files: orders 13 rows (1.0 s)",
         "    Shopify",
         "    keys",
+    ]
+
+
+def test_a_run_with_nothing_to_build_says_so_and_names_the_stages_it_skipped():
+    import io
+    from types import SimpleNamespace
+
+    import dagster as dg
+
+    from pipeline.run_cli.stages import UNCHANGED_METADATA, StageProgress
+
+    observed = _Event("pulse_dbt_models", "")
+    observed.event_type = dg.DagsterEventType.ASSET_OBSERVATION
+    observation = dg.AssetObservation(
+        asset_key="int_run_context", metadata={UNCHANGED_METADATA: "nothing to build: run abc's tables stand"}
+    )
+    observed.asset_observation_data = SimpleNamespace(asset_observation=observation)
+    console, ticks = io.StringIO(), iter(range(100))
+    steps = {"pulse_dbt_models": DBT, "predictions": PREDICTIONS, "publish_tables": PUBLISH}
+    progress = StageProgress(console, steps, clock=lambda: float(next(ticks)))
+    for event in [
+        _Event("pulse_dbt_models", "start"),
+        observed,
+        _Event("pulse_dbt_models", "success"),
+        _Event("predictions", "skipped"),
+        _Event("publish_tables", "skipped"),
+    ]:
+        progress.on_event(event)
+    progress.finish()
+    assert console.getvalue().splitlines() == [
+        "  dbt build: nothing to build: run abc's tables stand (1.0 s)",
+        "  Not run, nothing changed: Predictions, Publish",
     ]
 
 

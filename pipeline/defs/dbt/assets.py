@@ -15,6 +15,7 @@ from pipeline.defs.dbt.row_counts import table_relations, with_row_counts
 from pipeline.defs.dbt.run_results import disk_full, failed_nodes
 from pipeline.defs.dbt.run_targets import prune_run_targets
 from pipeline.defs.dbt.translator import PulseDbtTranslator
+from pipeline.defs.dbt.unchanged_inputs import UNCHANGED_METADATA, unchanged_inputs
 from pipeline.engine import open_warehouse
 from pipeline.resources import PulseSettingsResource
 
@@ -26,6 +27,11 @@ from pipeline.resources import PulseSettingsResource
     exclude=f"{AFTER_PYTHON_TABLES} {CODE_CHECKS}",
 )
 def pulse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, pulse: PulseSettingsResource):
+    if (unchanged := unchanged_inputs(context, pulse.load())) is not None:
+        # no model is yielded: Dagster skips every step after this one, and the published tables stand
+        context.log.info(unchanged.metadata[UNCHANGED_METADATA].value)
+        yield unchanged
+        return
     yield from dbt_build(context, dbt, pulse)
 
 

@@ -26,6 +26,7 @@ from pipeline.privacy.scan import PlainContactError, blocking_message, preflight
 from pipeline.resources import PulseSettingsResource
 from pipeline.run_cli.stages import CONSOLE_NOTES, WRITTEN_METADATA
 from pipeline.storage import PublishLocationFull, TableSource, apply_retention, publish_run, publish_store
+from pipeline.unchanged_run import SIGNATURE_TAG
 from pipeline.warehouse_changes import changed_rows
 
 MANIFEST_KEY = dg.AssetKey("published_manifest")
@@ -155,6 +156,7 @@ def build_publish_assets(
                 rewrite_unchanged=settings.full_refresh,
                 notice=lambda line: (context.log.warning(line), notes.append(line)),
                 merge_min_rows=settings.publish_merge_min_rows or None,
+                inputs_signature=_inputs_signature(context) if len(selected) == len(tables) else None,
             )
         _apply_retention_or_warn(context, store, settings.publish_retention_days)
         for name, entry in manifest["tables"].items():
@@ -198,6 +200,12 @@ def build_publish_assets(
 def _changed_rows(reader: WarehouseReader, relation: str, key, published, max_rows):
     with reader.on_duckdb([relation]) as con:
         return changed_rows(con, relation, key, published, max_rows)
+
+
+def _inputs_signature(context: dg.AssetExecutionContext) -> str | None:
+    """What the first dbt step found this run's inputs to be (a tag it added once the run had started)."""
+    run = context.instance.get_run_by_id(context.run.run_id)
+    return None if run is None else run.tags.get(SIGNATURE_TAG)
 
 
 @contextmanager
