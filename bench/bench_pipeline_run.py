@@ -382,9 +382,8 @@ def main() -> None:
     if rerun is not None:
         share = rerun.seconds / first.seconds
         print(
-            f"re-run on unchanged data: {rerun.seconds:.1f} s, {share:.0%} of the full run (the per-customer "
-            "order models recompute nobody; the rest of the models are rebuilt; only the published tables "
-            "whose content changed are written)"
+            f"re-run on unchanged data: {rerun.seconds:.1f} s, {share:.0%} of the full run (its inputs "
+            "signature is the published manifest's: nothing is built, the published tables stand)"
         )
     if incremental is not None:
         share = incremental.seconds / first.seconds

@@ -145,3 +145,19 @@ def test_a_five_customer_shop_publishes_with_every_target_withheld_and_says_why(
     # every empty audience says why, including those that read no prediction (no match, nobody reachable)
     assert all(row["note"].startswith("empty: ") for row in audiences if row["members"] == 0), audiences
     assert DeltaTable(str(published / "customers")).to_pyarrow_table().num_rows == customers
+
+
+def test_category_segments_of_a_shop_without_categories_read_no_feature_rows(orders_only_run):
+    from pipeline.defs.ml.inputs import read_prediction_inputs
+    from pipeline.engine.duckdb_warehouse import DuckDBWarehouse
+
+    warehouse = DuckDBWarehouse(orders_only_run / "warehouse.duckdb")
+    every = read_prediction_inputs(warehouse)
+    for_segments = read_prediction_inputs(warehouse, features_without_categories=False)
+    assert every.category_labels.empty and len(every.features) > 0
+    # the same columns and types, no rows: the segments are empty without reading every customer
+    assert for_segments.features.empty
+    assert dict(for_segments.features.dtypes) == dict(every.features.dtypes)
+    assert (
+        DeltaTable(str(orders_only_run / "published" / "category_segments")).to_pyarrow_table().num_rows == 0
+    )

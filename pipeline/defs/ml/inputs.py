@@ -33,11 +33,19 @@ def _mix_columns(reader: WarehouseReader) -> list[tuple[str, str, str]]:
     return [(dimension, value, MIX_PREFIXES[dimension] + slug(value)) for dimension, value in rows]
 
 
-def read_prediction_inputs(warehouse: Warehouse) -> PredictionInputs:
+def read_prediction_inputs(
+    warehouse: Warehouse, *, features_without_categories: bool = True
+) -> PredictionInputs:
     """Features with the long mix pivoted into share columns by the engine, so the frame handed to the
-    library is narrow and numeric (a long mix of every customer x value would cost gigabytes)."""
+    library is narrow and numeric (a long mix of every customer x value would cost gigabytes).
+
+    `features_without_categories=False`: when the shop has no categorised order lines, the features come
+    with their columns and no rows (category segments have nothing to learn; reading 5 M feature rows of
+    an orders-only shop cost 9 s)."""
     with warehouse.reading() as reader:
         as_of = reader.rows(f"select as_of_date from {RUN_CONTEXT}")[0][0]
+        category_labels = reader.frame(f"select * from {CATEGORY_LABELS}")
+        rows = "" if features_without_categories or not category_labels.empty else " limit 0"
         mix_columns = _mix_columns(reader)
         parameters: dict[str, str] = {}
         shares = []
@@ -57,9 +65,8 @@ def read_prediction_inputs(warehouse: Warehouse) -> PredictionInputs:
                 left join shares
                     on features.customer_id = shares.customer_id and features.cutoff_date = shares.cutoff_date
             """
-            features = reader.frame(query, parameters)
+            features = reader.frame(query + rows, parameters)
         else:
-            features = reader.frame(f"select * from {FEATURES}")
+            features = reader.frame(f"select * from {FEATURES}{rows}")
         labels = reader.frame(f"select * from {LABELS}")
-        category_labels = reader.frame(f"select * from {CATEGORY_LABELS}")
     return PredictionInputs(as_of, features, labels, category_labels)

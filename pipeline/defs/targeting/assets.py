@@ -94,7 +94,7 @@ def _write(context, settings, table: PublishedTable, frame) -> dg.MaterializeRes
 def category_segments(context: dg.AssetExecutionContext, pulse: PulseSettingsResource):
     settings = pulse.load()
     warehouse = open_warehouse(settings)
-    inputs = read_prediction_inputs(warehouse)
+    inputs = read_prediction_inputs(warehouse, features_without_categories=False)
     data = segment_inputs(inputs.features, inputs.category_labels, warehouse)
     targeting = settings.targeting
     built = build_category_segments(
