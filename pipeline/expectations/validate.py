@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from pipeline.expectations.gx_import import great_expectations
@@ -107,7 +108,7 @@ def validate_table(name: str, df: "pd.DataFrame | SparkDataFrame") -> Validation
     )
     try:
         result = validation.run(
-            batch_parameters={"dataframe": df},
+            batch_parameters={"dataframe": df if spark else _gx_numbers(df)},
             result_format={"result_format": "SUMMARY", "partial_unexpected_count": 20},
         )
     finally:
@@ -122,6 +123,17 @@ def validate_table(name: str, df: "pd.DataFrame | SparkDataFrame") -> Validation
         rows=df.count() if spark else len(df),
         failures=failures,
     )
+
+
+def _gx_numbers(df: "pd.DataFrame") -> "pd.DataFrame":
+    """Integer columns as int64: GX compares int64 and float64 columns as arrays, any other integer one
+    value at a time in Python (the three RFM scores, int32, cost 3.5 s of 4.2 M customers' check)."""
+    narrow = {
+        column: "int64"
+        for column, kind in df.dtypes.items()
+        if isinstance(kind, np.dtype) and kind.kind in ("i", "u") and kind.itemsize < 8
+    }
+    return df.astype(narrow) if narrow else df
 
 
 def suite_key(name: str) -> list[str] | None:

@@ -134,6 +134,17 @@ def test_report_metadata_is_json_friendly():
     assert type(failure.as_dict()["unexpected_values"][0]) is int
 
 
+@pytest.mark.parametrize("kind", ["int8", "int32", "uint16"])
+def test_narrow_integer_scores_are_checked_like_wide_ones(kind):
+    # DuckDB's INTEGER arrives as int32; GX is handed int64, which it compares as arrays
+    frame = good_customers().astype({"r_score": kind, "f_score": kind, "m_score": kind})
+    assert validate_table("customers", frame).success
+    frame.loc[1, "m_score"] = 6
+    [failure] = validate_table("customers", frame).failures
+    assert failure.column == "m_score" and failure.as_dict()["unexpected_values"] == [6]
+    assert frame["m_score"].dtype == kind  # the caller's frame is left as it was
+
+
 def test_suites_only_read_columns_and_reasons_the_models_document():
     checked = {table.name for table in checked_tables()}
     assert set(SUITES) <= checked, "a suite names a table that is neither published nor a dbt model"
