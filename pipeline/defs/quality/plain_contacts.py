@@ -22,9 +22,11 @@ def scan_relation(con, table: PublishedTable) -> list[Finding]:
         text = f'"{name}"' if column_type == "VARCHAR" else f'cast("{name}" as varchar)'
         if column_type != "VARCHAR" and not any(n in column_type for n in ("[]", "STRUCT", "MAP")):
             continue
+        # each distinct value is matched once: reasons and labels repeat across millions of rows
         suspects = con.execute(
-            f"select distinct {text} from {table.relation} where regexp_matches({text}, $maybe) "
-            f"and not (regexp_matches({text}, $digits) and not regexp_matches({text}, $plain))",
+            f"with distinct_values as (select distinct {text} as value from {table.relation}) "
+            "select value from distinct_values where regexp_matches(value, $maybe) "
+            "and not (regexp_matches(value, $digits) and not regexp_matches(value, $plain))",
             {"maybe": MAYBE_CONTACT, "digits": ONLY_DIGITS, "plain": PLAIN_PHONE},
         ).fetchall()
         findings += scan_values(table.name, name, (value for (value,) in suspects))
