@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import dagster as dg
 import pandas as pd
 import pytest
 from deltalake import DeltaTable
@@ -55,18 +56,35 @@ def three_runs(tmp_path_factory):
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
         manifests.append(_manifest(published))
         outputs.append(result.stdout)
-    return manifests, outputs
+    return manifests, outputs, tmp / "dagster_home"
 
 
 def test_a_run_on_the_same_data_builds_nothing_and_the_published_tables_stand(three_runs):
-    (first, second, _), outputs = three_runs
+    (first, second, _), outputs, home = three_runs
     assert second == first  # no table written, no manifest: the first run's versions stand
     assert "dbt build: nothing to build: the raw rows, settings and code are those run" in outputs[1]
     assert "Not run, nothing changed: Predictions, Segments and audiences" in outputs[1]
+    # the run still records each published table as current, so the freshness policy sees it
+    run_id = re.search(r"^Run ([0-9a-f-]{36}) of customer_pulse_job", outputs[1], re.MULTILINE)[1]
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        entries = instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION)
+    recorded = {
+        entry.dagster_event.asset_key.to_user_string(): entry.dagster_event.materialization.metadata
+        for entry in entries
+    }
+    published = {key for key in recorded if key.startswith("published_")}
+    assert published == {f"published_{name}" for name in first["tables"]}
+    assert set(recorded) - published == {
+        key for key in recorded if key.startswith("raw/")
+    }  # loaded, no model
+    for name, entry in first["tables"].items():
+        metadata = recorded[f"published_{name}"]
+        assert metadata["kept_by"].value == "nothing to build", name
+        assert metadata["delta_version"].value == entry["version"], name
 
 
 def test_a_corrected_order_gives_a_new_version_exactly_where_content_changed(three_runs):
-    (_, second, third), outputs = three_runs
+    (_, second, third), outputs, _ = three_runs
     assert third["tables"]["fct_orders"]["version"] > second["tables"]["fct_orders"]["version"]
     assert set(third["tables"]) == set(second["tables"])  # still a whole snapshot
     kept = set()

@@ -16,6 +16,7 @@ from pipeline.defs.dbt.run_results import disk_full, failed_nodes
 from pipeline.defs.dbt.run_targets import prune_run_targets
 from pipeline.defs.dbt.translator import PulseDbtTranslator
 from pipeline.defs.dbt.unchanged_inputs import UNCHANGED_METADATA, unchanged_inputs
+from pipeline.defs.publish.assets import kept_current
 from pipeline.engine import open_warehouse
 from pipeline.resources import PulseSettingsResource
 
@@ -29,8 +30,11 @@ from pipeline.resources import PulseSettingsResource
 def pulse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, pulse: PulseSettingsResource):
     if (unchanged := unchanged_inputs(context, pulse.load())) is not None:
         # no model is yielded: Dagster skips every step after this one, and the published tables stand
-        context.log.info(unchanged.metadata[UNCHANGED_METADATA].value)
-        yield unchanged
+        observation, manifest = unchanged
+        context.log.info(observation.metadata[UNCHANGED_METADATA].value)
+        yield observation
+        for current in kept_current(manifest, context.run_id):
+            context.log_event(current)
         return
     yield from dbt_build(context, dbt, pulse)
 

@@ -19,9 +19,10 @@ CLASSIFIED_ORDERS = "int_orders_classified"
 
 def unchanged_inputs(
     context: dg.AssetExecutionContext, settings: PulseSettings
-) -> dg.AssetObservation | None:
-    """An observation saying which run's tables stand, when nothing needs building; else None, after
-    recording this run's inputs signature on the run (publishing writes it into the manifest)."""
+) -> tuple[dg.AssetObservation, dict] | None:
+    """An observation saying which run's tables stand, and the manifest that lists them, when nothing
+    needs building; else None, after recording this run's inputs signature on the run (publishing writes
+    it into the manifest)."""
     if (
         context.run.job_name != customer_pulse_job.name
         or context.selected_asset_keys != context.assets_def.keys
@@ -38,7 +39,7 @@ def unchanged_inputs(
         )
     if manifest is None:
         return None
-    return dg.AssetObservation(
+    observation = dg.AssetObservation(
         asset_key=RUN_CONTEXT_KEY,
         metadata={
             UNCHANGED_METADATA: f"nothing to build: the raw rows, settings and code are those run "
@@ -47,3 +48,4 @@ def unchanged_inputs(
             "published_by_run": manifest["run_id"],
         },
     )
+    return observation, manifest

@@ -38,7 +38,33 @@ FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=7))
 
 
 def published_key(table: PublishedTable) -> dg.AssetKey:
-    return dg.AssetKey(f"published_{table.name}")
+    return dg.AssetKey(f"published_{table.name}")  # kept_current names them alike
+
+
+def published_metadata(manifest: dict, name: str, run_id: str) -> dict:
+    """What a run records of a published table it wrote or kept current (from the manifest's entry)."""
+    entry = manifest["tables"][name]
+    return {
+        "dagster/row_count": entry["rows"],
+        "uri": dg.MetadataValue.path(entry["uri"]),
+        "delta_version": entry["version"],
+        # False: the content equals the version already published, which stays current
+        WRITTEN_METADATA: entry["run_id"] == run_id,
+        "as_of": manifest["as_of"],
+    }
+
+
+def kept_current(manifest: dict, run_id: str) -> list[dg.AssetMaterialization]:
+    """A run with nothing to build (pipeline/unchanged_run.py) records every published table as current,
+    as the publish step records a table it kept: the freshness policy counts materializations, and these
+    tables are as fresh as the inputs they were made from."""
+    return [
+        dg.AssetMaterialization(
+            asset_key=dg.AssetKey(f"published_{name}"),
+            metadata={**published_metadata(manifest, name, run_id), "kept_by": "nothing to build"},
+        )
+        for name in sorted(manifest["tables"])
+    ]
 
 
 def gate_check_name(table: PublishedTable) -> str:
@@ -168,18 +194,8 @@ def build_publish_assets(
                 )
 
         for table in selected:
-            entry = manifest["tables"][table.name]
-            yield dg.MaterializeResult(
-                asset_key=published_key(table),
-                metadata={
-                    "dagster/row_count": entry["rows"],
-                    "uri": dg.MetadataValue.path(entry["uri"]),
-                    "delta_version": entry["version"],
-                    # False: the content equals the version already published, which stays current
-                    WRITTEN_METADATA: entry["run_id"] == context.run.run_id,
-                    "as_of": manifest["as_of"],
-                },
-            )
+            metadata = published_metadata(manifest, table.name, context.run.run_id)
+            yield dg.MaterializeResult(asset_key=published_key(table), metadata=metadata)
         if MANIFEST_KEY in context.selected_asset_keys:
             yield dg.MaterializeResult(
                 asset_key=MANIFEST_KEY,
