@@ -56,8 +56,12 @@ def spark_run(demo_shop_job, tmp_path_factory):
     }
     with in_memory_instance() as instance, pulse_settings(paths):
         result = run_job_in_process(instance=instance)
+        manifest = (Path(paths["PULSE_PUBLISH_URI"]) / "_manifest.json").read_text()
+        again = run_job_in_process(instance=instance)  # nothing new: nothing to build
+        assert (Path(paths["PULSE_PUBLISH_URI"]) / "_manifest.json").read_text() == manifest
         session = run_session(PulseSettings.from_env())
-        yield result, Path(duckdb_paths["PULSE_PUBLISH_URI"]), Path(paths["PULSE_PUBLISH_URI"]), session
+        folders = Path(duckdb_paths["PULSE_PUBLISH_URI"]), Path(paths["PULSE_PUBLISH_URI"])
+        yield result, *folders, session, again
         stop_session(session)
 
 
@@ -107,8 +111,9 @@ def test_the_whole_pipeline_on_spark_publishes_what_it_publishes_on_duckdb(
     spark_run, demo_shop_run, tmp_path
 ):
     """One test, not three: a module's tests may be spread over workers, and each would run Spark again."""
-    result, duckdb_folder, spark_folder, session = spark_run
+    result, duckdb_folder, spark_folder, session, again = spark_run
     assert result.success, [event.message for event in result.all_events if event.is_failure]
+    assert_a_run_with_nothing_new_builds_nothing(again)
     built = {
         event.asset_key.path[-1]
         for event in result.get_asset_materialization_events()
@@ -120,6 +125,20 @@ def test_the_whole_pipeline_on_spark_publishes_what_it_publishes_on_duckdb(
     assert_an_empty_python_table_is_checked_as_on_duckdb(session)
     assert_raw_tables_are_copied_again_only_when_their_files_change(session)
     assert_a_table_that_changed_in_few_rows_is_merged_from_spark(session, spark_folder, tmp_path)
+
+
+def assert_a_run_with_nothing_new_builds_nothing(again) -> None:
+    # the inputs signature reads the raw tables where Spark's were staged from; the checks run on Spark
+    assert again.success, [event.message for event in again.all_events if event.is_failure]
+    recorded = {event.asset_key.to_user_string() for event in again.get_asset_materialization_events()}
+    built = {key for key in recorded if not key.startswith(("published_", "raw/"))}
+    assert not built and any(key.startswith("published_") for key in recorded), sorted(recorded)
+    [observed] = [
+        event for event in again.get_asset_observation_events() if event.step_key == "pulse_dbt_models"
+    ]
+    metadata = observed.asset_observation_data.asset_observation.metadata
+    assert metadata["unchanged_inputs"].value.startswith("nothing to build")
+    assert "predictions" in {event.step_key for event in again.all_events if event.is_step_skipped}
 
 
 def assert_every_published_table_is_equal(expected: dict[str, pa.Table], actual: dict[str, pa.Table]) -> None:
