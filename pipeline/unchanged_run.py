@@ -32,7 +32,14 @@ from pipeline.storage import read_manifest
 # the run tag the first dbt step records the signature in; publishing copies it into the manifest
 SIGNATURE_TAG = "customer_pulse/inputs_signature"
 # what computes the tables: a change to any of these files, or a new version of these libraries, rebuilds
-_CODE = ("pipeline", "models_ml", "dbt_project/models", "dbt_project/macros", "dbt_project/seeds")
+_CODE = (
+    "pipeline",
+    "models_ml",
+    "targeting",
+    "dbt_project/models",
+    "dbt_project/macros",
+    "dbt_project/seeds",
+)
 _CODE_SUFFIXES = {".py", ".sql", ".yml", ".yaml", ".csv"}
 _CODE_FILES = ("dbt_project/dbt_project.yml", "dbt_project/profiles.yml")
 _LIBRARIES = ("duckdb", "dbt-core", "dbt-duckdb", "xgboost", "scikit-learn", "pymc-marketing", "deltalake")
@@ -62,10 +69,17 @@ def code_fingerprint(root: Path = REPO_ROOT) -> str:
 
 
 def settings_fingerprint(settings: PulseSettings) -> str:
-    """A hash of every setting but the full-refresh flag (a full refresh rebuilds the same tables). Secrets
-    such as a database URL are inside the hash, never in what is stored or logged."""
+    """A hash of every setting but the full-refresh flag (a full refresh rebuilds the same tables), and of
+    the content of every file a setting names (the audiences file above all: an edited audience must be
+    built). Secrets such as a database URL are inside the hash, never in what is stored or logged."""
     values = dataclasses.asdict(dataclasses.replace(settings, full_refresh=False))
-    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
+    return hashlib.sha256(json.dumps(values, sort_keys=True, default=_with_content).encode()).hexdigest()
+
+
+def _with_content(value: object) -> str:
+    if isinstance(value, Path) and value.is_file():
+        return f"{value}#{hashlib.sha256(value.read_bytes()).hexdigest()}"
+    return str(value)
 
 
 def inputs_signature(settings: PulseSettings) -> str:

@@ -70,6 +70,17 @@ def test_the_signature_follows_the_raw_rows_and_the_settings_but_not_a_full_refr
     assert inputs_signature(settings) != signature
 
 
+def test_the_signature_follows_the_content_of_a_file_a_setting_names(settings, tmp_path):
+    audiences = tmp_path / "audiences.yml"
+    audiences.write_text("audiences: []\n")
+    named = dataclasses.replace(
+        settings, targeting=dataclasses.replace(settings.targeting, audiences_path=audiences)
+    )
+    signature = inputs_signature(named)
+    audiences.write_text("audiences: [{name: lapsed}]\n")  # an edited audience is built, at the same path
+    assert inputs_signature(named) != signature
+
+
 def test_the_same_inputs_find_the_manifest_they_made(settings):
     _publish(settings, inputs_signature(settings))
     assert _found(settings)["run_id"] == RUN_ID

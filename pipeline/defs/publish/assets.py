@@ -37,8 +37,9 @@ PUBLISH_RETRY_POLICY = dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backof
 FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=7))
 
 
-def published_key(table: PublishedTable) -> dg.AssetKey:
-    return dg.AssetKey(f"published_{table.name}")  # kept_current names them alike
+def published_key(table: PublishedTable | str) -> dg.AssetKey:
+    """The asset of a published table (a PublishedTable, or its published name)."""
+    return dg.AssetKey(f"published_{table if isinstance(table, str) else table.name}")
 
 
 def published_metadata(manifest: dict, name: str, run_id: str) -> dict:
@@ -60,7 +61,7 @@ def kept_current(manifest: dict, run_id: str) -> list[dg.AssetMaterialization]:
     tables are as fresh as the inputs they were made from."""
     return [
         dg.AssetMaterialization(
-            asset_key=dg.AssetKey(f"published_{name}"),
+            asset_key=published_key(name),
             metadata={**published_metadata(manifest, name, run_id), "kept_by": "nothing to build"},
         )
         for name in sorted(manifest["tables"])
