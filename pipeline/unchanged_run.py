@@ -70,9 +70,11 @@ def code_fingerprint(root: Path = REPO_ROOT) -> str:
 
 def settings_fingerprint(settings: PulseSettings) -> str:
     """A hash of every setting but the full-refresh flag (a full refresh rebuilds the same tables), and of
-    the content of every file a setting names (the audiences file above all: an edited audience must be
-    built). Secrets such as a database URL are inside the hash, never in what is stored or logged."""
+    the content of every file a setting names but the warehouse (the audiences file above all: an edited
+    audience must be built). Secrets such as a database URL are inside the hash, never in what is stored
+    or logged."""
     values = dataclasses.asdict(dataclasses.replace(settings, full_refresh=False))
+    values["duckdb_path"] = str(settings.duckdb_path)  # the warehouse itself: a file every run rewrites
     return hashlib.sha256(json.dumps(values, sort_keys=True, default=_with_content).encode()).hexdigest()
 
 
