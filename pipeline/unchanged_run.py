@@ -53,9 +53,7 @@ def code_fingerprint(root: Path = REPO_ROOT) -> str:
     digest = hashlib.sha256()
     files = [root / name for name in _CODE_FILES]
     for folder in _CODE:
-        files += sorted(
-            path for path in (root / folder).rglob("*") if path.suffix in {".py", ".sql", ".yml", ".csv"}
-        )
+        files += sorted(path for path in (root / folder).rglob("*") if path.suffix in _CODE_SUFFIXES)
     for path in files:
         if path.is_file():
             digest.update(str(path.relative_to(root)).encode())
@@ -90,12 +88,8 @@ def inputs_signature(settings: PulseSettings) -> str:
     10 M orders."""
     digest = hashlib.sha256(f"{code_fingerprint()}|{settings_fingerprint(settings)}".encode())
     with read_only(settings.duckdb_path) as con:
-        present = {
-            name
-            for (name,) in con.sql(
-                "select table_name from duckdb_tables() where schema_name = 'raw'"
-            ).fetchall()
-        }
+        raw_tables = con.sql("select table_name from duckdb_tables() where schema_name = 'raw'").fetchall()
+        present = {name for (name,) in raw_tables}
         for entity in ENTITIES:
             found = content_fingerprint(con, f"raw.{entity.name}") if entity.name in present else "absent"
             digest.update(f"|{entity.name}:{found}".encode())
