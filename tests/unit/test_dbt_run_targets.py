@@ -10,18 +10,26 @@ from pipeline.defs.dbt.run_targets import prune_run_targets
 
 def test_all_but_the_newest_invocation_folders_are_removed(tmp_path):
     target = tmp_path / "target"
-    for age, name in enumerate(["pulse_dbt_models-c", "pulse_dbt_segments-b", "pulse_dbt_models-a"]):
+    hours = 3600
+    names = ["pulse_dbt_models-d", "pulse_dbt_segments-c", "pulse_dbt_models-b", "pulse_dbt_models-a"]
+    for age, name in zip([0, 1 * hours, 2 * hours, 7 * hours], names, strict=True):
         (target / name).mkdir(parents=True)
-        os.utime(target / name, (time.time() - 60 * age, time.time() - 60 * age))
+        os.utime(target / name, (time.time() - age, time.time() - age))
     (target / "manifest.json").write_text("{}")  # the project's own manifest stays
     (target / "other").mkdir()  # folders not made for an invocation stay
+    # beyond the newest two, only the folder older than six hours goes: a younger one may be a run's
+    # still building (another shop's runs from this checkout can make newer folders meanwhile)
     removed = prune_run_targets(target, keep=2)
     assert [path.name for path in removed] == ["pulse_dbt_models-a"]
     assert sorted(path.name for path in target.iterdir()) == [
         "manifest.json",
         "other",
-        "pulse_dbt_models-c",
-        "pulse_dbt_segments-b",
+        "pulse_dbt_models-b",
+        "pulse_dbt_models-d",
+        "pulse_dbt_segments-c",
+    ]
+    assert [path.name for path in prune_run_targets(target, keep=2, in_use_seconds=90 * 60)] == [
+        "pulse_dbt_models-b"
     ]
     assert prune_run_targets(tmp_path / "missing") == []
 
